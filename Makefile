@@ -1,0 +1,53 @@
+# ikz: IKZ case-study notebook suite. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DISTRICT ?= harz
+
+.DEFAULT_GOAL := help
+.PHONY: help report reports test lint format lab notebooks benchmark clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+report: $(STAMP) ## set up, then build the report of DISTRICT (default harz) into reports/
+	$(BIN)/ikz report --district $(DISTRICT)
+
+reports: $(STAMP) ## set up, then build the reports of every configured district
+	$(BIN)/ikz batch --all
+
+test: $(STAMP) ## set up, then lint and run the whole test suite incl. nbval
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff lint and format check (code and notebooks)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lab: $(STAMP) ## JupyterLab with the project kernel "ikz" registered
+	$(BIN)/python -m ipykernel install --user --name ikz --display-name "Python (ikz)"
+	cd notebooks && ../$(BIN)/jupyter lab
+
+notebooks: $(STAMP) ## re-execute the committed notebooks in place (refresh nbval baselines)
+	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
+		../$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.kernel_name=python3 "$$nb" || exit 1; done
+
+benchmark: $(STAMP) ## time the report and the models (prints figures and ratios)
+	$(BIN)/python benchmarks/run_benchmarks.py
+
+clean: ## remove the virtualenv and all generated outputs
+	rm -rf $(VENV) reports data/processed/* figures/* .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	touch data/processed/.gitkeep figures/.gitkeep

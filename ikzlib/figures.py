@@ -1,0 +1,107 @@
+"""One style and one save helper for every figure of the suite.
+
+Figures get readable fonts, a source line underneath, optional German number formatting,
+and are written to ``figures/<district>/<name>.png`` (screens) and ``.svg`` (papers). Files
+are byte-stable between runs (no timestamps, fixed SVG ids) so they can be compared.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from ikzlib import paths
+from ikzlib.io import atomic_path
+
+BKG_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
+PALETTE = ["#1b6a8f", "#e07b39", "#4c9a2a", "#b23a48", "#7a5195", "#8c8c8c", "#d4a017", "#2f4858"]
+
+_STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    "legend.frameon": False,
+    "svg.hashsalt": "ikz",
+    "svg.fonttype": "none",
+}
+
+
+def apply_style() -> None:
+    """Apply the suite's matplotlib style (idempotent)."""
+    mpl.rcParams.update(_STYLE)
+
+
+def format_number(value: float, decimals: int = 0, german: bool = False) -> str:
+    """Format a number with thousands separators, English (1,234.5) or German (1.234,5)."""
+    text = f"{value:,.{decimals}f}"
+    if german:
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def number_formatter(decimals: int = 0, german: bool = False) -> FuncFormatter:
+    """Axis tick formatter using :func:`format_number`."""
+    return FuncFormatter(lambda value, _pos: format_number(value, decimals, german))
+
+
+def add_source_note(fig: Figure, text: str) -> None:
+    """Write a source/caveat line under the figure (bottom left, small grey type)."""
+    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7.5, color="#555555",
+             wrap=True)
+
+
+def save_figure(
+    fig: Figure,
+    district: str,
+    name: str,
+    *,
+    source: str,
+    formats: tuple[str, ...] = ("png", "svg"),
+) -> list[Path]:
+    """Add the source line and save ``fig`` as ``figures/<district>/<name>.<fmt>``.
+
+    Parameters
+    ----------
+    fig
+        The figure.
+    district
+        District key (folder under ``figures/``).
+    name
+        File stem, e.g. ``"01_size_classes"``.
+    source
+        Source and caveat line printed under the figure (mandatory: every number has a
+        provenance). Include :data:`BKG_ATTRIBUTION` when BKG geometry is drawn.
+    formats
+        File formats to write.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The written files, relative to the output root (stable for printing in notebooks).
+    """
+    add_source_note(fig, source)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    folder = paths.figures_dir(district)
+    written = []
+    for fmt in formats:
+        target = folder / f"{name}.{fmt}"
+        metadata = {"Date": None} if fmt in ("svg", "pdf") else {"Software": None}
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, format=fmt, metadata=metadata, bbox_inches="tight")
+        written.append(target.relative_to(paths.output_root()))
+    return written
+
+
+def close(fig: Figure) -> None:
+    """Close a figure after it has been shown and saved."""
+    plt.close(fig)

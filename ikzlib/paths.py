@@ -1,0 +1,71 @@
+"""The one place that knows where things live.
+
+Inputs live under the project root (``data/raw/<district>/``). Outputs (``data/processed``,
+``figures``, ``reports``) live under the *output root*, which is the project root unless the
+environment variable ``IKZ_OUTPUT_ROOT`` points elsewhere; the report runner uses that to
+build a report in a staging folder and swap it into place only when it succeeded.
+Germany-wide reference files (Destatis, BKG) are looked up in ``IKZ_REFERENCE_DIR`` or, for
+development, in ``../shared/data`` beside the project.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(os.environ.get("IKZ_ROOT", Path(__file__).resolve().parents[1]))
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+DATA_RAW = PROJECT_ROOT / "data" / "raw"
+DISTRICT_CATALOG = DATA_RAW / "districts.csv"
+DEFAULT_DISTRICT = "harz"
+
+
+def output_root() -> Path:
+    """Root under which processed data, figures and reports are written."""
+    return Path(os.environ.get("IKZ_OUTPUT_ROOT", PROJECT_ROOT))
+
+
+def raw_dir(district: str) -> Path:
+    """Immutable input data of one district (committed)."""
+    return DATA_RAW / district
+
+
+def processed_dir(district: str) -> Path:
+    """Derived tables of one district (regenerated, git-ignored)."""
+    return output_root() / "data" / "processed" / district
+
+
+def figures_dir(district: str) -> Path:
+    """Figures of one district (PNG for screens, SVG for papers)."""
+    return output_root() / "figures" / district
+
+
+def reports_root() -> Path:
+    """Folder holding every district's report plus the batch index."""
+    return output_root() / "reports"
+
+
+def reports_dir(district: str) -> Path:
+    """Executed notebooks, HTML exports and ``summary.json`` of one district (git-ignored)."""
+    return reports_root() / district
+
+
+def summary_parts_dir(district: str) -> Path:
+    """Per-notebook key figures; the runner merges them into ``summary.json``."""
+    return processed_dir(district) / "summary"
+
+
+def reference_dir() -> Path | None:
+    """Folder with Germany-wide reference files, or ``None`` when there is none."""
+    configured = os.environ.get("IKZ_REFERENCE_DIR")
+    candidate = Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "data"
+    return candidate if candidate.is_dir() else None
+
+
+def reference_file(relative: str) -> Path | None:
+    """A reference file such as ``destatis/31122021_Auszug_GV.xlsx``, or ``None`` if absent."""
+    base = reference_dir()
+    if base is None:
+        return None
+    path = base / relative
+    return path if path.exists() else None

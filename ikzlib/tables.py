@@ -1,0 +1,184 @@
+"""Strict reading and checking of the project's CSV tables.
+
+Every committed table is UTF-8 CSV with a header line. These helpers read it as strings
+(so keys like AGS keep their leading zeros) and check columns one rule at a time; the first
+violation raises :class:`~ikzlib.errors.DataValidationError` naming file, line and column.
+Line numbers count the header as line 1, as a text editor shows them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from ikzlib.errors import DataValidationError
+
+LINE = "_line"  # column that carries the 1-based file line of every record
+
+
+def decode_utf8(raw: bytes, source: str | Path) -> str:
+    """Decode UTF-8 (with or without BOM) strictly; name the line of the first bad byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataValidationError(
+            source,
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8 (it may be ISO-8859-1/Windows-1252)",
+            row=line,
+        ) from None
+
+
+def read_csv_strict(
+    path: str | Path,
+    required: Iterable[str],
+    *,
+    optional: Iterable[str] = (),
+    sep: str = ",",
+) -> pd.DataFrame:
+    """Read a UTF-8 CSV as strings, check its header, add the file line in ``_line``.
+
+    Parameters
+    ----------
+    path
+        CSV file.
+    required
+        Columns that must be present.
+    optional
+        Columns that may be present; they are added empty when missing. Columns that are
+        neither required nor optional are refused, so a typo in a header never goes unseen.
+    sep
+        Field separator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        All columns as ``object`` strings with ``None`` for empty cells, plus ``_line``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataValidationError(path, "file not found")
+    text = decode_utf8(path.read_bytes(), path)
+    if not text.strip():
+        raise DataValidationError(path, "file is empty (a header line is required)")
+    frame = pd.read_csv(
+        io.StringIO(text),
+        sep=sep,
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=True,
+        comment=None,
+    )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    required = list(required)
+    optional = list(optional)
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise DataValidationError(path, f"missing column(s) {missing}", row=1)
+    unknown = [c for c in frame.columns if c not in required and c not in optional]
+    if unknown:
+        raise DataValidationError(
+            path, f"unknown column(s) {unknown}; allowed: {required + optional}", row=1
+        )
+    for column in optional:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
+    frame = frame.replace({"": None})
+    frame[LINE] = _line_numbers(text, len(frame))
+    return frame[[*required, *optional, LINE]]
+
+
+def _line_numbers(text: str, n_records: int) -> list[int]:
+    """File line of each record, assuming one record per non-blank line (no embedded newlines)."""
+    lines = [i + 1 for i, line in enumerate(text.splitlines()) if line.strip()]
+    body = lines[1:]
+    if len(body) != n_records:  # quoted newlines: fall back to record order
+        return list(range(2, n_records + 2))
+    return body
+
+
+def _fail(frame: pd.DataFrame, index, source, column: str, problem: str) -> None:
+    line = int(frame.at[index, LINE]) if LINE in frame.columns else None
+    raise DataValidationError(source, problem, row=line, element=column)
+
+
+def require_values(frame: pd.DataFrame, columns: Iterable[str], source: str | Path) -> None:
+    """Every listed column must be filled in every row."""
+    for column in columns:
+        empty = frame[column].isna()
+        if empty.any():
+            _fail(frame, frame.index[empty][0], source, column, "value is missing")
+
+
+def check_pattern(
+    frame: pd.DataFrame, column: str, pattern: str, source: str | Path, what: str
+) -> None:
+    """Non-empty values of ``column`` must fully match ``pattern``."""
+    regex = re.compile(pattern)
+    for index, value in frame[column].items():
+        if value is not None and not regex.fullmatch(str(value)):
+            _fail(frame, index, source, column, f"{value!r} is not {what}")
+
+
+def check_unique(frame: pd.DataFrame, column: str, source: str | Path) -> None:
+    """Non-empty values of ``column`` must not repeat; names both lines of the first repeat."""
+    seen: dict[str, int] = {}
+    for index, value in frame[column].items():
+        if value is None:
+            continue
+        if value in seen:
+            first = seen[value]
+            _fail(frame, index, source, column, f"duplicate {column} {value!r} (first on line {first})")
+        seen[value] = int(frame.at[index, LINE]) if LINE in frame.columns else index
+
+
+def check_vocabulary(
+    frame: pd.DataFrame, column: str, allowed: Iterable[str], source: str | Path
+) -> None:
+    """Non-empty values of ``column`` must come from ``allowed``."""
+    allowed = sorted(set(allowed))
+    for index, value in frame[column].items():
+        if value is not None and value not in allowed:
+            _fail(frame, index, source, column, f"{value!r} is not one of {allowed}")
+
+
+def to_number(
+    frame: pd.DataFrame,
+    column: str,
+    source: str | Path,
+    *,
+    integer: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    allow_missing: bool = False,
+) -> pd.Series:
+    """Convert a string column to numbers, refusing text, missing values and out-of-range values.
+
+    Returns a float Series, or a nullable ``Int64`` Series when ``integer`` is true.
+    """
+    values = []
+    for index, raw in frame[column].items():
+        if raw is None:
+            if not allow_missing:
+                _fail(frame, index, source, column, "value is missing")
+            values.append(None)
+            continue
+        try:
+            number = float(str(raw).replace("_", "x"))
+        except ValueError:
+            _fail(frame, index, source, column, f"{raw!r} is not a number")
+        if integer and not number.is_integer():
+            _fail(frame, index, source, column, f"{raw!r} is not a whole number")
+        if minimum is not None and number < minimum:
+            _fail(frame, index, source, column, f"{raw} is below the minimum {minimum:g}")
+        if maximum is not None and number > maximum:
+            _fail(frame, index, source, column, f"{raw} is above the maximum {maximum:g}")
+        values.append(number)
+    series = pd.Series(values, index=frame.index, dtype="float64")
+    return series.astype("Int64") if integer else series
