@@ -33,6 +33,26 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from ikzlib.batch import format_summary, run_batch
+    from ikzlib.catalog import district_keys
+
+    districts = district_keys() if args.all else args.districts
+    batch = run_batch(
+        districts,
+        notebooks=args.notebooks,
+        jobs=args.jobs,
+        notebook_timeout=args.timeout,
+        cell_timeout=args.cell_timeout,
+        html_export=not args.no_html,
+        compare=not args.no_compare,
+        progress=lambda line: print(line, flush=True),
+    )
+    print()
+    print(format_summary(batch))
+    return 0 if batch.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser of the ``ikz`` command."""
     parser = argparse.ArgumentParser(prog="ikz", description=__doc__)
@@ -49,6 +69,25 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds")
     report.add_argument("--no-html", action="store_true", help="skip the HTML export")
     report.set_defaults(func=_cmd_report)
+
+    batch = commands.add_parser(
+        "batch", help="run the reports of several districts in parallel, then reports/index.html"
+    )
+    which = batch.add_mutually_exclusive_group(required=True)
+    which.add_argument("--districts", nargs="+", metavar="KEY", help="these districts")
+    which.add_argument("--all", action="store_true", help="every district of the catalog")
+    batch.add_argument("--jobs", type=int, metavar="N",
+                       help="districts run in parallel (default: number of CPU cores)")
+    batch.add_argument("--notebooks", nargs="+", metavar="NB",
+                       help="only these notebooks (file name, stem or number prefix)")
+    batch.add_argument("--timeout", type=float, default=1800, metavar="S",
+                       help="wall-clock seconds per notebook (default: %(default)s)")
+    batch.add_argument("--cell-timeout", type=int, default=900, metavar="S",
+                       help="seconds per cell (default: %(default)s)")
+    batch.add_argument("--no-html", action="store_true", help="skip the HTML export")
+    batch.add_argument("--no-compare", action="store_true",
+                       help="skip the cross-district notebooks (9x_*.ipynb)")
+    batch.set_defaults(func=_cmd_batch)
     return parser
 
 

@@ -142,7 +142,7 @@ def validate_municipalities(
     check_pattern(frame, "gemeindeverband_key", r"\d{4}", source, "a 4-digit Gemeindeverband key")
     check_pattern(frame, "population_date", r"\d{4}-\d{2}-\d{2}", source, "an ISO date")
     check_unique(frame, "ags", source)
-    for index, row in frame.iterrows():
+    for _, row in frame.iterrows():
         expected_ags = row["ars"][:5] + row["ars"][9:]
         if row["ags"] != expected_ags:
             raise DataValidationError(
@@ -179,10 +179,12 @@ def validate_municipalities(
     frame["population"] = to_number(
         frame.astype({"population": object}), "population", source, integer=True, minimum=0
     )
-    frame["lon"] = to_number(frame.astype({"lon": object}), "lon", source,
-                             minimum=_LON_RANGE[0], maximum=_LON_RANGE[1])
-    frame["lat"] = to_number(frame.astype({"lat": object}), "lat", source,
-                             minimum=_LAT_RANGE[0], maximum=_LAT_RANGE[1])
+    frame["lon"] = to_number(
+        frame.astype({"lon": object}), "lon", source, minimum=_LON_RANGE[0], maximum=_LON_RANGE[1]
+    )
+    frame["lat"] = to_number(
+        frame.astype({"lat": object}), "lat", source, minimum=_LAT_RANGE[0], maximum=_LAT_RANGE[1]
+    )
     frame = frame.sort_values("ags").reset_index(drop=True)
     return frame[MUNICIPALITY_COLUMNS]
 
@@ -190,9 +192,7 @@ def validate_municipalities(
 def size_class(population: pd.Series | float) -> pd.Series:
     """Size class label of each population figure (ordered categorical)."""
     values = pd.Series(population, dtype="float64")
-    return pd.cut(
-        values, SIZE_CLASS_BOUNDS, right=False, labels=SIZE_CLASS_LABELS, ordered=True
-    )
+    return pd.cut(values, SIZE_CLASS_BOUNDS, right=False, labels=SIZE_CLASS_LABELS, ordered=True)
 
 
 def administrative_units(municipalities: pd.DataFrame) -> pd.DataFrame:
@@ -230,6 +230,17 @@ def administrative_units(municipalities: pd.DataFrame) -> pd.DataFrame:
     weight = units["population"].astype("float64").replace(0, np.nan)
     units["lon"] = units["_wlon"] / weight
     units["lat"] = units["_wlat"] / weight
-    columns = ["unit_key", "unit_name", "unit_type", "n_municipalities", "population",
-               "area_km2", "density", "lon", "lat", "member_ags", "population_date"]
+    columns = [
+        "unit_key",
+        "unit_name",
+        "unit_type",
+        "n_municipalities",
+        "population",
+        "area_km2",
+        "density",
+        "lon",
+        "lat",
+        "member_ags",
+        "population_date",
+    ]
     return units[columns]

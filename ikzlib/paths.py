@@ -14,7 +14,8 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(os.environ.get("IKZ_ROOT", Path(__file__).resolve().parents[1]))
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+# IKZ_NOTEBOOKS_DIR: run another notebook folder (tests of the batch runner use tiny ones).
+NOTEBOOKS_DIR = Path(os.environ.get("IKZ_NOTEBOOKS_DIR", PROJECT_ROOT / "notebooks"))
 DATA_RAW = PROJECT_ROOT / "data" / "raw"
 DISTRICT_CATALOG = DATA_RAW / "districts.csv"
 DEFAULT_DISTRICT = "harz"

@@ -10,19 +10,25 @@ untouched.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ikzlib import paths, summary
 from ikzlib.io import write_json, write_text
 
 KERNEL_NAME = "python3"
 DEFAULT_TIMEOUT = 900  # seconds per cell
+KERNEL_START_RETRIES = 1  # a kernel that fails to start is retried this many times
+# Messages of jupyter_client/nbclient when a kernel never became ready (not a notebook error).
+_KERNEL_START_MESSAGES = ("Kernel died before replying to kernel_info", "Kernel didn't respond",
+                          "kernel_info")
 PER_DISTRICT_PATTERN = "[0-8][0-9]_*.ipynb"  # 9x notebooks compare districts
 
 
@@ -35,6 +41,7 @@ class NotebookResult:
     seconds: float
     error: str | None = None
     cell: int | None = None
+    attempts: int = 1
 
 
 @dataclass
@@ -84,30 +91,87 @@ def _output_root(root: Path) -> Iterator[None]:
             os.environ["IKZ_OUTPUT_ROOT"] = previous
 
 
-def _execute(notebook: Path, output: Path, district: str, timeout: int) -> NotebookResult:
+class NotebookTimeoutError(TimeoutError):
+    """The whole notebook exceeded its time budget."""
+
+
+def is_kernel_start_failure(exc: BaseException, cell_started: bool) -> bool:
+    """Whether ``exc`` means the kernel never came up (worth a retry), not a notebook error.
+
+    Covers zmq socket errors, "Kernel died before replying to kernel_info" and start-up
+    timeouts, and a dead kernel before the first cell ran.
+    """
+    if type(exc).__module__.split(".")[0] == "zmq":
+        return True
+    if cell_started:
+        return False
+    if type(exc).__name__ == "DeadKernelError":
+        return True
+    return isinstance(exc, (RuntimeError, TimeoutError)) and any(
+        message in str(exc) for message in _KERNEL_START_MESSAGES)
+
+
+def _execute(
+    notebook: Path,
+    output: Path,
+    parameters: Mapping[str, Any],
+    timeout: int,
+    *,
+    notebook_timeout: float | None = None,
+    retries: int = KERNEL_START_RETRIES,
+) -> NotebookResult:
+    """Run one notebook with papermill; never raises for notebook, kernel or timeout errors.
+
+    ``timeout`` bounds every cell; ``notebook_timeout`` (seconds, wall clock) bounds the whole
+    notebook: each cell may use at most the budget that is left. A kernel that fails to
+    start is retried ``retries`` times.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
-    try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters={"district": district},
-            kernel_name=KERNEL_NAME,
-            cwd=str(paths.NOTEBOOKS_DIR),
-            request_save_on_cell_execute=False,
-            execution_timeout=timeout,
-            progress_bar=False,
-            log_output=False,
-        )
-    except PapermillExecutionError as exc:
-        return NotebookResult(notebook.name, "failed", time.perf_counter() - started,
-                              f"{exc.ename}: {exc.evalue}", exc.cell_index)
-    except Exception as exc:  # kernel died, timeout, bad notebook: report, never crash the batch
-        return NotebookResult(notebook.name, "failed", time.perf_counter() - started,
-                              f"{type(exc).__name__}: {exc}")
-    return NotebookResult(notebook.name, "ok", time.perf_counter() - started)
+    attempts = 0
+    while True:
+        attempts += 1
+        current = {"cell": None}
+        deadline = None if notebook_timeout is None else time.monotonic() + notebook_timeout
+
+        def cell_timeout(_cell: Any, deadline: float | None = deadline) -> int:
+            if deadline is None:
+                return timeout
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise NotebookTimeoutError(f"notebook exceeded its budget of "
+                                           f"{notebook_timeout:g} s")
+            return max(1, min(timeout, math.ceil(remaining)))
+
+        def on_cell_start(cell: Any, cell_index: int, current: dict = current) -> None:
+            current["cell"] = cell_index
+
+        try:
+            papermill.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=dict(parameters),
+                kernel_name=KERNEL_NAME,
+                cwd=str(paths.NOTEBOOKS_DIR),
+                request_save_on_cell_execute=False,
+                execution_timeout=timeout,
+                timeout_func=cell_timeout,
+                on_cell_start=on_cell_start,
+                progress_bar=False,
+                log_output=False,
+            )
+        except PapermillExecutionError as exc:
+            return NotebookResult(notebook.name, "failed", time.perf_counter() - started,
+                                  f"{exc.ename}: {exc.evalue}", exc.cell_index, attempts)
+        except Exception as exc:  # kernel, timeout, bad notebook: report, never crash the batch
+            if attempts <= retries and is_kernel_start_failure(exc, current["cell"] is not None):
+                continue
+            return NotebookResult(notebook.name, "failed", time.perf_counter() - started,
+                                  f"{type(exc).__name__}: {exc}", current["cell"], attempts)
+        return NotebookResult(notebook.name, "ok", time.perf_counter() - started,
+                              attempts=attempts)
 
 
 def export_html(executed: Path, target: Path) -> None:
@@ -147,6 +211,10 @@ def run_district_report(
     *,
     timeout: int = DEFAULT_TIMEOUT,
     html: bool = True,
+    notebook_timeout: float | None = None,
+    retries: int = KERNEL_START_RETRIES,
+    keep_going: bool = False,
+    on_notebook: Callable[[str, NotebookResult], None] | None = None,
 ) -> ReportResult:
     """Execute the per-district notebooks for ``district`` and publish the report.
 
@@ -160,6 +228,15 @@ def run_district_report(
         Per-cell execution timeout in seconds.
     html
         Also export each executed notebook to HTML (without input cells).
+    notebook_timeout
+        Wall-clock budget of each notebook in seconds (``None``: only the per-cell limit).
+    retries
+        How often a notebook whose kernel failed to start is tried again.
+    keep_going
+        Run the remaining notebooks after a failure (the batch does, to report them all);
+        the report is published only when every notebook succeeded either way.
+    on_notebook
+        Called with ``(district, result)`` after each notebook (progress display).
 
     Returns
     -------
@@ -170,38 +247,73 @@ def run_district_report(
     from ikzlib.catalog import get_district
 
     get_district(district)  # fail fast on an unknown key
+    return run_staged(district, district_notebooks(notebooks), {"district": district},
+                      timeout=timeout, html=html, notebook_timeout=notebook_timeout,
+                      retries=retries, keep_going=keep_going, on_notebook=on_notebook)
+
+
+def run_staged(
+    key: str,
+    notebooks: Sequence[Path],
+    parameters: Mapping[str, Any],
+    *,
+    timeout: int = DEFAULT_TIMEOUT,
+    html: bool = True,
+    notebook_timeout: float | None = None,
+    retries: int = KERNEL_START_RETRIES,
+    keep_going: bool = False,
+    on_notebook: Callable[[str, NotebookResult], None] | None = None,
+    prepare: Callable[[Path], None] | None = None,
+) -> ReportResult:
+    """Run ``notebooks`` in the staging tree of ``key`` and publish them as one report.
+
+    The engine of :func:`run_district_report`, also used for the cross-district notebooks
+    (``key = "_compare"``). ``prepare(staging_root)`` may place inputs into the staging tree
+    before the first notebook runs. Keyword arguments as in :func:`run_district_report`.
+    """
     started = time.perf_counter()
     final_root = paths.output_root()
-    staging = final_root / "reports" / ".staging" / district
+    staging = final_root / "reports" / ".staging" / key
     if staging.exists():
         shutil.rmtree(staging)
-    staged_reports = staging / "reports" / district
+    staged_reports = staging / "reports" / key
     staged_reports.mkdir(parents=True)
+    if prepare is not None:
+        prepare(staging)
     results = []
     with _output_root(staging):
-        for notebook in district_notebooks(notebooks):
+        for notebook in notebooks:
             executed = staged_reports / notebook.name
-            result = _execute(notebook, executed, district, timeout)
-            results.append(result)
+            result = _execute(notebook, executed, parameters, timeout,
+                              notebook_timeout=notebook_timeout, retries=retries)
             if executed.exists() and html:
-                export_html(executed, executed.with_suffix(".html"))
-            if result.status != "ok":
+                try:
+                    export_html(executed, executed.with_suffix(".html"))
+                except Exception as exc:  # a broken executed notebook is a failure, not a crash
+                    result.status = "failed"
+                    result.error = result.error or f"HTML export: {type(exc).__name__}: {exc}"
+            results.append(result)
+            if on_notebook is not None:
+                on_notebook(key, result)
+            if result.status != "ok" and not keep_going:
                 break
-        merged = summary.collect(district)
+        merged = summary.collect(key)
     status = "ok" if all(r.status == "ok" for r in results) and results else "failed"
-    outcome = ReportResult(district, status, time.perf_counter() - started, results)
-    write_json(staged_reports / "summary.json", {"district": district, "sections": merged})
+    outcome = ReportResult(key, status, time.perf_counter() - started, results)
+    if outcome.ok:
+        outcome.report_dir = str(paths.reports_dir(key).relative_to(final_root))
+    else:
+        outcome.report_dir = str((final_root / "reports" / "_failed" / key).relative_to(final_root))
+    write_json(staged_reports / "summary.json", {"district": key, "sections": merged})
     write_json(staged_reports / "run.json", asdict(outcome))
     if outcome.ok:
-        _publish(staging, district)
-        outcome.report_dir = str(paths.reports_dir(district).relative_to(final_root))
+        _publish(staging, key)
     else:
-        failed = final_root / "reports" / "_failed" / district
+        failed = final_root / outcome.report_dir
         if failed.exists():
             shutil.rmtree(failed)
         failed.parent.mkdir(parents=True, exist_ok=True)
         staging.rename(failed)
-        outcome.report_dir = str(failed.relative_to(final_root))
     shutil.rmtree(staging, ignore_errors=True)
     return outcome
 

@@ -9,6 +9,7 @@ Line numbers count the header as line 1, as a text editor shows them.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -134,7 +135,8 @@ def check_unique(frame: pd.DataFrame, column: str, source: str | Path) -> None:
             continue
         if value in seen:
             first = seen[value]
-            _fail(frame, index, source, column, f"duplicate {column} {value!r} (first on line {first})")
+            problem = f"duplicate {column} {value!r} (first on line {first})"
+            _fail(frame, index, source, column, problem)
         seen[value] = int(frame.at[index, LINE]) if LINE in frame.columns else index
 
 
@@ -173,6 +175,8 @@ def to_number(
             number = float(str(raw).replace("_", "x"))
         except ValueError:
             _fail(frame, index, source, column, f"{raw!r} is not a number")
+        if not math.isfinite(number):  # float() accepts "nan" and "inf"
+            _fail(frame, index, source, column, f"{raw!r} is not a finite number")
         if integer and not number.is_integer():
             _fail(frame, index, source, column, f"{raw!r} is not a whole number")
         if minimum is not None and number < minimum:

@@ -20,6 +20,11 @@ Everything is a pandas table, so counting and cross-tabulating is plain pandas. 
     evidence ``footnote 107``).
 ``sets`` (long format: one row per set member)
     ``set_id``, ``set_name``, ``member_type`` (``document`` or ``code``), ``member_id``.
+
+``position_unit`` says what ``start``/``end`` count: ``"codepoint"`` (the default, as above)
+or ``"paragraph"`` (MAXQDA coded-segment exports give 1-based paragraph numbers, not
+characters; there ``start`` is the first paragraph and ``end`` the last paragraph + 1, so
+spans stay end-exclusive and overlap computations work unchanged).
 """
 
 from __future__ import annotations
@@ -37,6 +42,14 @@ CODING_COLUMNS = ["coding_id", "doc_id", "code_id", "start", "end", "text", "cod
                   "memo", "section", "evidence"]
 SET_COLUMNS = ["set_id", "set_name", "member_type", "member_id"]
 VARIABLE_TYPES = ("text", "integer", "float", "boolean", "date")
+POSITION_UNITS = ("codepoint", "paragraph")
+SORT_KEYS = {
+    "documents": ["doc_id"],
+    "codes": ["code_id"],
+    "codings": ["coding_id"],
+    "doc_variables": ["doc_id", "variable"],
+    "sets": ["set_id", "member_type", "member_id"],
+}
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -71,8 +84,12 @@ class CodedProject:
     sets: pd.DataFrame = field(default_factory=lambda: _empty(SET_COLUMNS))
     name: str = ""
     source: str = "<in memory>"
+    position_unit: str = "codepoint"
 
     def __post_init__(self) -> None:
+        if self.position_unit not in POSITION_UNITS:
+            raise ValueError(f"position_unit must be one of {POSITION_UNITS}, "
+                             f"not {self.position_unit!r}")
         self.documents = _conform(self.documents, DOCUMENT_COLUMNS)
         self.codes = _conform(self.codes, CODE_COLUMNS)
         self.doc_variables = _conform(self.doc_variables, VARIABLE_COLUMNS)
@@ -132,6 +149,15 @@ class CodedProject:
                                           f"{row['member_id']} does not resolve", row=i,
                                           element="sets.member_id")
         return self
+
+    def sorted(self) -> CodedProject:
+        """A copy with every table sorted by its key columns (a canonical form for comparing)."""
+        tables = {
+            name: getattr(self, name).sort_values(keys, kind="stable").reset_index(drop=True)
+            for name, keys in SORT_KEYS.items()
+        }
+        return CodedProject(**tables, name=self.name, source=self.source,
+                            position_unit=self.position_unit)
 
     def variables_wide(self) -> pd.DataFrame:
         """Document variables as one row per document (index ``doc_id``), one column each."""

@@ -1,0 +1,365 @@
+"""Cooperation networks from the register: bipartite graph, projection, metrics, export.
+
+The bipartite graph links *members* (municipalities of the district, aggregated to the chosen
+node level, and other actors such as districts, companies or bodies acting as members) to
+*bodies*. Every edge keeps the evidence of the memberships behind it (role, confidence,
+legal form, task field), so layers can be cut by legal form, task field, minimum confidence
+and role, and documented and inferred ties stay distinguishable.
+
+Node levels: ``"unit"`` (default) uses the administrative units of the case study's Table 1
+(Einheitsgemeinden and joint administrations, key = ARS digits 1-9); a membership of a
+Verbandsgemeinde member Gemeinde or of the Verbandsgemeinde itself (``vg:<key>``) then
+belongs to the unit. ``"gemeinde"`` uses the Gemeinden (AGS); a membership held by a
+Verbandsgemeinde as a whole is attributed to each of its member Gemeinden with its
+confidence capped at ``inferred`` (the sources do not say which member it concerns).
+
+The municipality projection weights a tie by Newman's collaboration weight
+``sum over shared bodies b of 1 / (n_b - 1)`` where ``n_b`` counts all members of ``b`` in the
+filtered bipartite graph (including actors outside the projection), next to the simple
+count of shared bodies and the multiplexity (number of distinct task fields shared).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import combinations
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ikzlib import paths
+from ikzlib.io import atomic_path
+from ikzlib.municipalities import administrative_units
+from ikzlib.register import CONFIDENCE_RANK, FORMAL, INFORMAL, Register
+
+LEVELS = ("unit", "gemeinde")
+MUNICIPALITY, BODY, ACTOR = "municipality", "body", "actor"
+SERVICE_AREA = "service area only"
+_RANK_NAME = {rank: name for name, rank in CONFIDENCE_RANK.items()}
+_BODY_ATTRS = ["name", "legal_form", "formality", "task_field", "category", "scope", "status"]
+
+
+def body_node(body_id: str) -> str:
+    """Node id of a body in the bipartite graph."""
+    return f"body:{body_id}"
+
+
+def municipality_nodes(municipalities: pd.DataFrame, level: str = "unit") -> pd.DataFrame:
+    """Nodes of the projection with their attributes and the member ids that map to them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``node_id``, ``name``, ``population``, ``area_km2``, ``lon``, ``lat``,
+        ``gemeindeverband_key``, ``unit_key`` and ``member_ids`` (list of register member ids
+        that belong to the node); sorted by ``node_id``.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    frame = municipalities.assign(unit_key=municipalities["ars"].str[:9])
+    if level == "gemeinde":
+        nodes = frame.assign(node_id=frame["ags"], member_ids=frame["ags"].map(lambda a: [a]))
+    else:
+        units = administrative_units(municipalities)
+        members = frame.groupby("unit_key")["ags"].apply(sorted)
+        nodes = units.rename(columns={"unit_name": "name"}).assign(
+            node_id=units["unit_key"],
+            member_ids=units["unit_key"].map(lambda k: [*members[k], f"vg:{k}"]),
+        )
+        first_gv = frame.groupby("unit_key")["gemeindeverband_key"].first()
+        nodes["gemeindeverband_key"] = nodes["unit_key"].map(first_gv)
+    nodes["population"] = nodes["population"].astype("int64")
+    columns = ["node_id", "name", "population", "area_km2", "lon", "lat",
+               "gemeindeverband_key", "unit_key", "member_ids"]
+    return nodes[columns].sort_values("node_id").reset_index(drop=True)
+
+
+def filter_memberships(
+    register: Register,
+    *,
+    legal_forms: Iterable[str] | None = None,
+    task_fields: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
+    min_confidence: str = "inferred",
+    include_service_area: bool = True,
+    include_historical: bool = False,
+) -> pd.DataFrame:
+    """Memberships joined with their body's attributes, cut to one layer.
+
+    Parameters
+    ----------
+    legal_forms, task_fields, categories
+        Keep only bodies with these values (``None`` keeps all).
+    min_confidence
+        ``documented``, ``inferred`` or ``unknown``: weakest confidence kept.
+    include_service_area
+        Keep rows whose role is ``service area only`` (catchment, not membership).
+    include_historical
+        Keep ended bodies and membership rows with an ``until`` year.
+    """
+    if min_confidence not in CONFIDENCE_RANK:
+        raise ValueError(f"min_confidence must be one of {list(CONFIDENCE_RANK)}")
+    bodies = register.bodies.set_index("body_id")[_BODY_ATTRS]
+    frame = register.memberships.join(bodies, on="body_id")
+    keep = frame["confidence"].map(CONFIDENCE_RANK) >= CONFIDENCE_RANK[min_confidence]
+    if legal_forms is not None:
+        keep &= frame["legal_form"].isin(list(legal_forms))
+    if task_fields is not None:
+        keep &= frame["task_field"].isin(list(task_fields))
+    if categories is not None:
+        keep &= frame["category"].isin(list(categories))
+    if not include_service_area:
+        keep &= frame["role"].ne(SERVICE_AREA)
+    if not include_historical:
+        keep &= frame["status"].ne("ended") & frame["until"].isna()
+    return frame[keep].reset_index(drop=True)
+
+
+def _resolve_members(memberships: pd.DataFrame, nodes: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Add ``node_id`` and ``node_kind``; expand Verbandsgemeinde rows at Gemeinde level."""
+    lookup = {m: n for n, ids in zip(nodes["node_id"], nodes["member_ids"], strict=True)
+              for m in ids}
+    rows = []
+    for row in memberships.to_dict("records"):
+        member = row["member_id"]
+        if level == "gemeinde" and member.startswith("vg:"):
+            key = member[3:]
+            inside = nodes.loc[nodes["unit_key"].eq(key), "node_id"].tolist()
+            if inside:
+                capped = min(CONFIDENCE_RANK[row["confidence"]], CONFIDENCE_RANK["inferred"])
+                for node in inside:
+                    rows.append({**row, "node_id": node, "node_kind": MUNICIPALITY,
+                                 "confidence": _RANK_NAME[capped], "via": member})
+                continue
+        if member in lookup and not row["external"]:
+            rows.append({**row, "node_id": lookup[member], "node_kind": MUNICIPALITY, "via": ""})
+        else:
+            node = f"member-{member}" if member.startswith("body:") else member
+            rows.append({**row, "node_id": node, "node_kind": ACTOR, "via": ""})
+    return pd.DataFrame(rows, columns=[*memberships.columns, "node_id", "node_kind", "via"])
+
+
+def bipartite_graph(
+    memberships: pd.DataFrame, nodes: pd.DataFrame, level: str = "unit"
+) -> nx.Graph:
+    """Bipartite graph members x bodies from filtered memberships.
+
+    Parameters
+    ----------
+    memberships
+        Output of :func:`filter_memberships`.
+    nodes
+        Output of :func:`municipality_nodes` for the same ``level``. Every municipality node
+        is added, also when it has no membership (isolates matter).
+
+    Returns
+    -------
+    networkx.Graph
+        Node attribute ``kind`` (municipality / actor / body) and ``bipartite`` (0 members,
+        1 bodies). Edge attributes: ``role`` (roles joined by "; "), ``confidence`` (strongest
+        evidence of the merged rows), ``service_area_only``, ``legal_form``, ``formality``,
+        ``task_field``, ``via``, ``n_rows``.
+    """
+    graph = nx.Graph()
+    for node in nodes.to_dict("records"):
+        graph.add_node(node["node_id"], kind=MUNICIPALITY, bipartite=0, label=node["name"],
+                       population=int(node["population"]), area_km2=float(node["area_km2"]),
+                       lon=float(node["lon"]), lat=float(node["lat"]),
+                       gemeindeverband_key=node["gemeindeverband_key"])
+    resolved = _resolve_members(memberships, nodes, level)
+    for body_id, group in resolved.groupby("body_id", sort=True):
+        first = group.iloc[0]
+        graph.add_node(body_node(body_id), kind=BODY, bipartite=1, label=first["name"],
+                       **{a: first[a] for a in _BODY_ATTRS if a != "name"})
+    for row in resolved.drop_duplicates(["node_id"]).to_dict("records"):
+        if row["node_kind"] == ACTOR:
+            graph.add_node(row["node_id"], kind=ACTOR, bipartite=0, label=row["member_name"],
+                           member_type=row["member_type"], external=bool(row["external"]))
+    for (node, body_id), group in resolved.groupby(["node_id", "body_id"], sort=True):
+        ranks = group["confidence"].map(CONFIDENCE_RANK)
+        first = group.iloc[0]
+        graph.add_edge(
+            node, body_node(body_id),
+            role="; ".join(sorted(set(group["role"]))),
+            confidence=_RANK_NAME[int(ranks.max())],
+            service_area_only=bool(group["role"].eq(SERVICE_AREA).all()),
+            legal_form=first["legal_form"], formality=first["formality"],
+            task_field=first["task_field"],
+            via="; ".join(sorted(v for v in set(group["via"]) if v)),
+            n_rows=len(group),
+        )
+    return graph
+
+
+def _nodes_of_kind(graph: nx.Graph, kind: str) -> list[str]:
+    return sorted(n for n, k in graph.nodes(data="kind") if k == kind)
+
+
+def project(bipartite: nx.Graph) -> nx.Graph:
+    """Municipality x municipality projection with Newman weights, counts and multiplexity.
+
+    Edge attributes: ``weight`` (Newman collaboration weight), ``count`` (shared bodies),
+    ``multiplexity`` (distinct task fields shared), ``bodies``, ``task_fields``,
+    ``legal_forms`` (sorted, "; "-joined), ``confidence`` (best over shared bodies of the
+    weaker of the two memberships), ``documented`` (some shared body with both memberships
+    documented), ``formal`` / ``informal`` (some shared body of that formality) and
+    ``documented_formal`` (some formal shared body with both memberships documented).
+    """
+    municipalities = _nodes_of_kind(bipartite, MUNICIPALITY)
+    graph = nx.Graph()
+    graph.add_nodes_from((n, dict(bipartite.nodes[n])) for n in municipalities)
+    shared: dict[tuple[str, str], list[tuple[str, float, int]]] = {}
+    for body in _nodes_of_kind(bipartite, BODY):
+        neighbours = sorted(bipartite.neighbors(body))
+        n_b = len(neighbours)
+        inside = [n for n in neighbours if bipartite.nodes[n]["kind"] == MUNICIPALITY]
+        for u, v in combinations(inside, 2):
+            rank = min(CONFIDENCE_RANK[bipartite.edges[u, body]["confidence"]],
+                       CONFIDENCE_RANK[bipartite.edges[v, body]["confidence"]])
+            shared.setdefault((u, v), []).append((body, 1.0 / (n_b - 1), rank))
+    for (u, v), items in sorted(shared.items()):
+        attrs = [bipartite.nodes[b] for b, _, _ in items]
+        documented = CONFIDENCE_RANK["documented"]
+        graph.add_edge(
+            u, v,
+            weight=float(sum(w for _, w, _ in items)),
+            count=len(items),
+            multiplexity=len({a["task_field"] for a in attrs}),
+            bodies="; ".join(b.removeprefix("body:") for b, _, _ in items),
+            task_fields="; ".join(sorted({a["task_field"] for a in attrs})),
+            legal_forms="; ".join(sorted({a["legal_form"] for a in attrs})),
+            confidence=_RANK_NAME[max(r for _, _, r in items)],
+            documented=any(r == documented for _, _, r in items),
+            formal=any(a["formality"] == FORMAL for a in attrs),
+            informal=any(a["formality"] == INFORMAL for a in attrs),
+            documented_formal=any(r == documented and a["formality"] == FORMAL
+                                  for (_, _, r), a in zip(items, attrs, strict=True)),
+        )
+    return graph
+
+
+def municipality_metrics(bipartite: nx.Graph, projection: nx.Graph) -> pd.DataFrame:
+    """Per municipality node: degree, weighted degree, betweenness and membership counts.
+
+    ``betweenness`` is the normalised shortest-path betweenness of the unweighted projection;
+    ``bodies_reaching_outside`` counts bodies with a scope beyond the district or with an
+    external member.
+    """
+    betweenness = nx.betweenness_centrality(projection, normalized=True)
+    rows = []
+    for node in _nodes_of_kind(bipartite, MUNICIPALITY):
+        edges = [(b, bipartite.edges[node, b]) for b in bipartite.neighbors(node)]
+        formality = [bipartite.nodes[b]["formality"] for b, _ in edges]
+        rows.append({
+            "node_id": node,
+            "name": bipartite.nodes[node]["label"],
+            "population": bipartite.nodes[node]["population"],
+            "degree": projection.degree(node),
+            "weighted_degree": float(projection.degree(node, weight="weight")),
+            "shared_bodies": int(projection.degree(node, weight="count")),
+            "betweenness": float(betweenness[node]),
+            "n_bodies": len(edges),
+            "n_formal": formality.count(FORMAL),
+            "n_informal": formality.count(INFORMAL),
+            "n_form_unknown": len(formality) - formality.count(FORMAL)
+            - formality.count(INFORMAL),
+            "n_documented": sum(e["confidence"] == "documented" for _, e in edges),
+            "n_inferred": sum(e["confidence"] == "inferred" for _, e in edges),
+            "bodies_reaching_outside": sum(_reaches_outside(bipartite, b) for b, _ in edges),
+            "documented_formal_tie": any(d for _, _, d in
+                                         projection.edges(node, data="documented_formal")),
+        })
+    return pd.DataFrame(rows).sort_values("node_id").reset_index(drop=True)
+
+
+def _reaches_outside(bipartite: nx.Graph, body: str) -> bool:
+    if bipartite.nodes[body]["scope"] in ("cross-district", "cross-state"):
+        return True
+    return any(bipartite.nodes[n].get("external", False) for n in bipartite.neighbors(body))
+
+
+def body_metrics(bipartite: nx.Graph) -> pd.DataFrame:
+    """Per body: members, municipality members, population and area covered, external share.
+
+    Population and area are summed over the municipality nodes linked to the body, so for
+    members that take part only with some Ortsteile they overstate the span.
+    """
+    rows = []
+    for body in _nodes_of_kind(bipartite, BODY):
+        neighbours = list(bipartite.neighbors(body))
+        inside = [n for n in neighbours if bipartite.nodes[n]["kind"] == MUNICIPALITY]
+        external = [n for n in neighbours if bipartite.nodes[n].get("external", False)]
+        attrs = bipartite.nodes[body]
+        rows.append({
+            "body_id": body.removeprefix("body:"),
+            "name": attrs["label"],
+            "legal_form": attrs["legal_form"],
+            "task_field": attrs["task_field"],
+            "n_members": len(neighbours),
+            "n_municipalities": len(inside),
+            "n_external": len(external),
+            "population_covered": int(sum(bipartite.nodes[n]["population"] for n in inside)),
+            "area_km2_covered": round(float(sum(bipartite.nodes[n]["area_km2"] for n in inside)),
+                                      2),
+            "cross_district_share": len(external) / len(neighbours) if neighbours else np.nan,
+        })
+    return pd.DataFrame(rows).sort_values("body_id").reset_index(drop=True)
+
+
+def district_summary(projection: nx.Graph) -> dict[str, float | int]:
+    """Density, components, isolates and the share of nodes without a documented formal tie."""
+    n = projection.number_of_nodes()
+    without = [v for v in projection if not any(
+        d for _, _, d in projection.edges(v, data="documented_formal"))]
+    return {
+        "n_nodes": n,
+        "n_ties": projection.number_of_edges(),
+        "density": float(nx.density(projection)) if n > 1 else 0.0,
+        "n_components": nx.number_connected_components(projection) if n else 0,
+        "n_isolates": nx.number_of_isolates(projection),
+        "share_without_documented_formal_tie": len(without) / n if n else 0.0,
+    }
+
+
+def adjacency(projection: nx.Graph, nodes: list[str], attribute: str | None = None) -> np.ndarray:
+    """Symmetric adjacency matrix in ``nodes`` order (binary, or an edge attribute)."""
+    matrix = nx.to_numpy_array(projection, nodelist=nodes, weight=attribute, nonedge=0.0)
+    if attribute is None:
+        matrix = (matrix > 0).astype(float)
+    return matrix
+
+
+def _graph_for_export(graph: nx.Graph) -> nx.Graph:
+    """Copy with attribute values GraphML/GEXF can store (no None/NaN, plain scalars)."""
+    clean = nx.Graph()
+
+    def scalar(value):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return ""
+        if isinstance(value, np.generic):
+            return value.item()
+        return value
+
+    clean.add_nodes_from((n, {k: scalar(v) for k, v in d.items()}) for n, d in graph.nodes(data=True))
+    clean.add_edges_from(
+        (u, v, {k: scalar(x) for k, x in d.items()}) for u, v, d in graph.edges(data=True)
+    )
+    return clean
+
+
+def export_graph(graph: nx.Graph, district: str, name: str) -> list[Path]:
+    """Write ``<name>.graphml`` and ``<name>.gexf`` to ``data/processed/<district>/`` atomically.
+
+    Returns the written paths relative to the output root.
+    """
+    clean = _graph_for_export(graph)
+    folder = paths.processed_dir(district)
+    written = []
+    for suffix, writer in ((".graphml", nx.write_graphml), (".gexf", nx.write_gexf)):
+        target = folder / f"{name}{suffix}"
+        with atomic_path(target) as tmp:
+            writer(clean, tmp)
+        written.append(target.relative_to(paths.output_root()))
+    return written

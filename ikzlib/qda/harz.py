@@ -1,0 +1,169 @@
+"""The Harz interview reconstruction: loaders for its tables and the findings it reproduces.
+
+``data/raw/<district>/interviews/`` holds the tidy coded-data layout (documents, codes,
+document-level codings, variables) plus three tables of its own:
+
+``unattributed_findings.csv``
+    ``finding_id``, ``code_id``, ``count_word`` (the quantifier as printed, e.g. ``einige``,
+    ``mehrere``, ``viele``; ``unspecified`` when the text gives none), ``section``,
+    ``statement`` (own words), ``source``. Findings the study reports without naming the
+    interviews; they are never attributed to a document.
+``footnotes.csv``
+    ``footnote``, ``interviews`` (``;``-separated numbers), ``section``, ``topic``,
+    ``source``: the footnotes that attribute statements to interviews.
+``study_facts.csv``
+    ``fact``, ``value``, ``unit``, ``meaning``, ``source``: study-level facts (number of
+    interviews, persons, period ...).
+
+See the README in that folder for provenance.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ikzlib import paths
+from ikzlib.errors import DataValidationError
+from ikzlib.qda.analysis import code_frequencies, descendants
+from ikzlib.qda.model import CodedProject
+from ikzlib.qda.tidy import read_tidy
+from ikzlib.tables import LINE, check_pattern, check_unique, read_csv_strict, require_values
+
+FOOTNOTE_EVIDENCE = re.compile(r"footnote (\d+)")
+ALL_EVIDENCE = re.compile(r"text: .*\ball\b.*\(no footnote\)")
+TASK_FIELD_PARENT = "potential.field"
+
+
+def interviews_dir(district: str) -> Path:
+    """Folder of a district's coded interviews (may not exist)."""
+    return paths.raw_dir(district) / "interviews"
+
+
+def has_interviews(district: str) -> bool:
+    """Whether the district has coded interview data."""
+    return (interviews_dir(district) / "documents.csv").is_file()
+
+
+def load_interviews(district: str) -> CodedProject:
+    """The district's coded interviews as a validated :class:`CodedProject`."""
+    return read_tidy(interviews_dir(district))
+
+
+def load_unattributed_findings(district: str, project: CodedProject | None = None) -> pd.DataFrame:
+    """``unattributed_findings.csv`` checked (unique ids, filled cells, known codes)."""
+    path = interviews_dir(district) / "unattributed_findings.csv"
+    columns = ["finding_id", "code_id", "count_word", "section", "statement", "source"]
+    frame = read_csv_strict(path, columns)
+    require_values(frame, columns, path)
+    check_unique(frame, "finding_id", path)
+    check_pattern(frame, "section", r"\d+(\.\d+)*", path, "a section number like 3.5.4")
+    if project is not None:
+        _check_codes(frame, project, path)
+    return frame.drop(columns=LINE)
+
+
+def load_footnotes(district: str) -> pd.DataFrame:
+    """``footnotes.csv`` with ``interviews`` parsed into tuples of interview numbers."""
+    path = interviews_dir(district) / "footnotes.csv"
+    frame = read_csv_strict(path, ["footnote", "interviews", "section", "topic", "source"])
+    require_values(frame, ["footnote", "interviews", "section", "source"], path)
+    check_unique(frame, "footnote", path)
+    check_pattern(frame, "footnote", r"\d+", path, "a footnote number")
+    check_pattern(frame, "interviews", r"\d+(;\d+)*", path, "interview numbers like 1;2;7")
+    frame["footnote"] = frame["footnote"].astype(int)
+    frame["interviews"] = [tuple(int(n) for n in v.split(";")) for v in frame["interviews"]]
+    return frame.drop(columns=LINE)
+
+
+def load_study_facts(district: str) -> pd.DataFrame:
+    """``study_facts.csv`` (study-level facts, each with its source)."""
+    path = interviews_dir(district) / "study_facts.csv"
+    columns = ["fact", "value", "unit", "meaning", "source"]
+    frame = read_csv_strict(path, columns)
+    require_values(frame, ["fact", "value", "meaning", "source"], path)
+    check_unique(frame, "fact", path)
+    return frame.drop(columns=LINE)
+
+
+def _check_codes(frame: pd.DataFrame, project: CodedProject, path: Path) -> None:
+    known = set(project.codes["code_id"])
+    for index, code in frame["code_id"].items():
+        if code not in known:
+            raise DataValidationError(path, f"code_id {code!r} is not in codes.csv",
+                                      row=int(frame.at[index, LINE]), element="code_id")
+
+
+def documents_by_code(project: CodedProject, code_id: str) -> list[str]:
+    """Documents with a coding of ``code_id`` or one of its subcodes (sorted)."""
+    codes = set(descendants(project, code_id))
+    codings = project.codings[project.codings["code_id"].isin(codes)]
+    return sorted(set(codings["doc_id"]))
+
+
+def interview_numbers(project: CodedProject, doc_ids: list[str]) -> list[int]:
+    """Interview numbers (document variable ``interview_number``) of the given documents."""
+    numbers = project.variables_wide()["interview_number"]
+    return sorted(int(numbers[d]) for d in doc_ids)
+
+
+def _evidence(project: CodedProject, code_ids: list[str]) -> str:
+    codings = project.codings[project.codings["code_id"].isin(code_ids)]
+    cited = sorted({f"{s}, {e}" for s, e in zip(codings["section"], codings["evidence"],
+                                               strict=True)})
+    return "; ".join(cited)
+
+
+def findings_table(
+    project: CodedProject, code_ids: list[str], unattributed: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Which interviews carry each code, with the evidence and any unattributed mentions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code_id``, ``code`` (path), ``n_interviews``, ``interviews`` (numbers, e.g.
+        ``1, 2, 3, 6``), ``evidence`` (section and footnote of every attribution) and
+        ``unattributed`` (count words of findings without named interviews).
+    """
+    rows = []
+    for code in code_ids:
+        docs = documents_by_code(project, code)
+        mentions = ""
+        if unattributed is not None:
+            words = unattributed.loc[unattributed["code_id"] == code, "count_word"]
+            mentions = ", ".join(dict.fromkeys(words))
+        rows.append({
+            "code_id": code,
+            "code": project.code_path(code),
+            "n_interviews": len(docs),
+            "interviews": ", ".join(str(n) for n in interview_numbers(project, docs)),
+            "evidence": _evidence(project, descendants(project, code)),
+            "unattributed": mentions,
+        })
+    return pd.DataFrame(rows)
+
+
+def potential_field_counts(
+    project: CodedProject, unattributed: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Number of interviews naming each potential task field (children of ``potential.field``).
+
+    ``n_interviews`` counts only interviews a footnote (or an "all interviewees" statement)
+    names; fields the study lists without naming interviews have ``n_interviews`` 0 and their
+    count word (e.g. ``viele``, ``unspecified``) in ``unattributed``. Columns: ``code_id``,
+    ``name``, ``n_interviews``, ``evidence``, ``unattributed``.
+    """
+    fields = project.codes.loc[project.codes["parent_id"] == TASK_FIELD_PARENT, "code_id"]
+    table = findings_table(project, list(fields), unattributed)
+    names = dict(zip(project.codes["code_id"], project.codes["name"], strict=True))
+    table.insert(1, "name", table["code_id"].map(names))
+    return table[["code_id", "name", "n_interviews", "evidence", "unattributed"]]
+
+
+def coded_code_ids(project: CodedProject) -> list[str]:
+    """Codes with at least one coding, in codebook order."""
+    frequencies = code_frequencies(project)
+    return list(frequencies.loc[frequencies["n_segments"] > 0, "code_id"])

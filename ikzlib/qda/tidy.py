@@ -1,0 +1,288 @@
+"""A tidy CSV folder layout for coded data, e.g. hand-coded interviews.
+
+One folder holds plain UTF-8 CSV files (header line, ``,`` separator, empty cell = unknown)::
+
+    documents.csv   doc_id,name,group
+    codes.csv       code_id,parent_id,name,description,color
+    codings.csv     coding_id,doc_id,code_id,start,end,text,coder,weight,memo,section,evidence
+    variables.csv   doc_id,variable,value,type          (optional)
+    sets.csv        set_id,set_name,member_type,member_id   (optional)
+    texts/<doc_id>.txt                                   (optional UTF-8 transcripts)
+
+``doc_id``/``name`` (documents), ``code_id``/``name`` (codes) and ``coding_id``/``doc_id``/
+``code_id`` (codings) are required; every other column may be left out or empty. Positions are
+Unicode code points into the transcript, end exclusive; empty ``start``/``end`` mark a coding of
+the whole document. Other CSV files in the folder are ignored, so a dataset may carry extra
+tables (e.g. unattributed findings) beside the layout.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ikzlib import io as ikz_io
+from ikzlib.errors import DataValidationError
+from ikzlib.qda.model import (
+    CODE_COLUMNS,
+    CODING_COLUMNS,
+    DOCUMENT_COLUMNS,
+    SET_COLUMNS,
+    VARIABLE_COLUMNS,
+    VARIABLE_TYPES,
+    CodedProject,
+)
+from ikzlib.tables import (
+    LINE,
+    check_pattern,
+    check_unique,
+    check_vocabulary,
+    decode_utf8,
+    read_csv_strict,
+    require_values,
+    to_number,
+)
+
+TEXTS_DIR = "texts"
+# Ids that are safe as file names (texts/<doc_id>.txt) on every platform.
+SAFE_ID = r"[A-Za-z0-9][A-Za-z0-9_.\-]*"
+VALUE_PATTERNS = {
+    "integer": (r"[+-]?\d+", "a whole number"),
+    "float": (r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", "a decimal number (use '.')"),
+    "boolean": (r"true|false", "'true' or 'false'"),
+    "date": (r"\d{4}-\d{2}-\d{2}", "a date YYYY-MM-DD"),
+}
+DOCUMENT_FILE_COLUMNS = [c for c in DOCUMENT_COLUMNS if c != "text"]
+
+
+def read_tidy(folder: str | Path, *, position_unit: str = "codepoint") -> CodedProject:
+    """Read a tidy coded-data folder (see the module docstring) into a :class:`CodedProject`.
+
+    Parameters
+    ----------
+    folder
+        The folder with ``documents.csv``, ``codes.csv``, ``codings.csv`` and optional files.
+    position_unit
+        What ``start``/``end`` count (``"codepoint"``, or ``"paragraph"`` for data that came
+        from a MAXQDA export); the layout itself does not record it.
+
+    Returns
+    -------
+    CodedProject
+        Tables in file order; ``documents.text`` is filled from ``texts/<doc_id>.txt``.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file, line and column of the first problem: missing files or columns,
+        duplicate ids, unknown ``doc_id``/``code_id`` references, bad numbers or types, spans
+        outside the transcript, coded text that differs from the transcript.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataValidationError(folder, "not a folder (expected a tidy coded-data folder)")
+    documents = _read_documents(folder / "documents.csv")
+    doc_ids = {d: line for d, line in zip(documents["doc_id"], documents[LINE], strict=True)}
+    documents["text"] = _read_texts(folder / TEXTS_DIR, list(documents["doc_id"]))
+    codes = _read_codes(folder / "codes.csv")
+    texts = dict(zip(documents["doc_id"], documents["text"], strict=True))
+    codings = _read_codings(folder / "codings.csv", doc_ids, set(codes["code_id"]), texts,
+                            check_text=position_unit == "codepoint")
+    variables = _read_variables(folder / "variables.csv", doc_ids)
+    sets = _read_sets(folder / "sets.csv", doc_ids, set(codes["code_id"]))
+    project = CodedProject(
+        documents=documents.drop(columns=LINE),
+        codes=codes.drop(columns=LINE),
+        codings=codings,
+        doc_variables=variables,
+        sets=sets,
+        name=folder.name,
+        source=str(folder),
+        position_unit=position_unit,
+    )
+    return project.validate()
+
+
+def write_tidy(project: CodedProject, folder: str | Path) -> Path:
+    """Write ``project`` as a tidy folder: sorted, deterministic, each file written atomically.
+
+    All five CSV files are written (header only when a table is empty) so that no stale file
+    of an earlier write survives; ``texts/`` receives one file per document with a transcript
+    and loses ``.txt`` files of documents that no longer have one. ``position_unit`` is not
+    stored: pass it again to :func:`read_tidy`.
+
+    Raises
+    ------
+    DataValidationError
+        If the project does not validate, or a document with a transcript has an id that is
+        not usable as a file name.
+    """
+    project = project.validate().sorted()
+    folder = Path(folder)
+    docs = project.documents
+    for i, (doc_id, text) in enumerate(zip(docs["doc_id"], docs["text"], strict=True)):
+        if text is not None and not re.fullmatch(SAFE_ID, doc_id):
+            raise DataValidationError(project.source, f"document id {doc_id!r} cannot name a "
+                                      f"transcript file (use letters, digits, '_', '.', '-')",
+                                      row=i, element="documents.doc_id")
+    ikz_io.write_csv(folder / "documents.csv", docs[DOCUMENT_FILE_COLUMNS])
+    ikz_io.write_csv(folder / "codes.csv", project.codes[CODE_COLUMNS])
+    ikz_io.write_csv(folder / "codings.csv", project.codings[CODING_COLUMNS])
+    ikz_io.write_csv(folder / "variables.csv", project.doc_variables[VARIABLE_COLUMNS])
+    ikz_io.write_csv(folder / "sets.csv", project.sets[SET_COLUMNS])
+    texts_dir = folder / TEXTS_DIR
+    wanted = {f"{d}.txt": t for d, t in zip(docs["doc_id"], docs["text"], strict=True) if t}
+    for file_name, text in sorted(wanted.items()):
+        with ikz_io.atomic_path(texts_dir / file_name) as tmp:
+            tmp.write_bytes(text.encode("utf-8"))  # bytes: keep line endings exactly
+    if texts_dir.is_dir():
+        for stale in sorted(texts_dir.glob("*.txt")):
+            if stale.name not in wanted:
+                stale.unlink()
+    return folder
+
+
+def _read_documents(path: Path) -> pd.DataFrame:
+    frame = read_csv_strict(path, ["doc_id", "name"], optional=["group"])
+    require_values(frame, ["doc_id", "name"], path)
+    check_unique(frame, "doc_id", path)
+    return frame
+
+
+def _read_texts(texts_dir: Path, doc_ids: list[str]) -> list[str | None]:
+    """Transcripts by document; a ``.txt`` file that matches no document is an error."""
+    if not texts_dir.is_dir():
+        return [None] * len(doc_ids)
+    known = set(doc_ids)
+    for file in sorted(texts_dir.glob("*.txt")):
+        if file.stem not in known:
+            raise DataValidationError(file, f"no document with doc_id {file.stem!r} in "
+                                      "documents.csv")
+    texts = []
+    for doc_id in doc_ids:
+        file = texts_dir / f"{doc_id}.txt"
+        safe = re.fullmatch(SAFE_ID, doc_id) is not None
+        texts.append(decode_utf8(file.read_bytes(), file) if safe and file.is_file() else None)
+    return texts
+
+
+def _read_codes(path: Path) -> pd.DataFrame:
+    frame = read_csv_strict(path, ["code_id", "name"],
+                            optional=["parent_id", "description", "color"])
+    require_values(frame, ["code_id", "name"], path)
+    check_unique(frame, "code_id", path)
+    check_pattern(frame, "color", r"#[0-9A-Fa-f]{6}", path, "a colour #rrggbb")
+    known = set(frame["code_id"])
+    for index, parent in frame["parent_id"].items():
+        if parent is not None and parent not in known:
+            raise DataValidationError(path, f"parent_id {parent!r} is not a code_id in this file",
+                                      row=int(frame.at[index, LINE]), element="parent_id")
+    return frame
+
+
+def _read_codings(
+    path: Path,
+    doc_ids: dict[str, int],
+    code_ids: set[str],
+    texts: dict[str, str | None],
+    *,
+    check_text: bool,
+) -> pd.DataFrame:
+    optional = [c for c in CODING_COLUMNS if c not in ("coding_id", "doc_id", "code_id")]
+    frame = read_csv_strict(path, ["coding_id", "doc_id", "code_id"], optional=optional)
+    require_values(frame, ["coding_id", "doc_id", "code_id"], path)
+    check_unique(frame, "coding_id", path)
+    for column, known, what in (("doc_id", doc_ids, "documents.csv"),
+                                ("code_id", code_ids, "codes.csv")):
+        for index, value in frame[column].items():
+            if value not in known:
+                raise DataValidationError(path, f"{column} {value!r} is not in {what}",
+                                          row=int(frame.at[index, LINE]), element=column)
+    start = to_number(frame, "start", path, integer=True, minimum=0, allow_missing=True)
+    end = to_number(frame, "end", path, integer=True, minimum=0, allow_missing=True)
+    weight = to_number(frame, "weight", path, integer=True, allow_missing=True)
+    texts_out = []
+    for index in frame.index:
+        line = int(frame.at[index, LINE])
+        s, e, text = start[index], end[index], frame.at[index, "text"]
+        if pd.isna(s) != pd.isna(e):
+            raise DataValidationError(path, "give both start and end, or neither (whole "
+                                      "document)", row=line, element="start")
+        transcript = texts.get(frame.at[index, "doc_id"])
+        if not pd.isna(s) and check_text:
+            if s > e:
+                raise DataValidationError(path, f"start {s} is after end {e}", row=line,
+                                          element="start")
+            if transcript is not None:
+                if e > len(transcript):
+                    raise DataValidationError(
+                        path, f"end {e} is beyond the transcript ({len(transcript)} characters)",
+                        row=line, element="end")
+                exact = transcript[s:e]
+                # Cells are stripped when read, so compare stripped and keep the exact slice.
+                if text is not None and text != exact.strip():
+                    raise DataValidationError(
+                        path, f"text {_clip(text)!r} differs from the transcript at {s}-{e} "
+                        f"({_clip(exact)!r})", row=line, element="text")
+                text = exact
+        texts_out.append(text)
+    frame["start"], frame["end"], frame["weight"] = start, end, weight
+    frame["text"] = texts_out
+    return frame.drop(columns=LINE)
+
+
+def _read_variables(path: Path, doc_ids: dict[str, int]) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    frame = read_csv_strict(path, ["doc_id", "variable"], optional=["value", "type"])
+    require_values(frame, ["doc_id", "variable"], path)
+    frame["type"] = frame["type"].where(frame["type"].notna(), "text")
+    check_vocabulary(frame, "type", VARIABLE_TYPES, path)
+    seen: dict[tuple[str, str], int] = {}
+    for index, row in frame.iterrows():
+        line = int(row[LINE])
+        if row["doc_id"] not in doc_ids:
+            raise DataValidationError(path, f"doc_id {row['doc_id']!r} is not in documents.csv",
+                                      row=line, element="doc_id")
+        key = (row["doc_id"], row["variable"])
+        if key in seen:
+            raise DataValidationError(path, f"variable {row['variable']!r} repeated for "
+                                      f"{row['doc_id']!r} (first on line {seen[key]})",
+                                      row=line, element="variable")
+        seen[key] = line
+        pattern = VALUE_PATTERNS.get(row["type"])
+        if pattern and row["value"] is not None and not re.fullmatch(pattern[0], row["value"]):
+            raise DataValidationError(path, f"{row['value']!r} is not {pattern[1]} (type "
+                                      f"{row['type']})", row=line, element="value")
+    return frame.drop(columns=LINE)
+
+
+def _read_sets(path: Path, doc_ids: dict[str, int], code_ids: set[str]) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    frame = read_csv_strict(path, ["set_id", "set_name", "member_type", "member_id"])
+    require_values(frame, ["set_id", "set_name", "member_type", "member_id"], path)
+    check_vocabulary(frame, "member_type", ["document", "code"], path)
+    names: dict[str, str] = {}
+    for index, row in frame.iterrows():
+        line = int(frame.at[index, LINE])
+        if names.setdefault(row["set_id"], row["set_name"]) != row["set_name"]:
+            raise DataValidationError(path, f"set {row['set_id']!r} has two names "
+                                      f"({names[row['set_id']]!r}, {row['set_name']!r})",
+                                      row=line, element="set_name")
+        known, what = ((doc_ids, "documents.csv") if row["member_type"] == "document"
+                       else (code_ids, "codes.csv"))
+        if row["member_id"] not in known:
+            raise DataValidationError(path, f"member_id {row['member_id']!r} is not in {what}",
+                                      row=line, element="member_id")
+    if frame.duplicated(["set_id", "member_type", "member_id"]).any():
+        index = frame.index[frame.duplicated(["set_id", "member_type", "member_id"])][0]
+        raise DataValidationError(path, "set member listed twice",
+                                  row=int(frame.at[index, LINE]), element="member_id")
+    return frame.drop(columns=LINE)
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

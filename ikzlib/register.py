@@ -1,0 +1,437 @@
+"""Cooperation register: bodies, memberships, aggregates, informal fields and their sources.
+
+A district's register lives in ``data/raw/<district>/register/`` as five UTF-8 CSV files.
+Every fact carries a source key (resolved in ``sources.csv``) and every membership a
+confidence, so documented and inferred ties can be kept apart in every analysis.
+
+``bodies.csv`` (one row per cooperation body)
+    ``body_id`` (``[a-z0-9_-]+``), ``name``, ``legal_form`` (see :data:`LEGAL_FORMS`),
+    ``legal_basis`` (free text; the vocabulary entry's basis applies when empty),
+    ``task_field`` (see :data:`TASK_FIELDS`), ``category`` (see :data:`CATEGORIES`),
+    ``founding_year`` (``YYYY`` or ``unknown``), ``scope`` (see :data:`SCOPES`), ``seat``,
+    ``member_list`` (see :data:`MEMBER_LISTS`: how complete the recorded members are),
+    ``status`` (:data:`STATUSES`; ``ended`` bodies are left out of current networks),
+    ``source`` (keys separated by ``;``), ``info_date``, ``notes``.
+``memberships.csv`` (one row per body and member)
+    ``body_id``, ``member_id`` (see below), ``member_name``, ``member_type``
+    (:data:`MEMBER_TYPES`), ``role`` (:data:`ROLES`), ``share_percent`` (shareholders only),
+    ``since``, ``until`` (last year of a dated member list; such rows are historical),
+    ``source``, ``info_date``, ``confidence`` (:data:`CONFIDENCE`), ``external``
+    (``true``/``false``: member outside the district), ``notes``.
+``aggregates.csv``
+    Published counts without member lists: ``aggregate_id``, ``area_id``, ``area_name``,
+    ``legal_form``, ``count``, ``reference_year``, ``members_published``, ``source``, ``notes``.
+``informal_fields.csv``
+    Task fields of informal (or unclassified) cooperation named in interviews, without pairs:
+    ``field_id``, ``field``, ``status`` (:data:`FIELD_STATUSES`), ``evidence``, ``source``,
+    ``notes``.
+``sources.csv``
+    ``source_id``, ``citation``, ``url``, ``date``.
+
+Member ids: an 8-digit AGS for a municipality (it must be in the district's
+``municipalities.csv`` unless ``external`` is true), ``kreis:<5 digits>`` for a district,
+``land:<2 digits>`` for a state, ``vg:<9-digit ARS prefix>`` for a Verbandsgemeinde or
+Samtgemeinde acting as a whole, ``body:<body_id>`` for another body of the register, and
+``org:<slug>`` for any other organisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ikzlib import paths
+from ikzlib.errors import DataValidationError
+from ikzlib.tables import (
+    LINE,
+    check_pattern,
+    check_unique,
+    check_vocabulary,
+    read_csv_strict,
+    require_values,
+    to_number,
+)
+
+REGISTER_DIR = "register"
+
+FORMAL, INFORMAL, UNKNOWN = "formal", "informal", "unknown"
+
+
+@dataclass(frozen=True)
+class LegalForm:
+    """One entry of the legal-form vocabulary."""
+
+    label: str
+    formality: str  # FORMAL, INFORMAL or UNKNOWN
+    legal_basis: str
+    description: str
+
+
+# Legal bases from the Harz case study section 2.3 (GKG-LSA) and the NKomZG/NKomVG texts.
+LEGAL_FORMS: dict[str, LegalForm] = {
+    f.label: f
+    for f in [
+        LegalForm("Zweckverband", FORMAL, "GKG-LSA §§ 6-7, 10; NKomZG §§ 7-18",
+                  "public-law corporation with members, own organs and legal personality"),
+        LegalForm("Zweckvereinbarung", FORMAL, "GKG-LSA § 3; NKomZG §§ 5-6",
+                  "public-law contract transferring a task or the right to use a facility"),
+        LegalForm("Arbeitsgemeinschaft", FORMAL, "GKG-LSA § 2 Abs. 2 (no NKomZG counterpart)",
+                  "lowest-threshold form: joint work, no transfer of responsibility"),
+        LegalForm("Verbandsgemeinde", FORMAL, "KVG LSA (Verbandsgemeinde provisions)",
+                  "joint administration of member municipalities (Saxony-Anhalt)"),
+        LegalForm("Samtgemeinde", FORMAL, "NKomVG §§ 97 ff.",
+                  "joint administration of member municipalities (Lower Saxony)"),
+        LegalForm("kommunale Anstalt/AöR", FORMAL,
+                  "KVG LSA (kommunale Anstalt); NKomZG §§ 3-4 (gemeinsame kommunale Anstalt)",
+                  "public-law institution of one or several local authorities"),
+        LegalForm("GmbH", FORMAL, "GmbHG; municipal participation under the Land's "
+                  "municipal code", "private-law limited company"),
+        LegalForm("gGmbH", FORMAL, "GmbHG, § 52 AO (non-profit)", "non-profit limited company"),
+        LegalForm("eG", FORMAL, "GenG", "registered cooperative"),
+        LegalForm("e.V.", FORMAL, "BGB §§ 21 ff.", "registered association"),
+        LegalForm("Unterhaltungsverband", FORMAL, "WG LSA (statutory membership)",
+                  "statutory water association for second-order watercourses"),
+        LegalForm("Eigenbetrieb", FORMAL, "KVG LSA; EigBG LSA",
+                  "enterprise of one authority without legal personality (not IKZ)"),
+        LegalForm("informal/network", INFORMAL, "none (no legal entity)",
+                  "working group, network or exchange without a legal form"),
+        LegalForm("agreement (legal basis unknown)", FORMAL,
+                  "unknown: written agreement; whether GKG-LSA § 3 applies is not stated",
+                  "signed agreement whose legal character the sources leave open"),
+        LegalForm("unknown", UNKNOWN, "unknown", "legal form not stated in the sources"),
+    ]
+}
+
+TASK_FIELDS = [
+    "water/wastewater",
+    "watercourse maintenance",
+    "waste",
+    "IT",
+    "procurement",
+    "culture",
+    "tourism",
+    "regional development",
+    "rural development (LEADER)",
+    "nature and landscape",
+    "planning",
+    "transport",
+    "shared administration",
+    "finance",
+    "education",
+    "research",
+]
+CATEGORIES = {
+    "inter-municipal": "IKZ body with municipalities of the district as members or partners",
+    "regional": "region-wide body (several districts or states, mixed membership)",
+    "district body": "owned or run by the district; not IKZ among municipalities",
+}
+SCOPES = ["within district", "cross-district", "cross-state", "unknown"]
+STATUSES = ["active", "ended", "unknown"]
+MEMBER_LISTS = {
+    "complete": "the sources give the full member list",
+    "partial": "some members are known, others are not",
+    "none known": "no member is known from the sources",
+}
+MEMBER_TYPES = [
+    "municipality",
+    "joint administration",
+    "district",
+    "state",
+    "public body",
+    "company",
+    "association",
+    "university",
+]
+ROLES = [
+    "member",
+    "shareholder",
+    "owner",
+    "host",
+    "agreement partner",
+    "contract partner",
+    "service area only",
+    "supervisory seat",
+    "academic partner",
+]
+CONFIDENCE = ["documented", "inferred", "unknown"]
+CONFIDENCE_RANK = {"unknown": 0, "inferred": 1, "documented": 2}
+FIELD_STATUSES = [
+    "informal",
+    "working group",
+    "unclear (formal or informal)",
+    "formal, parties not named",
+]
+
+MEMBER_ID_PATTERN = (
+    r"\d{8}|kreis:\d{5}|land:\d{2}|vg:\d{9}|body:[a-z0-9_-]+|org:[a-z0-9_-]+"
+)
+_DATE_PART = r"\d{4}(-\d{2}(-\d{2})?)?"
+INFO_DATE_PATTERN = rf"undated|unknown|{_DATE_PART}(;{_DATE_PART})*"
+
+BODY_COLUMNS = ["body_id", "name", "legal_form", "legal_basis", "task_field", "category",
+                "founding_year", "scope", "seat", "member_list", "status", "source", "info_date",
+                "notes"]
+MEMBERSHIP_COLUMNS = ["body_id", "member_id", "member_name", "member_type", "role",
+                      "share_percent", "since", "until", "source", "info_date", "confidence",
+                      "external", "notes"]
+AGGREGATE_COLUMNS = ["aggregate_id", "area_id", "area_name", "legal_form", "count",
+                     "reference_year", "members_published", "source", "notes"]
+FIELD_COLUMNS = ["field_id", "field", "status", "evidence", "source", "notes"]
+SOURCE_COLUMNS = ["source_id", "citation", "url", "date"]
+
+
+@dataclass(frozen=True)
+class Register:
+    """A validated cooperation register (all tables sorted by their keys, no ``_line``)."""
+
+    bodies: pd.DataFrame
+    memberships: pd.DataFrame
+    aggregates: pd.DataFrame
+    informal_fields: pd.DataFrame
+    sources: pd.DataFrame
+
+
+def register_dir(district: str) -> Path:
+    """Folder of a district's register."""
+    return paths.raw_dir(district) / REGISTER_DIR
+
+
+def has_register(district: str) -> bool:
+    """Whether the district has a register (its ``bodies.csv``)."""
+    return (register_dir(district) / "bodies.csv").exists()
+
+
+def load_register(district: str) -> Register:
+    """Load and validate ``data/raw/<district>/register/`` against the district's municipalities.
+
+    Raises
+    ------
+    DataValidationError
+        For any violation; the message names file, line and column.
+    """
+    from ikzlib.catalog import get_district  # local import: catalog imports municipalities
+    from ikzlib.municipalities import load_municipalities
+
+    info = get_district(district)
+    ags = set(load_municipalities(district)["ags"])
+    return read_register(register_dir(district), district_ags=ags, kreis_key=info.kreis_key)
+
+
+def read_register(folder: str | Path, district_ags: set[str], kreis_key: str) -> Register:
+    """Read and validate the five register files in ``folder``.
+
+    Parameters
+    ----------
+    folder
+        Folder holding ``bodies.csv``, ``memberships.csv``, ``aggregates.csv``,
+        ``informal_fields.csv`` and ``sources.csv``.
+    district_ags
+        AGS of the district's municipalities; a member AGS not in this set must be flagged
+        ``external``.
+    kreis_key
+        5-digit key of the district (an external AGS must not carry it).
+    """
+    folder = Path(folder)
+    sources = _read_sources(folder / "sources.csv")
+    known_sources = set(sources["source_id"])
+    bodies = _read_bodies(folder / "bodies.csv", known_sources)
+    memberships = _read_memberships(
+        folder / "memberships.csv", set(bodies["body_id"]), known_sources, district_ags, kreis_key
+    )
+    aggregates = _read_aggregates(folder / "aggregates.csv", known_sources)
+    fields = _read_fields(folder / "informal_fields.csv", known_sources)
+    return Register(
+        bodies=bodies.drop(columns=LINE).sort_values("body_id").reset_index(drop=True),
+        memberships=memberships.drop(columns=LINE)
+        .sort_values(["body_id", "member_id", "role"])
+        .reset_index(drop=True),
+        aggregates=aggregates.drop(columns=LINE).sort_values("aggregate_id").reset_index(drop=True),
+        informal_fields=fields.drop(columns=LINE).sort_values("field_id").reset_index(drop=True),
+        sources=sources.drop(columns=LINE).sort_values("source_id").reset_index(drop=True),
+    )
+
+
+def _read_sources(path: Path) -> pd.DataFrame:
+    frame = read_csv_strict(path, SOURCE_COLUMNS)
+    require_values(frame, ["source_id", "citation", "date"], path)
+    check_pattern(frame, "source_id", r"[A-Za-z0-9][A-Za-z0-9.\-]*", path, "a source key")
+    check_unique(frame, "source_id", path)
+    return frame
+
+
+def _check_source_keys(frame: pd.DataFrame, known: set[str], path: Path) -> None:
+    """Every ``;``-separated key in ``source`` must be defined in ``sources.csv``."""
+    for index, value in frame["source"].items():
+        for key in (k.strip() for k in str(value).split(";")):
+            if key not in known:
+                raise DataValidationError(
+                    path, f"source key {key!r} is not defined in sources.csv",
+                    row=int(frame.at[index, LINE]), element="source",
+                )
+
+
+def _read_bodies(path: Path, known_sources: set[str]) -> pd.DataFrame:
+    frame = read_csv_strict(path, BODY_COLUMNS)
+    require_values(frame, ["body_id", "name", "legal_form", "task_field", "category",
+                           "founding_year", "scope", "member_list", "status", "source",
+                           "info_date"], path)
+    check_pattern(frame, "body_id", r"[a-z0-9_-]+", path, "a body id (a-z, 0-9, _ or -)")
+    check_unique(frame, "body_id", path)
+    check_vocabulary(frame, "legal_form", LEGAL_FORMS, path)
+    check_vocabulary(frame, "task_field", TASK_FIELDS, path)
+    check_vocabulary(frame, "category", CATEGORIES, path)
+    check_vocabulary(frame, "scope", SCOPES, path)
+    check_vocabulary(frame, "member_list", MEMBER_LISTS, path)
+    check_vocabulary(frame, "status", STATUSES, path)
+    check_pattern(frame, "founding_year", r"\d{4}|unknown", path, "a year or 'unknown'")
+    check_pattern(frame, "info_date", INFO_DATE_PATTERN, path, "a date (YYYY[-MM[-DD]]; ...)")
+    _check_source_keys(frame, known_sources, path)
+    frame["legal_basis"] = frame["legal_basis"].where(
+        frame["legal_basis"].notna(), frame["legal_form"].map(lambda f: LEGAL_FORMS[f].legal_basis)
+    )
+    frame["formality"] = frame["legal_form"].map(lambda f: LEGAL_FORMS[f].formality)
+    return frame
+
+
+def _read_memberships(
+    path: Path,
+    body_ids: set[str],
+    known_sources: set[str],
+    district_ags: set[str],
+    kreis_key: str,
+) -> pd.DataFrame:
+    frame = read_csv_strict(path, MEMBERSHIP_COLUMNS)
+    require_values(frame, ["body_id", "member_id", "member_name", "member_type", "role",
+                           "source", "info_date", "confidence", "external"], path)
+    check_vocabulary(frame, "body_id", body_ids, path)
+    check_pattern(frame, "member_id", MEMBER_ID_PATTERN, path,
+                  "a member id (AGS, kreis:, land:, vg:, body: or org:)")
+    check_vocabulary(frame, "member_type", MEMBER_TYPES, path)
+    check_vocabulary(frame, "role", ROLES, path)
+    check_vocabulary(frame, "confidence", CONFIDENCE, path)
+    check_vocabulary(frame, "external", ["true", "false"], path)
+    check_pattern(frame, "info_date", INFO_DATE_PATTERN, path, "a date (YYYY[-MM[-DD]]; ...)")
+    for column in ("since", "until"):
+        check_pattern(frame, column, _DATE_PART, path, "a date YYYY[-MM[-DD]]")
+    _check_source_keys(frame, known_sources, path)
+    frame["share_percent"] = to_number(frame, "share_percent", path, minimum=0, maximum=100,
+                                       allow_missing=True)
+    frame["external"] = frame["external"].eq("true")
+    seen: dict[tuple[str, str, str], int] = {}
+    for _, row in frame.iterrows():
+        line = int(row[LINE])
+        member = row["member_id"]
+        key = (row["body_id"], member, row["role"])
+        if key in seen:
+            raise DataValidationError(
+                path, f"duplicate membership {key[0]} / {member} / {key[2]} (first on line "
+                f"{seen[key]})", row=line, element="member_id",
+            )
+        seen[key] = line
+        _check_external(path, row, line, kreis_key)
+        if member.startswith("body:") and member[5:] not in body_ids:
+            raise DataValidationError(path, f"member {member!r} names an unknown body",
+                                      row=line, element="member_id")
+        if member == f"body:{row['body_id']}":
+            raise DataValidationError(path, "a body cannot be its own member", row=line,
+                                      element="member_id")
+        if member.isdigit():
+            if row["member_type"] != "municipality":
+                raise DataValidationError(path, "an AGS member must have member_type "
+                                          "'municipality'", row=line, element="member_type")
+            inside = member in district_ags
+            if not inside and not row["external"]:
+                raise DataValidationError(
+                    path, f"member AGS {member} is not a municipality of the district "
+                    f"(Kreis {kreis_key}); set external=true if it lies outside",
+                    row=line, element="member_id",
+                )
+            if row["external"] and (inside or member.startswith(kreis_key)):
+                raise DataValidationError(
+                    path, f"member AGS {member} is flagged external but has the district's "
+                    f"Kreis key {kreis_key}", row=line, element="external",
+                )
+        if row["role"] == "shareholder" and pd.isna(row["share_percent"]) and not row["notes"]:
+            raise DataValidationError(path, "a shareholder needs share_percent or a note why "
+                                      "it is unknown", row=line, element="share_percent")
+        if row["role"] != "shareholder" and pd.notna(row["share_percent"]):
+            raise DataValidationError(path, "share_percent is only allowed for shareholders",
+                                      row=line, element="share_percent")
+    return frame
+
+
+def _check_external(path: Path, row: pd.Series, line: int, kreis_key: str) -> None:
+    """District and Verbandsgemeinde ids must agree with the ``external`` flag."""
+    member = row["member_id"]
+    prefix, _, key = member.partition(":")
+    if prefix not in ("kreis", "vg"):
+        return
+    inside = key.startswith(kreis_key)
+    if inside == row["external"]:
+        state = "inside" if inside else "outside"
+        raise DataValidationError(
+            path, f"member {member} lies {state} the district (Kreis {kreis_key}) but "
+            f"external={str(row['external']).lower()}", row=line, element="external",
+        )
+
+
+def _read_aggregates(path: Path, known_sources: set[str]) -> pd.DataFrame:
+    frame = read_csv_strict(path, AGGREGATE_COLUMNS)
+    require_values(frame, ["aggregate_id", "area_id", "area_name", "legal_form", "count",
+                           "reference_year", "members_published", "source"], path)
+    check_unique(frame, "aggregate_id", path)
+    check_pattern(frame, "area_id", r"kreis:\d{5}|land:\d{2}", path, "a kreis: or land: id")
+    check_vocabulary(frame, "legal_form", LEGAL_FORMS, path)
+    check_vocabulary(frame, "members_published", ["yes", "no"], path)
+    check_pattern(frame, "reference_year", r"\d{4}", path, "a year")
+    _check_source_keys(frame, known_sources, path)
+    frame["count"] = to_number(frame, "count", path, integer=True, minimum=0)
+    return frame
+
+
+def _read_fields(path: Path, known_sources: set[str]) -> pd.DataFrame:
+    frame = read_csv_strict(path, FIELD_COLUMNS)
+    require_values(frame, ["field_id", "field", "status", "evidence", "source"], path)
+    check_unique(frame, "field_id", path)
+    check_vocabulary(frame, "status", FIELD_STATUSES, path)
+    _check_source_keys(frame, known_sources, path)
+    return frame
+
+
+def legal_form_table() -> pd.DataFrame:
+    """The legal-form vocabulary as a table (label, formality, legal basis, description)."""
+    return pd.DataFrame(
+        [(f.label, f.formality, f.legal_basis, f.description) for f in LEGAL_FORMS.values()],
+        columns=["legal_form", "formality", "legal_basis", "description"],
+    )
+
+
+def bodies_with_members(register: Register) -> pd.DataFrame:
+    """Bodies with counts of recorded members by confidence and a ``gap`` description.
+
+    A body is a gap when its member list is not complete or when no membership of it is
+    documented.
+    """
+    counts = (
+        register.memberships.pivot_table(index="body_id", columns="confidence",
+                                         values="member_id", aggfunc="count", fill_value=0)
+        .reindex(columns=CONFIDENCE, fill_value=0)
+        .add_prefix("n_")
+    )
+    frame = register.bodies.merge(counts, left_on="body_id", right_index=True, how="left")
+    for column in [f"n_{c}" for c in CONFIDENCE]:
+        frame[column] = frame[column].fillna(0).astype(int)
+    frame["n_recorded"] = frame[[f"n_{c}" for c in CONFIDENCE]].sum(axis=1)
+
+    def describe(row: pd.Series) -> str:
+        parts = []
+        if row["member_list"] != "complete":
+            parts.append(f"member list {row['member_list']}")
+        if row["n_documented"] == 0:
+            parts.append("no documented membership")
+        return "; ".join(parts)
+
+    frame["gap"] = frame.apply(describe, axis=1)
+    return frame

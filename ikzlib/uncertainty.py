@@ -1,0 +1,592 @@
+"""Scenarios, Monte Carlo payoffs, the ex-ante resource constraint, and sensitivity.
+
+Scenarios
+---------
+``data/raw/scenarios.csv`` holds one row per scenario and parameter: ``scenario``,
+``parameter``, ``value``, ``low``, ``high``, ``unit``, ``status`` (``sourced`` or
+``illustrative``) and ``source``. Numeric parameters are the fields of
+:class:`ikzlib.costs.CostParams` and of :class:`ResourceParams`; ``low``/``high`` give the
+range used by the Monte Carlo and the tornado. Text parameters: ``task`` and
+``initial_partners`` (semicolon-separated municipality names).
+
+Uncertainty
+-----------
+Every uncertain parameter is drawn independently from a triangular distribution
+``(low, value, high)`` (seeded ``numpy.random.default_rng``). For each draw the cost game of a
+coalition is rebuilt, the chosen rule divides its cost, and partner ``i`` *pays off* when its
+annual saving ``c({i}) - x_i`` is positive.
+
+Resource constraint
+-------------------
+Before any gain arrives the partners must finance the ex-ante set-up lump ``E(k)`` (staff time
+for negotiation, legal advice, migration). Municipality ``i`` can mobilise at most::
+
+    K_i = kappa * population_i ** beta
+
+(EUR of strategic capacity; ``beta < 1``: capacity grows less than proportionally, because a
+core administration is needed before any staff can be spared). A partner can *carry* its share
+of ``E(k)`` if the share is at most ``K_i``; it can *initiate* the coalition if it can front the
+initiation part ``initiator_share * E(k)`` alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ikzlib import costs, games, paths
+from ikzlib.errors import DataValidationError
+from ikzlib.tables import check_vocabulary, read_csv_strict, require_values
+
+SCENARIO_COLUMNS = ["scenario", "parameter", "value", "low", "high", "unit", "status", "source"]
+STATUSES = ["illustrative", "sourced"]
+TEXT_PARAMETERS = ["task", "initial_partners"]
+RULES = ["population", "volume", "equal", "shapley", "scrb"]
+
+
+@dataclass(frozen=True)
+class ResourceParams:
+    """Ex-ante resource constraint ``K_i = kappa * population_i ** beta``.
+
+    Attributes
+    ----------
+    capacity_kappa
+        Scale of the capacity (EUR at one inhabitant; see ``capacity_beta``).
+    capacity_beta
+        Elasticity of capacity with respect to population.
+    initiator_share
+        Share of the set-up lump the initiating partner must front alone (0..1).
+    """
+
+    capacity_kappa: float
+    capacity_beta: float
+    initiator_share: float
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, int | float) or math.isnan(value) or value < 0:
+                raise ValueError(f"resource parameter {f.name} must be >= 0, got {value!r}")
+        if self.initiator_share > 1:
+            raise ValueError("initiator_share must be at most 1")
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """Names of all parameters."""
+        return [f.name for f in fields(cls)]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named parameter set with ranges and provenance."""
+
+    name: str
+    task: str
+    cost: costs.CostParams
+    resource: ResourceParams
+    initial_partners: tuple[str, ...]
+    ranges: dict[str, tuple[float, float]]
+    provenance: pd.DataFrame
+
+    def with_overrides(self, overrides: dict[str, float | None]) -> Scenario:
+        """Replace parameter values (``None`` keeps the scenario value).
+
+        A changed value outside the stored range widens the range to include it, and its
+        provenance becomes ``override``.
+        """
+        given = {k: float(v) for k, v in overrides.items() if v is not None}
+        unknown = sorted(set(given) - set(costs.CostParams.names()) - set(ResourceParams.names()))
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {unknown}")
+        cost = self.cost.replace(
+            **{k: v for k, v in given.items() if k in costs.CostParams.names()}
+        )
+        resource_values = {n: getattr(self.resource, n) for n in ResourceParams.names()}
+        resource_values.update({k: v for k, v in given.items() if k in resource_values})
+        ranges = dict(self.ranges)
+        for name, value in given.items():
+            if name in ranges:
+                low, high = ranges[name]
+                ranges[name] = (min(low, value), max(high, value))
+        provenance = self.provenance.copy()
+        changed = provenance["parameter"].isin(
+            [k for k, v in given.items() if v != _current(self, k)]
+        )
+        provenance.loc[changed, "status"] = "override"
+        provenance.loc[changed, "value"] = provenance.loc[changed, "parameter"].map(
+            lambda name: f"{given[name]:g}"
+        )
+        return Scenario(
+            self.name,
+            self.task,
+            cost,
+            ResourceParams(**resource_values),
+            self.initial_partners,
+            ranges,
+            provenance,
+        )
+
+
+def _current(scenario: Scenario, name: str) -> float:
+    if name in costs.CostParams.names():
+        return getattr(scenario.cost, name)
+    return getattr(scenario.resource, name)
+
+
+def scenarios_path() -> Path:
+    """The committed scenario table."""
+    return paths.DATA_RAW / "scenarios.csv"
+
+
+def load_scenarios(path: str | Path | None = None) -> dict[str, Scenario]:
+    """Read and validate the scenario table; returns scenarios by name (sorted)."""
+    path = Path(path) if path is not None else scenarios_path()
+    frame = read_csv_strict(path, SCENARIO_COLUMNS)
+    require_values(frame, ["scenario", "parameter", "value", "status", "source"], path)
+    check_vocabulary(frame, "status", STATUSES, path)
+    numeric = costs.CostParams.names() + ResourceParams.names()
+    check_vocabulary(frame, "parameter", numeric + TEXT_PARAMETERS, path)
+    seen: dict[tuple[str, str], int] = {}
+    for _, row in frame.iterrows():
+        key = (row["scenario"], row["parameter"])
+        if key in seen:
+            raise DataValidationError(
+                path,
+                f"parameter {key[1]!r} repeats for scenario {key[0]!r} (first on line {seen[key]})",
+                row=int(row["_line"]),
+                element="parameter",
+            )
+        seen[key] = int(row["_line"])
+    result = {}
+    for name, group in frame.groupby("scenario", sort=True):
+        result[str(name)] = _build_scenario(str(name), group, path, numeric)
+    return result
+
+
+def _number(row: pd.Series, column: str, path: Path) -> float:
+    raw = str(row[column]).strip().lower()
+    try:
+        value = math.inf if raw in ("inf", "infinity") else float(raw)
+    except ValueError:
+        raise DataValidationError(
+            path, f"{row[column]!r} is not a number", row=int(row["_line"]), element=column
+        ) from None
+    if math.isnan(value) or value < 0:
+        raise DataValidationError(
+            path, f"{row[column]!r} must be >= 0", row=int(row["_line"]), element=column
+        )
+    return value
+
+
+def _build_scenario(name: str, group: pd.DataFrame, path: Path, numeric: list[str]) -> Scenario:
+    values: dict[str, float] = {}
+    ranges: dict[str, tuple[float, float]] = {}
+    for _, row in group.iterrows():
+        parameter = row["parameter"]
+        if parameter in TEXT_PARAMETERS:
+            continue
+        value = _number(row, "value", path)
+        values[parameter] = value
+        if row["low"] is not None or row["high"] is not None:
+            if row["low"] is None or row["high"] is None:
+                raise DataValidationError(
+                    path, "give both low and high or neither", row=int(row["_line"]), element="low"
+                )
+            low, high = _number(row, "low", path), _number(row, "high", path)
+            if not low <= value <= high:
+                raise DataValidationError(
+                    path,
+                    f"value {value:g} is outside its range [{low:g}, {high:g}]",
+                    row=int(row["_line"]),
+                    element="value",
+                )
+            if high > low:
+                ranges[parameter] = (low, high)
+    missing = [p for p in numeric if p not in values]
+    if missing:
+        raise DataValidationError(path, f"scenario {name!r} lacks parameter(s) {missing}")
+    text = {
+        r["parameter"]: r["value"] for _, r in group.iterrows() if r["parameter"] in TEXT_PARAMETERS
+    }
+    try:
+        cost = costs.CostParams(**{p: values[p] for p in costs.CostParams.names()})
+        resource = ResourceParams(**{p: values[p] for p in ResourceParams.names()})
+    except ValueError as exc:
+        raise DataValidationError(path, f"scenario {name!r}: {exc}") from None
+    partners = text.get("initial_partners") or ""
+    provenance = group[["parameter", "value", "low", "high", "unit", "status", "source"]]
+    return Scenario(
+        name=name,
+        task=text.get("task") or name,
+        cost=cost,
+        resource=resource,
+        initial_partners=tuple(p.strip() for p in partners.split(";") if p.strip()),
+        ranges=ranges,
+        provenance=provenance.reset_index(drop=True),
+    )
+
+
+def match_partners(unit_names: Sequence[str], wanted: Sequence[str]) -> tuple[list[int], list[str]]:
+    """Indices of units whose name starts with a wanted name (case-insensitive), and misses.
+
+    Official names carry suffixes (``"Halberstadt, Stadt"``), so ``"Halberstadt"`` matches it.
+    """
+    lowered = [str(n).lower() for n in unit_names]
+    found, missing = [], []
+    for name in wanted:
+        hits = [i for i, unit in enumerate(lowered) if unit.startswith(name.lower())]
+        if hits:
+            found.append(hits[0])
+        else:
+            missing.append(name)
+    return found, missing
+
+
+# ---------------------------------------------------------------------------------------------
+# allocation of a coalition under a named rule
+
+
+def allocate(
+    volumes: np.ndarray,
+    population: np.ndarray,
+    params: costs.CostParams,
+    rule: str,
+    n_permutations: int = 2_000,
+    seed: int = 0,
+) -> np.ndarray:
+    """Cost shares of the grand coalition of the given players under ``rule`` (:data:`RULES`).
+
+    Needs no full game except for the Shapley value, which is exact up to
+    :data:`ikzlib.games.MAX_LP_PLAYERS` players and sampled (``n_permutations``, ``seed``)
+    beyond.
+    """
+    volumes = np.asarray(volumes, dtype=float)
+    n = len(volumes)
+    total = float(costs.coalition_cost(volumes.sum(), n, params))
+    if rule == "population":
+        return games.proportional(total, population)
+    if rule == "volume":
+        return games.proportional(total, volumes)
+    if rule == "equal":
+        return games.equal_split(total, n)
+    if rule == "scrb":
+        separable = total - costs.leave_one_out_costs(volumes, params)
+        return games.scrb(total, costs.standalone_costs(volumes, params), separable)
+    if rule == "shapley":
+        if n <= games.MAX_LP_PLAYERS:
+            return games.shapley_exact(costs.cost_game(volumes, params))
+        prefix = costs.prefix_cost_function(volumes, params)
+        return games.shapley_sampled(prefix, n, n_permutations, seed).values
+    raise ValueError(f"unknown rule {rule!r}; choose one of {RULES}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Monte Carlo
+
+
+def numeric_parameters(scenario: Scenario) -> dict[str, float]:
+    """All numeric parameter values of a scenario (cost and resource), by name."""
+    values = {n: getattr(scenario.cost, n) for n in costs.CostParams.names()}
+    values.update({n: getattr(scenario.resource, n) for n in ResourceParams.names()})
+    return values
+
+
+def split_parameters(row: dict[str, float]) -> tuple[costs.CostParams, ResourceParams]:
+    """Cost and resource parameter objects from one row of a parameter table."""
+    cost = costs.CostParams(**{n: float(row[n]) for n in costs.CostParams.names()})
+    resource = ResourceParams(**{n: float(row[n]) for n in ResourceParams.names()})
+    return cost, resource
+
+
+def draw_parameters(scenario: Scenario, n_draws: int, seed: int) -> pd.DataFrame:
+    """Independent triangular draws ``(low, value, high)`` of every ranged parameter.
+
+    Returns one row per draw and one column per numeric parameter (unranged ones repeated).
+    """
+    rng = np.random.default_rng(seed)
+    table = {}
+    for name, value in numeric_parameters(scenario).items():
+        if name in scenario.ranges:
+            low, high = scenario.ranges[name]
+            table[name] = rng.triangular(low, value, high, size=n_draws)
+        else:
+            table[name] = np.full(n_draws, value)
+    return pd.DataFrame(table)
+
+
+def simulate_payoffs(
+    volumes: np.ndarray,
+    population: np.ndarray,
+    members: Sequence[int],
+    draws: pd.DataFrame,
+    rule: str,
+) -> pd.DataFrame:
+    """Annual saving ``c({i}) - x_i`` of every member of a coalition in every draw.
+
+    Parameters
+    ----------
+    volumes, population
+        Case volume and population of all municipalities.
+    members
+        Indices of the coalition's members.
+    draws
+        Parameter draws from :func:`draw_parameters`.
+    rule
+        Division rule (:data:`RULES`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``draws x members`` savings (columns are the member indices), plus the column
+        ``net_gain`` (``G(S)`` of the draw).
+    """
+    members = list(members)
+    q = np.asarray(volumes, dtype=float)[members]
+    pop = np.asarray(population, dtype=float)[members]
+    savings = np.empty((len(draws), len(members)))
+    gain = np.empty(len(draws))
+    for d, row in enumerate(draws.to_dict("records")):
+        params, _ = split_parameters(row)
+        alone = costs.standalone_costs(q, params)
+        savings[d] = alone - allocate(q, pop, params, rule, seed=d)
+        gain[d] = savings[d].sum()
+    out = pd.DataFrame(savings, columns=members)
+    out["net_gain"] = gain
+    return out
+
+
+def payoff_probabilities(savings: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """Per member: probability of a positive saving, mean and 5/95 % quantiles of the saving."""
+    members = [c for c in savings.columns if c != "net_gain"]
+    values = savings[members].to_numpy()
+    return pd.DataFrame(
+        {
+            "member": members,
+            "name": [names[m] for m in members],
+            "p_pays_off": (values > 0).mean(axis=0),
+            "mean_saving": values.mean(axis=0),
+            "q05_saving": np.quantile(values, 0.05, axis=0),
+            "q95_saving": np.quantile(values, 0.95, axis=0),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# feasibility
+
+
+def exante_capacity(population: np.ndarray | float, resource: ResourceParams) -> np.ndarray:
+    """``K_i = kappa * population_i ** beta`` (EUR)."""
+    return resource.capacity_kappa * np.asarray(population, dtype=float) ** resource.capacity_beta
+
+
+def feasibility(
+    volumes: np.ndarray,
+    population: np.ndarray,
+    members: Sequence[int],
+    params: costs.CostParams,
+    resource: ResourceParams,
+    rule: str,
+    names: Sequence[str],
+) -> pd.DataFrame:
+    """Can each member carry its share of the set-up lump, and can it initiate the coalition?
+
+    The lump ``E(k)`` is shared in proportion to population. Returns one row per member with
+    ``name``, ``population``, ``standalone``, ``allocation`` (rule), ``saving``,
+    ``saving_rate`` (saving / stand-alone cost), ``exante_share``, ``capacity``,
+    ``can_carry`` and ``can_initiate``.
+    """
+    members = list(members)
+    q = np.asarray(volumes, dtype=float)[members]
+    pop = np.asarray(population, dtype=float)[members]
+    alone = costs.standalone_costs(q, params)
+    allocation = allocate(q, pop, params, rule)
+    lump = float(costs.exante_cost(len(members), params))
+    share = games.proportional(lump, pop) if lump > 0 else np.zeros(len(members))
+    capacity = exante_capacity(pop, resource)
+    return pd.DataFrame(
+        {
+            "name": [names[m] for m in members],
+            "population": pop,
+            "standalone": alone,
+            "allocation": allocation,
+            "saving": alone - allocation,
+            "saving_rate": (alone - allocation) / alone,
+            "exante_share": share,
+            "capacity": capacity,
+            "can_carry": share <= capacity,
+            "can_initiate": resource.initiator_share * lump <= capacity,
+        }
+    )
+
+
+def core_along_path(
+    volumes: np.ndarray, order: Sequence[int], params: costs.CostParams, max_size: int
+) -> pd.DataFrame:
+    """Least-core excess of every prefix coalition ``order[:k]``, ``k = 2 .. max_size``.
+
+    Returns ``size``, ``epsilon`` and ``core_nonempty``: a prefix with an empty core contains
+    a group that would do better on its own, so the coalition is not stable at that size.
+    """
+    volumes = np.asarray(volumes, dtype=float)
+    rows = []
+    for k in range(2, min(max_size, games.MAX_LP_PLAYERS) + 1):
+        result = games.least_core(costs.cost_game(volumes[list(order)[:k]], params))
+        rows.append({"size": k, "epsilon": result.epsilon, "core_nonempty": result.core_nonempty})
+    return pd.DataFrame(rows, columns=["size", "epsilon", "core_nonempty"])
+
+
+# ---------------------------------------------------------------------------------------------
+# sensitivity
+
+
+def tornado(
+    metric: Callable[[dict[str, float]], float],
+    base: dict[str, float],
+    ranges: dict[str, tuple[float, float]],
+) -> pd.DataFrame:
+    """One-at-a-time sensitivity: the metric with each parameter at its low and high value.
+
+    Parameters
+    ----------
+    metric
+        Maps a full parameter dict (as :func:`numeric_parameters`) to the target number.
+    base
+        Base parameter values.
+    ranges
+        ``{name: (low, high)}`` of the parameters to vary.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``parameter``, ``low``, ``high``, ``metric_low``, ``metric_high``, ``base`` and
+        ``swing = |metric_high - metric_low|``, sorted by swing (largest first).
+    """
+    reference = metric(dict(base))
+    rows = []
+    for name, (low, high) in ranges.items():
+        rows.append(
+            {
+                "parameter": name,
+                "low": low,
+                "high": high,
+                "metric_low": metric({**base, name: low}),
+                "metric_high": metric({**base, name: high}),
+                "base": reference,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["swing"] = (table["metric_high"] - table["metric_low"]).abs()
+    return table.sort_values(["swing", "parameter"], ascending=[False, True]).reset_index(drop=True)
+
+
+def corner_parameters(scenario: Scenario, max_parameters: int = 13) -> pd.DataFrame:
+    """All ``2 ** p`` low/high combinations of the ``p`` ranged parameters (others at value)."""
+    names = sorted(scenario.ranges)
+    if len(names) > max_parameters:
+        raise ValueError(f"{len(names)} ranged parameters give too many corners")
+    base = numeric_parameters(scenario)
+    rows = []
+    for corner in itertools.product((0, 1), repeat=len(names)):
+        values = dict(base)
+        values.update({n: scenario.ranges[n][side] for n, side in zip(names, corner, strict=True)})
+        rows.append(values)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# which conclusions are robust
+
+
+CONCLUSIONS = {
+    "small_cost_more": "the smallest municipality has a higher stand-alone cost per inhabitant "
+    "than the largest",
+    "cooperation_pays": "some coalition along the growth path has a positive net gain",
+    "interior_optimum": "the optimal coalition is smaller than the whole district",
+    "small_cannot_initiate": "no municipality below the small-size threshold can front the "
+    "initiation cost of the optimal coalition",
+    "large_needs_compensation": "the largest partner of the optimal coalition saves less than "
+    "the gain threshold under population-proportional cost sharing",
+}
+
+
+def conclusion_flags(
+    volumes: np.ndarray,
+    population: np.ndarray,
+    order: Sequence[int],
+    cost: costs.CostParams,
+    resource: ResourceParams,
+    small_threshold: float,
+    gain_threshold: float,
+) -> dict[str, bool]:
+    """Evaluate the model's qualitative conclusions (:data:`CONCLUSIONS`) for one parameter set.
+
+    ``order`` is the growth order; the optimal coalition is the best prefix of it.
+    ``volumes`` must be the case volumes implied by ``cost`` (recompute them per draw when
+    they come from population).
+    """
+    population = np.asarray(population, dtype=float)
+    volumes = np.asarray(volumes, dtype=float)
+    per_capita = costs.standalone_costs(volumes, cost) / population
+    path = costs.growth_path(volumes, order, cost)
+    k_star = costs.optimal_size(path)
+    members = list(order)[:k_star]
+    flags = {
+        "small_cost_more": bool(
+            per_capita[np.argmin(population)] > per_capita[np.argmax(population)]
+        ),
+        "cooperation_pays": k_star >= 2,
+        "interior_optimum": k_star < len(order),
+        "small_cannot_initiate": True,
+        "large_needs_compensation": False,
+    }
+    if k_star >= 2:
+        lump = float(costs.exante_cost(k_star, cost))
+        capacity = exante_capacity(population, resource)
+        small = population < small_threshold
+        flags["small_cannot_initiate"] = bool(
+            not (capacity[small] >= resource.initiator_share * lump).any()
+        )
+        q = volumes[members]
+        alone = costs.standalone_costs(q, cost)
+        x = allocate(q, population[members], cost, "population")
+        largest = int(np.argmax(population[members]))
+        flags["large_needs_compensation"] = bool(
+            (alone[largest] - x[largest]) < gain_threshold * alone[largest]
+        )
+    return flags
+
+
+def conclusion_table(flags: pd.DataFrame, corners: pd.DataFrame) -> pd.DataFrame:
+    """Share of Monte Carlo draws and of range corners in which each conclusion holds.
+
+    ``flags`` and ``corners`` hold one boolean column per conclusion (rows = parameter sets).
+    A conclusion *holds over the whole range* when it holds in every draw and every corner.
+    """
+    rows = []
+    for key, text in CONCLUSIONS.items():
+        share_draws = float(flags[key].mean())
+        share_corners = float(corners[key].mean())
+        robust = share_draws == 1.0 and share_corners == 1.0
+        never = share_draws == 0.0 and share_corners == 0.0
+        verdict = (
+            "holds over the whole range"
+            if robust
+            else ("fails over the whole range" if never else "depends on assumptions")
+        )
+        rows.append(
+            {
+                "conclusion": key,
+                "statement": text,
+                "share_draws": share_draws,
+                "share_corners": share_corners,
+                "verdict": verdict,
+            }
+        )
+    return pd.DataFrame(rows)

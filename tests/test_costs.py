@@ -1,0 +1,210 @@
+"""Tests of the transaction-cost model (ikzlib.costs)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ikzlib import costs
+
+BASE = costs.CostParams(
+    fixed_cost=30_000,
+    unit_cost=1_500,
+    reference_volume=100,
+    scale_elasticity=0.2,
+    capacity=400,
+    transaction_per_partner=4_000,
+    transaction_per_pair=6_000,
+    exante_fixed=40_000,
+    exante_per_partner=15_000,
+    horizon_years=10,
+    discount_rate=0.02,
+    cases_per_capita=0.004,
+)
+
+
+def test_linear_standalone_cost_without_scale_effects():
+    params = costs.CostParams(fixed_cost=100.0, unit_cost=2.0, reference_volume=50.0)
+    assert costs.standalone_costs([10.0, 40.0], params).tolist() == [120.0, 180.0]
+
+
+def test_capacity_steps_add_fixed_cost_blocks():
+    params = costs.CostParams(fixed_cost=100.0, unit_cost=0.0, reference_volume=1.0, capacity=10)
+    assert costs.production_cost(np.array([10.0, 10.5, 25.0]), params).tolist() == [
+        100.0,
+        200.0,
+        300.0,
+    ]
+    assert float(costs.production_cost(0.0, params)) == 0.0
+
+
+def test_learning_curve_unit_cost_at_reference_volume():
+    params = costs.CostParams(
+        fixed_cost=0.0, unit_cost=10.0, reference_volume=100.0, scale_elasticity=0.3
+    )
+    assert float(costs.unit_cost_at(100.0, params)) == pytest.approx(10.0)
+    assert float(costs.unit_cost_at(800.0, params)) == pytest.approx(10.0 * 8**-0.3)
+
+
+def test_transaction_and_exante_costs():
+    assert costs.transaction_cost(np.array([0, 1, 2, 5]), BASE).tolist() == [
+        0.0,
+        0.0,
+        2 * 4_000 + 6_000,
+        5 * 4_000 + 10 * 6_000,
+    ]
+    assert costs.exante_cost(np.array([1, 3]), BASE).tolist() == [0.0, 40_000 + 3 * 15_000]
+
+
+def test_annuity_factor():
+    assert costs.annuity_factor(10, 0.0) == pytest.approx(0.1)
+    # textbook value: 5 % over 10 years
+    assert costs.annuity_factor(10, 0.05) == pytest.approx(0.129505, abs=1e-6)
+
+
+def test_invalid_parameters_are_refused():
+    with pytest.raises(ValueError, match="scale_elasticity"):
+        BASE.replace(scale_elasticity=1.0)
+    with pytest.raises(ValueError, match="fixed_cost"):
+        BASE.replace(fixed_cost=-1)
+    with pytest.raises(ValueError, match="capacity"):
+        BASE.replace(capacity=0)
+    with pytest.raises(ValueError, match="unknown"):
+        BASE.replace(fixed=1)
+
+
+def test_subset_sums_and_popcounts_match_brute_force():
+    values = np.array([3.0, -1.5, 7.25, 0.5, 2.0])
+    sums = costs.subset_sums(values)
+    sizes = costs.popcounts(len(values))
+    for mask in range(1 << len(values)):
+        members = costs.mask_members(mask, len(values))
+        assert sums[mask] == pytest.approx(values[members].sum())
+        assert sizes[mask] == len(members)
+        assert costs.members_mask(members) == mask
+
+
+def test_cost_game_entries_follow_the_formula():
+    volumes = np.array([150.0, 40.0, 20.0, 90.0])
+    game = costs.cost_game(volumes, BASE)
+    assert game[0] == 0.0
+    assert game[1 << np.arange(4)] == pytest.approx(costs.standalone_costs(volumes, BASE))
+    mask = 0b1011  # players 0, 1, 3
+    q = volumes[[0, 1, 3]].sum()
+    expected = (
+        costs.production_cost(q, BASE)
+        + 3 * 4_000
+        + 3 * 6_000
+        + costs.annuity_factor(10, 0.02) * (40_000 + 3 * 15_000)
+    )
+    assert game[mask] == pytest.approx(float(expected))
+    gains = costs.net_gains(volumes, BASE)
+    assert gains[1 << np.arange(4)] == pytest.approx(np.zeros(4))
+
+
+def test_operating_view_leaves_out_the_exante_lump():
+    volumes = np.array([150.0, 40.0])
+    with_lump = costs.cost_game(volumes, BASE)
+    without = costs.cost_game(volumes, BASE, include_exante=False)
+    lump = costs.annuity_factor(10, 0.02) * (40_000 + 2 * 15_000)
+    assert with_lump[3] - without[3] == pytest.approx(lump)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(1.0, 5_000.0), min_size=2, max_size=7),
+    st.floats(0.0, 0.9),
+    st.floats(0.0, 1e5),
+)
+def test_without_transaction_costs_pooling_never_costs_more(volumes, elasticity, fixed):
+    """Concave production with P(0) = 0 is subadditive: any split costs at least as much."""
+    params = costs.CostParams(
+        fixed_cost=fixed, unit_cost=50.0, reference_volume=100.0, scale_elasticity=elasticity
+    )
+    game = costs.cost_game(volumes, params)
+    full = len(game) - 1
+    for mask in range(1, full):
+        assert game[full] <= game[mask] + game[full ^ mask] + 1e-6 * game[full]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.0, 0.9), st.floats(1.0, 1e5))
+def test_per_capita_cost_falls_with_size(elasticity, fixed):
+    params = costs.CostParams(
+        fixed_cost=fixed,
+        unit_cost=20.0,
+        reference_volume=100.0,
+        scale_elasticity=elasticity,
+        cases_per_capita=0.01,
+    )
+    table = costs.per_capita_costs([1_000, 5_000, 20_000, 100_000], params)
+    assert (np.diff(table["cost_per_capita"]) < 0).all()
+    assert table["fixed_share"].between(0, 1).all()
+
+
+def test_growth_path_matches_the_game_and_sizes():
+    volumes = np.array([150.0, 40.0, 20.0, 90.0, 60.0])
+    order = [3, 0, 4, 2, 1]
+    path = costs.growth_path(volumes, order, BASE, population=volumes / 0.004)
+    game = costs.cost_game(volumes, BASE)
+    alone = costs.standalone_costs(volumes, BASE)
+    for k in range(1, 6):
+        mask = costs.members_mask(order[:k])
+        row = path.iloc[k - 1]
+        assert row["net_gain"] == pytest.approx(alone[order[:k]].sum() - game[mask])
+    assert path.loc[0, "net_gain"] == 0.0
+    k_star = costs.optimal_size(path)
+    assert path["net_gain"].max() == pytest.approx(path.loc[k_star - 1, "net_gain"])
+    with pytest.raises(ValueError, match="repeats"):
+        costs.growth_path(volumes, [0, 0, 1], BASE)
+
+
+def test_break_even_and_viable_sizes_on_a_known_path():
+    import pandas as pd
+
+    path = pd.DataFrame({"size": [1, 2, 3, 4, 5], "net_gain": [0.0, -5.0, 3.0, 8.0, -1.0]})
+    assert costs.break_even_size(path) == 3
+    assert costs.max_viable_size(path) == 4
+    assert costs.optimal_size(path) == 4
+    losing = pd.DataFrame({"size": [1, 2], "net_gain": [0.0, -1.0]})
+    assert costs.break_even_size(losing) is None
+    assert costs.optimal_size(losing) == 1
+
+
+def test_best_coalitions_by_size_match_exhaustive_enumeration():
+    volumes = np.array([150.0, 40.0, 20.0, 90.0, 60.0, 10.0])
+    best = costs.best_coalitions_by_size(volumes, BASE, names=list("ABCDEF"))
+    gains = costs.net_gains(volumes, BASE)
+    for k in range(1, 7):
+        candidates = [costs.members_mask(c) for c in itertools.combinations(range(6), k)]
+        top = max(gains[m] for m in candidates)
+        row = best.iloc[k - 1]
+        assert row["net_gain"] == pytest.approx(top)
+        assert bin(int(row["mask"])).count("1") == k
+    assert best.loc[5, "members"] == "A; B; C; D; E; F"
+
+
+def test_prefix_costs_equal_game_values():
+    volumes = np.array([150.0, 40.0, 20.0, 90.0])
+    game = costs.cost_game(volumes, BASE)
+    orders = np.array([[2, 0, 3, 1], [1, 3, 0, 2]])
+    prefix = costs.prefix_cost_function(volumes, BASE)(orders)
+    for row, order in enumerate(orders):
+        for k in range(5):
+            assert prefix[row, k] == pytest.approx(game[costs.members_mask(order[:k])])
+
+
+def test_size_order_breaks_ties_by_index():
+    assert costs.size_order([5, 9, 5, 1]).tolist() == [1, 0, 2, 3]
+    assert costs.size_order([5, 9, 5, 1], descending=False).tolist() == [3, 0, 2, 1]
+
+
+def test_full_games_are_limited():
+    with pytest.raises(ValueError, match="players"):
+        costs.subset_sums(np.ones(costs.MAX_GAME_PLAYERS + 1))
+    assert math.isinf(costs.CostParams(1.0, 1.0, 1.0).capacity)

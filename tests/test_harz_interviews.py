@@ -1,0 +1,139 @@
+"""The embedded Harz reconstruction reproduces the published findings of the case study."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from ikzlib import paths
+from ikzlib.errors import DataValidationError
+from ikzlib.municipalities import load_municipalities
+from ikzlib.qda import harz
+
+ALL = [1, 2, 3, 4, 5, 6, 7]
+
+
+@pytest.fixture(scope="module")
+def project():
+    return harz.load_interviews("harz")
+
+
+def numbers(project, code_id):
+    return harz.interview_numbers(project, harz.documents_by_code(project, code_id))
+
+
+def test_seven_interviews_with_unknown_characteristics(project):
+    assert project.documents["name"].tolist() == [f"Interview {i}" for i in ALL]
+    wide = project.variables_wide()
+    assert wide["interview_number"].astype(int).tolist() == ALL
+    for variable in ("format", "participants", "roles", "size_class"):
+        assert wide[variable].isna().all(), f"{variable} must stay unknown"
+
+
+def test_study_facts(project):
+    facts = harz.load_study_facts("harz").set_index("fact")["value"]
+    assert int(facts["interviews"]) == len(project.documents)
+    assert (int(facts["individual_interviews"]) + int(facts["group_interviews"])
+            == int(facts["interviews"]))
+    assert facts["persons"] == "12" and facts["administrations"] == "6"
+    assert (facts["period_start"], facts["period_end"]) == ("2022-12", "2023-04")
+
+
+def test_published_counts(project):
+    assert numbers(project, "obstacles.resources") == ALL
+    assert numbers(project, "obstacles.legal_risk") == [1, 2, 3, 6]
+    assert numbers(project, "digital.for") == [3, 5]
+    assert numbers(project, "digital.against") == [1, 2, 7]
+    assert numbers(project, "informal.exchange.working_groups") == [2, 3, 4, 6]
+    assert numbers(project, "district.rejected") == [1]
+    assert not set(numbers(project, "digital.for")) & set(numbers(project, "digital.against"))
+
+
+def test_every_coding_cites_section_and_evidence(project):
+    codings = project.codings
+    assert codings[["section", "evidence"]].notna().all().all()
+    assert codings["start"].isna().all() and codings["end"].isna().all()
+    assert set(codings["coder"]) == {"reconstruction from published footnotes"}
+
+
+def test_codings_follow_footnotes_exactly(project):
+    footnotes = harz.load_footnotes("harz").set_index("footnote")
+    numbers_by_doc = project.variables_wide()["interview_number"].astype(int)
+    seen = set()
+    for evidence, group in project.codings.groupby("evidence"):
+        docs = sorted(numbers_by_doc[d] for d in group["doc_id"].unique())
+        match = harz.FOOTNOTE_EVIDENCE.fullmatch(evidence)
+        if match:
+            note = int(match.group(1))
+            seen.add(note)
+            assert docs == list(footnotes.loc[note, "interviews"]), evidence
+            assert set(group["section"]) == {footnotes.loc[note, "section"]}
+        else:
+            # Without a footnote a statement is attributed only when the text says "all".
+            assert harz.ALL_EVIDENCE.fullmatch(evidence), evidence
+            for _, per_code in group.groupby("code_id"):
+                assert sorted(numbers_by_doc[d] for d in per_code["doc_id"]) == ALL
+    assert seen == set(footnotes.index)
+    assert footnotes.index.min() >= 91 and footnotes.index.max() <= 113
+
+
+def test_unattributed_findings_stay_unattributed(project):
+    findings = harz.load_unattributed_findings("harz", project)
+    assert not {"doc_id", "interview", "interviews"} & set(findings.columns)
+    words = set(findings["count_word"])
+    assert {"einigen", "mehreren", "viele"} <= words
+    assert not any(re.search(r"\binterviews? \d", s, re.IGNORECASE)
+                   for s in findings["statement"])
+    # "only two interviews" (3.6) agrees with the two interviews footnote 103 names
+    two = findings[(findings["code_id"] == "digital.for") & (findings["count_word"] == "zwei")]
+    assert len(two) == 1 and len(numbers(project, "digital.for")) == 2
+
+
+def test_no_municipality_names_in_interview_data():
+    municipalities = load_municipalities("harz")
+    names = set()
+    for full in municipalities["name"]:
+        base = full.split(",")[0]
+        for part in re.split(r"\s*/\s*", base):
+            names.add(re.sub(r"\s*\(.*\)", "", part).strip())
+    names |= {n for n in municipalities.get("gemeindeverband_name", []) if n}
+    folder = harz.interviews_dir("harz")
+    for file in sorted(folder.rglob("*")):
+        if file.is_file():
+            text = file.read_text(encoding="utf-8")
+            for name in sorted(names):
+                assert not re.search(rf"\b{re.escape(name)}\b", text), (file.name, name)
+
+
+def test_potential_field_counts(project):
+    findings = harz.load_unattributed_findings("harz", project)
+    fields = harz.potential_field_counts(project, findings).set_index("code_id")
+    assert len(fields) == 11
+    assert fields.loc["potential.field.procurement", "unattributed"] == "viele, unspecified"
+    assert (fields["n_interviews"] == 0).all()  # the study names no interview for any field
+
+
+def test_findings_table_counts(project):
+    table = harz.findings_table(project, ["obstacles.resources", "obstacles.legal_risk"])
+    assert table["n_interviews"].tolist() == [7, 4]
+    assert table["interviews"].tolist() == ["1, 2, 3, 4, 5, 6, 7", "1, 2, 3, 6"]
+    assert "footnote 107" in table.loc[1, "evidence"]
+
+
+def test_bad_unattributed_finding_names_file_and_line(tmp_path, monkeypatch, project):
+    target = tmp_path / "harz" / "interviews"
+    shutil.copytree(harz.interviews_dir("harz"), target)
+    path = target / "unattributed_findings.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(lines[3].split(",")[1], "no.such.code", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "DATA_RAW", tmp_path)
+    with pytest.raises(DataValidationError, match=r"line 4.*no\.such\.code"):
+        harz.load_unattributed_findings("harz", project)
+
+
+def test_district_without_interviews():
+    assert harz.has_interviews("harz")
+    assert not harz.has_interviews("no-such-district")

@@ -1,0 +1,173 @@
+"""Network construction, projection weights and metrics on a small register with known answers."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from ikzlib import network as nw
+from ikzlib.register import LEGAL_FORMS, Register
+
+# Three verbandsfreie Gemeinden A, B, C and a Verbandsgemeinde V with members D1, D2.
+MUNICIPALITIES = pd.DataFrame({
+    "ags": ["15085001", "15085002", "15085003", "15085011", "15085012"],
+    "ars": ["150850001001", "150850002002", "150850003003", "150855001011", "150855001012"],
+    "name": ["A", "B", "C", "D1", "D2"],
+    "gemeindeverband_key": ["0001", "0002", "0003", "5001", "5001"],
+    "gemeindeverband_name": ["A", "B", "C", "V", "V"],
+    "gemeindeverband_type": ["verbandsfreie Gemeinde"] * 3 + ["Verbandsgemeinde"] * 2,
+    "kreis_key": ["15085"] * 5,
+    "area_km2": [10.0, 20.0, 30.0, 5.0, 5.0],
+    "population": pd.array([1000, 2000, 3000, 400, 600], dtype="Int64"),
+    "population_date": ["2021-12-31"] * 5,
+    "lon": [11.0, 11.1, 11.2, 11.3, 11.3],
+    "lat": [51.8, 51.8, 51.8, 51.8, 51.9],
+    "source": ["test"] * 5,
+})
+A, B, C, V = "150850001", "150850002", "150850003", "150855001"
+
+
+def body(body_id: str, legal_form: str, task: str, status: str = "active",
+         scope: str = "within district") -> dict:
+    return {"body_id": body_id, "name": body_id.upper(), "legal_form": legal_form,
+            "formality": LEGAL_FORMS[legal_form].formality, "task_field": task,
+            "category": "inter-municipal", "scope": scope, "status": status}
+
+
+def member(body_id: str, member_id: str, confidence: str = "documented", role: str = "member",
+           external: bool = False, until: str | None = None) -> dict:
+    return {"body_id": body_id, "member_id": member_id, "member_name": member_id,
+            "member_type": "municipality" if member_id.isdigit() else "company", "role": role,
+            "confidence": confidence, "external": external, "until": until}
+
+
+@pytest.fixture
+def register() -> Register:
+    bodies = pd.DataFrame([
+        body("b1", "Zweckverband", "water/wastewater"),
+        body("b2", "informal/network", "research"),
+        body("b3", "Zweckverband", "water/wastewater"),
+        body("b4", "eG", "IT"),
+        body("old", "e.V.", "tourism", status="ended"),
+    ])
+    memberships = pd.DataFrame([
+        member("b1", "15085001"),
+        member("b1", "15085002"),
+        member("b1", "15085003", "inferred", "service area only"),
+        member("b2", "15085001"),
+        member("b2", "15085002"),
+        member("b3", "15085002"),
+        member("b3", "org:x", external=True),
+        member("b4", "vg:150855001", "inferred"),
+        member("b4", "15085003"),
+        member("old", "15085001"),
+        member("old", "15085003"),
+    ])
+    empty = pd.DataFrame()
+    return Register(bodies, memberships, empty, empty, empty)
+
+
+def build(register: Register, level: str = "unit", **layer) -> tuple[nx.Graph, nx.Graph]:
+    nodes = nw.municipality_nodes(MUNICIPALITIES, level)
+    bipartite = nw.bipartite_graph(nw.filter_memberships(register, **layer), nodes, level)
+    return bipartite, nw.project(bipartite)
+
+
+def test_unit_nodes_map_members_and_the_verbandsgemeinde() -> None:
+    nodes = nw.municipality_nodes(MUNICIPALITIES, "unit").set_index("node_id")
+    assert list(nodes.index) == [A, B, C, V]
+    assert nodes.loc[V, "population"] == 1000
+    assert {"15085011", "15085012", "vg:150855001"} <= set(nodes.loc[V, "member_ids"])
+
+
+def test_projection_weights_counts_and_multiplexity(register: Register) -> None:
+    bipartite, projection = build(register)
+    assert nx.is_bipartite(bipartite)
+    assert sorted(projection.edges()) == sorted([(A, B), (A, C), (B, C), (C, V)])
+    ab = projection.edges[A, B]
+    # b1 has 3 members (weight 1/2 per pair), b2 has 2 (weight 1)
+    assert ab["weight"] == pytest.approx(1.5)
+    assert (ab["count"], ab["multiplexity"]) == (2, 2)
+    assert ab["documented"] and ab["formal"] and ab["informal"] and ab["documented_formal"]
+    ac = projection.edges[A, C]
+    assert ac["weight"] == pytest.approx(0.5)
+    assert ac["confidence"] == "inferred" and not ac["documented"]
+    assert projection.edges[C, V]["weight"] == pytest.approx(1.0)
+    # the ended body 'old' is left out by default
+    assert "body:old" not in bipartite
+
+
+def test_newman_weights_share_one_unit_per_member_of_a_closed_body(register: Register) -> None:
+    layer = {"legal_forms": ["Zweckverband"], "include_service_area": True}
+    bipartite, projection = build(register, **layer)
+    # only b1 links municipalities: each of its 3 members distributes exactly 1
+    for node in (A, B, C):
+        assert projection.degree(node, weight="weight") == pytest.approx(1.0)
+
+
+def test_layers_by_role_confidence_legal_form_and_history(register: Register) -> None:
+    _, no_service = build(register, include_service_area=False)
+    assert sorted(no_service.edges()) == [(A, B), (C, V)]
+    assert no_service.edges[A, B]["weight"] == pytest.approx(2.0)
+    _, documented = build(register, min_confidence="documented")
+    assert sorted(documented.edges()) == [(A, B)]
+    _, informal = build(register, legal_forms=["informal/network"])
+    assert sorted(informal.edges()) == [(A, B)] and not informal.edges[A, B]["formal"]
+    _, history = build(register, include_historical=True)
+    assert "old" in history.edges[A, C]["bodies"]
+
+
+def test_gemeinde_level_expands_the_verbandsgemeinde_as_inferred(register: Register) -> None:
+    bipartite, projection = build(register, level="gemeinde")
+    edge = bipartite.edges["15085011", "body:b4"]
+    assert edge["confidence"] == "inferred" and edge["via"] == "vg:150855001"
+    assert projection.edges["15085011", "15085012"]["weight"] == pytest.approx(0.5)
+
+
+def test_municipality_metrics(register: Register) -> None:
+    bipartite, projection = build(register)
+    metrics = nw.municipality_metrics(bipartite, projection).set_index("node_id")
+    assert metrics.loc[C, "degree"] == 3
+    # C lies on the only paths from V to A and to B: 2 of 3 pairs
+    assert metrics.loc[C, "betweenness"] == pytest.approx(2 / 3)
+    assert metrics.loc[A, "betweenness"] == 0
+    assert metrics.loc[B, ["n_bodies", "n_formal", "n_informal"]].tolist() == [3, 2, 1]
+    assert metrics.loc[B, "bodies_reaching_outside"] == 1  # b3 has an external member
+    assert metrics.loc[A, "weighted_degree"] == pytest.approx(2.0)
+    assert not metrics.loc[V, "documented_formal_tie"]
+
+
+def test_body_metrics(register: Register) -> None:
+    bipartite, _ = build(register)
+    metrics = nw.body_metrics(bipartite).set_index("body_id")
+    assert metrics.loc["b3", ["n_members", "n_external"]].tolist() == [2, 1]
+    assert metrics.loc["b3", "cross_district_share"] == pytest.approx(0.5)
+    assert metrics.loc["b1", "population_covered"] == 6000
+    assert metrics.loc["b1", "area_km2_covered"] == pytest.approx(60.0)
+
+
+def test_district_summary(register: Register) -> None:
+    _, projection = build(register, min_confidence="documented")
+    summary = nw.district_summary(projection)
+    assert summary["n_nodes"] == 4 and summary["n_ties"] == 1
+    assert summary["density"] == pytest.approx(1 / 6)
+    assert (summary["n_components"], summary["n_isolates"]) == (3, 2)
+    assert summary["share_without_documented_formal_tie"] == pytest.approx(0.5)
+
+
+def test_graphml_and_gexf_round_trip(register: Register, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("IKZ_OUTPUT_ROOT", str(tmp_path))
+    bipartite, projection = build(register)
+    written = nw.export_graph(projection, "testdistrict", "projection")
+    assert [p.suffix for p in written] == [".graphml", ".gexf"]
+    back = nx.read_graphml(tmp_path / written[0])
+    assert set(back.nodes) == set(projection.nodes)
+    assert {frozenset(e) for e in back.edges} == {frozenset(e) for e in projection.edges}
+    assert back.edges[A, B]["weight"] == pytest.approx(1.5)
+    assert back.edges[A, B]["documented"] is True
+    assert back.nodes[A]["population"] == 1000
+    nw.export_graph(bipartite, "testdistrict", "bipartite")
+    back_bip = nx.read_graphml(tmp_path / "data/processed/testdistrict/bipartite.graphml")
+    assert back_bip.edges[C, "body:b1"]["role"] == "service area only"
+    assert nx.read_gexf(tmp_path / written[1]).number_of_edges() == projection.number_of_edges()
