@@ -276,6 +276,9 @@ _LABEL_SLOTS = (
 
 def _place_labels(ax: Axes, centres: gpd.GeoDataFrame) -> None:
     """Name each circle, largest first, avoiding overlaps between labels where possible."""
+    # positions are only final after layout and aspect; save_figure uses the same layout
+    ax.figure.tight_layout(rect=(0, 0.04, 1, 1))
+    ax.apply_aspect()
     renderer = ax.figure.canvas.get_renderer()
     radii = _marker_sizes(centres["population"]) ** 0.5 / 2 + 1.5  # points
     order = centres["population"].astype("float64").fillna(0).sort_values(ascending=False)
@@ -336,6 +339,7 @@ def _legend(ax: Axes, population: pd.Series, german: bool, fills: bool) -> None:
             loc="lower left",
             bbox_to_anchor=(1.0, 0.0),
             fontsize=7.5,
-            labelspacing=1.6,
+            labelspacing=2.2,
+            handletextpad=1.2,
             borderpad=0.8,
         )

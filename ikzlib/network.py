@@ -71,8 +71,17 @@ def municipality_nodes(municipalities: pd.DataFrame, level: str = "unit") -> pd.
         first_gv = frame.groupby("unit_key")["gemeindeverband_key"].first()
         nodes["gemeindeverband_key"] = nodes["unit_key"].map(first_gv)
     nodes["population"] = nodes["population"].astype("int64")
-    columns = ["node_id", "name", "population", "area_km2", "lon", "lat",
-               "gemeindeverband_key", "unit_key", "member_ids"]
+    columns = [
+        "node_id",
+        "name",
+        "population",
+        "area_km2",
+        "lon",
+        "lat",
+        "gemeindeverband_key",
+        "unit_key",
+        "member_ids",
+    ]
     return nodes[columns].sort_values("node_id").reset_index(drop=True)
 
 
@@ -119,8 +128,9 @@ def filter_memberships(
 
 def _resolve_members(memberships: pd.DataFrame, nodes: pd.DataFrame, level: str) -> pd.DataFrame:
     """Add ``node_id`` and ``node_kind``; expand Verbandsgemeinde rows at Gemeinde level."""
-    lookup = {m: n for n, ids in zip(nodes["node_id"], nodes["member_ids"], strict=True)
-              for m in ids}
+    lookup = {
+        m: n for n, ids in zip(nodes["node_id"], nodes["member_ids"], strict=True) for m in ids
+    }
     rows = []
     for row in memberships.to_dict("records"):
         member = row["member_id"]
@@ -130,8 +140,15 @@ def _resolve_members(memberships: pd.DataFrame, nodes: pd.DataFrame, level: str)
             if inside:
                 capped = min(CONFIDENCE_RANK[row["confidence"]], CONFIDENCE_RANK["inferred"])
                 for node in inside:
-                    rows.append({**row, "node_id": node, "node_kind": MUNICIPALITY,
-                                 "confidence": _RANK_NAME[capped], "via": member})
+                    rows.append(
+                        {
+                            **row,
+                            "node_id": node,
+                            "node_kind": MUNICIPALITY,
+                            "confidence": _RANK_NAME[capped],
+                            "via": member,
+                        }
+                    )
                 continue
         if member in lookup and not row["external"]:
             rows.append({**row, "node_id": lookup[member], "node_kind": MUNICIPALITY, "via": ""})
@@ -164,28 +181,48 @@ def bipartite_graph(
     """
     graph = nx.Graph()
     for node in nodes.to_dict("records"):
-        graph.add_node(node["node_id"], kind=MUNICIPALITY, bipartite=0, label=node["name"],
-                       population=int(node["population"]), area_km2=float(node["area_km2"]),
-                       lon=float(node["lon"]), lat=float(node["lat"]),
-                       gemeindeverband_key=node["gemeindeverband_key"])
+        graph.add_node(
+            node["node_id"],
+            kind=MUNICIPALITY,
+            bipartite=0,
+            label=node["name"],
+            population=int(node["population"]),
+            area_km2=float(node["area_km2"]),
+            lon=float(node["lon"]),
+            lat=float(node["lat"]),
+            gemeindeverband_key=node["gemeindeverband_key"],
+        )
     resolved = _resolve_members(memberships, nodes, level)
     for body_id, group in resolved.groupby("body_id", sort=True):
         first = group.iloc[0]
-        graph.add_node(body_node(body_id), kind=BODY, bipartite=1, label=first["name"],
-                       **{a: first[a] for a in _BODY_ATTRS if a != "name"})
+        graph.add_node(
+            body_node(body_id),
+            kind=BODY,
+            bipartite=1,
+            label=first["name"],
+            **{a: first[a] for a in _BODY_ATTRS if a != "name"},
+        )
     for row in resolved.drop_duplicates(["node_id"]).to_dict("records"):
         if row["node_kind"] == ACTOR:
-            graph.add_node(row["node_id"], kind=ACTOR, bipartite=0, label=row["member_name"],
-                           member_type=row["member_type"], external=bool(row["external"]))
+            graph.add_node(
+                row["node_id"],
+                kind=ACTOR,
+                bipartite=0,
+                label=row["member_name"],
+                member_type=row["member_type"],
+                external=bool(row["external"]),
+            )
     for (node, body_id), group in resolved.groupby(["node_id", "body_id"], sort=True):
         ranks = group["confidence"].map(CONFIDENCE_RANK)
         first = group.iloc[0]
         graph.add_edge(
-            node, body_node(body_id),
+            node,
+            body_node(body_id),
             role="; ".join(sorted(set(group["role"]))),
             confidence=_RANK_NAME[int(ranks.max())],
             service_area_only=bool(group["role"].eq(SERVICE_AREA).all()),
-            legal_form=first["legal_form"], formality=first["formality"],
+            legal_form=first["legal_form"],
+            formality=first["formality"],
             task_field=first["task_field"],
             via="; ".join(sorted(v for v in set(group["via"]) if v)),
             n_rows=len(group),
@@ -216,14 +253,17 @@ def project(bipartite: nx.Graph) -> nx.Graph:
         n_b = len(neighbours)
         inside = [n for n in neighbours if bipartite.nodes[n]["kind"] == MUNICIPALITY]
         for u, v in combinations(inside, 2):
-            rank = min(CONFIDENCE_RANK[bipartite.edges[u, body]["confidence"]],
-                       CONFIDENCE_RANK[bipartite.edges[v, body]["confidence"]])
+            rank = min(
+                CONFIDENCE_RANK[bipartite.edges[u, body]["confidence"]],
+                CONFIDENCE_RANK[bipartite.edges[v, body]["confidence"]],
+            )
             shared.setdefault((u, v), []).append((body, 1.0 / (n_b - 1), rank))
     for (u, v), items in sorted(shared.items()):
         attrs = [bipartite.nodes[b] for b, _, _ in items]
         documented = CONFIDENCE_RANK["documented"]
         graph.add_edge(
-            u, v,
+            u,
+            v,
             weight=float(sum(w for _, w, _ in items)),
             count=len(items),
             multiplexity=len({a["task_field"] for a in attrs}),
@@ -234,8 +274,10 @@ def project(bipartite: nx.Graph) -> nx.Graph:
             documented=any(r == documented for _, _, r in items),
             formal=any(a["formality"] == FORMAL for a in attrs),
             informal=any(a["formality"] == INFORMAL for a in attrs),
-            documented_formal=any(r == documented and a["formality"] == FORMAL
-                                  for (_, _, r), a in zip(items, attrs, strict=True)),
+            documented_formal=any(
+                r == documented and a["formality"] == FORMAL
+                for (_, _, r), a in zip(items, attrs, strict=True)
+            ),
         )
     return graph
 
@@ -252,25 +294,29 @@ def municipality_metrics(bipartite: nx.Graph, projection: nx.Graph) -> pd.DataFr
     for node in _nodes_of_kind(bipartite, MUNICIPALITY):
         edges = [(b, bipartite.edges[node, b]) for b in bipartite.neighbors(node)]
         formality = [bipartite.nodes[b]["formality"] for b, _ in edges]
-        rows.append({
-            "node_id": node,
-            "name": bipartite.nodes[node]["label"],
-            "population": bipartite.nodes[node]["population"],
-            "degree": projection.degree(node),
-            "weighted_degree": float(projection.degree(node, weight="weight")),
-            "shared_bodies": int(projection.degree(node, weight="count")),
-            "betweenness": float(betweenness[node]),
-            "n_bodies": len(edges),
-            "n_formal": formality.count(FORMAL),
-            "n_informal": formality.count(INFORMAL),
-            "n_form_unknown": len(formality) - formality.count(FORMAL)
-            - formality.count(INFORMAL),
-            "n_documented": sum(e["confidence"] == "documented" for _, e in edges),
-            "n_inferred": sum(e["confidence"] == "inferred" for _, e in edges),
-            "bodies_reaching_outside": sum(_reaches_outside(bipartite, b) for b, _ in edges),
-            "documented_formal_tie": any(d for _, _, d in
-                                         projection.edges(node, data="documented_formal")),
-        })
+        rows.append(
+            {
+                "node_id": node,
+                "name": bipartite.nodes[node]["label"],
+                "population": bipartite.nodes[node]["population"],
+                "degree": projection.degree(node),
+                "weighted_degree": float(projection.degree(node, weight="weight")),
+                "shared_bodies": int(projection.degree(node, weight="count")),
+                "betweenness": float(betweenness[node]),
+                "n_bodies": len(edges),
+                "n_formal": formality.count(FORMAL),
+                "n_informal": formality.count(INFORMAL),
+                "n_form_unknown": len(formality)
+                - formality.count(FORMAL)
+                - formality.count(INFORMAL),
+                "n_documented": sum(e["confidence"] == "documented" for _, e in edges),
+                "n_inferred": sum(e["confidence"] == "inferred" for _, e in edges),
+                "bodies_reaching_outside": sum(_reaches_outside(bipartite, b) for b, _ in edges),
+                "documented_formal_tie": any(
+                    d for _, _, d in projection.edges(node, data="documented_formal")
+                ),
+            }
+        )
     return pd.DataFrame(rows).sort_values("node_id").reset_index(drop=True)
 
 
@@ -292,27 +338,33 @@ def body_metrics(bipartite: nx.Graph) -> pd.DataFrame:
         inside = [n for n in neighbours if bipartite.nodes[n]["kind"] == MUNICIPALITY]
         external = [n for n in neighbours if bipartite.nodes[n].get("external", False)]
         attrs = bipartite.nodes[body]
-        rows.append({
-            "body_id": body.removeprefix("body:"),
-            "name": attrs["label"],
-            "legal_form": attrs["legal_form"],
-            "task_field": attrs["task_field"],
-            "n_members": len(neighbours),
-            "n_municipalities": len(inside),
-            "n_external": len(external),
-            "population_covered": int(sum(bipartite.nodes[n]["population"] for n in inside)),
-            "area_km2_covered": round(float(sum(bipartite.nodes[n]["area_km2"] for n in inside)),
-                                      2),
-            "cross_district_share": len(external) / len(neighbours) if neighbours else np.nan,
-        })
+        rows.append(
+            {
+                "body_id": body.removeprefix("body:"),
+                "name": attrs["label"],
+                "legal_form": attrs["legal_form"],
+                "task_field": attrs["task_field"],
+                "n_members": len(neighbours),
+                "n_municipalities": len(inside),
+                "n_external": len(external),
+                "population_covered": int(sum(bipartite.nodes[n]["population"] for n in inside)),
+                "area_km2_covered": round(
+                    float(sum(bipartite.nodes[n]["area_km2"] for n in inside)), 2
+                ),
+                "cross_district_share": len(external) / len(neighbours) if neighbours else np.nan,
+            }
+        )
     return pd.DataFrame(rows).sort_values("body_id").reset_index(drop=True)
 
 
 def district_summary(projection: nx.Graph) -> dict[str, float | int]:
     """Density, components, isolates and the share of nodes without a documented formal tie."""
     n = projection.number_of_nodes()
-    without = [v for v in projection if not any(
-        d for _, _, d in projection.edges(v, data="documented_formal"))]
+    without = [
+        v
+        for v in projection
+        if not any(d for _, _, d in projection.edges(v, data="documented_formal"))
+    ]
     return {
         "n_nodes": n,
         "n_ties": projection.number_of_edges(),
@@ -342,7 +394,9 @@ def _graph_for_export(graph: nx.Graph) -> nx.Graph:
             return value.item()
         return value
 
-    clean.add_nodes_from((n, {k: scalar(v) for k, v in d.items()}) for n, d in graph.nodes(data=True))
+    clean.add_nodes_from(
+        (n, {k: scalar(v) for k, v in d.items()}) for n, d in graph.nodes(data=True)
+    )
     clean.add_edges_from(
         (u, v, {k: scalar(x) for k, x in d.items()}) for u, v, d in graph.edges(data=True)
     )
@@ -363,3 +417,15 @@ def export_graph(graph: nx.Graph, district: str, name: str) -> list[Path]:
             writer(clean, tmp)
         written.append(target.relative_to(paths.output_root()))
     return written
+
+
+def node_pairs(ags_pairs: Iterable[tuple[str, str]], nodes: pd.DataFrame) -> set[tuple[str, str]]:
+    """Map Gemeinde pairs (e.g. shared borders) to node pairs, dropping pairs inside a node."""
+    lookup = {
+        m: n for n, ids in zip(nodes["node_id"], nodes["member_ids"], strict=True) for m in ids
+    }
+    pairs = set()
+    for a, b in ags_pairs:
+        if a in lookup and b in lookup and lookup[a] != lookup[b]:
+            pairs.add(tuple(sorted((lookup[a], lookup[b]))))
+    return pairs

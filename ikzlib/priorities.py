@@ -557,3 +557,33 @@ def pairwise_from_weights(weights: Mapping[str, float]) -> pd.DataFrame:
     if np.any(w <= 0):
         raise ValueError("weights must be positive for a comparison matrix")
     return pd.DataFrame(np.outer(w, 1 / w), index=labels, columns=labels)
+
+
+def pairwise_from_judgements(
+    criteria: Sequence[str], judgements: Mapping[str, Mapping[str, float]]
+) -> pd.DataFrame:
+    """Build the full reciprocal matrix from the upper-triangle judgements.
+
+    ``judgements[a][b]`` says how much more important ``a`` is than ``b`` on Saaty's 1-9
+    scale (values below 1 mean ``b`` is more important); every pair of ``criteria`` must be
+    judged exactly once, in either order.
+    """
+    keys = list(criteria)
+    values = np.ones((len(keys), len(keys)))
+    seen = set()
+    for a, row in judgements.items():
+        for b, value in row.items():
+            if a not in keys or b not in keys or a == b:
+                raise ValueError(f"judgement {a!r} vs {b!r} is not a pair of {keys}")
+            pair = frozenset((a, b))
+            if pair in seen:
+                raise ValueError(f"pair {a!r}/{b!r} is judged twice")
+            seen.add(pair)
+            i, j = keys.index(a), keys.index(b)
+            values[i, j], values[j, i] = float(value), 1 / float(value)
+    missing = [
+        (a, b) for i, a in enumerate(keys) for b in keys[i + 1 :] if frozenset((a, b)) not in seen
+    ]
+    if missing:
+        raise ValueError(f"pairs without a judgement: {missing}")
+    return pd.DataFrame(values, index=keys, columns=keys)

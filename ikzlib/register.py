@@ -73,33 +73,75 @@ class LegalForm:
 LEGAL_FORMS: dict[str, LegalForm] = {
     f.label: f
     for f in [
-        LegalForm("Zweckverband", FORMAL, "GKG-LSA §§ 6-7, 10; NKomZG §§ 7-18",
-                  "public-law corporation with members, own organs and legal personality"),
-        LegalForm("Zweckvereinbarung", FORMAL, "GKG-LSA § 3; NKomZG §§ 5-6",
-                  "public-law contract transferring a task or the right to use a facility"),
-        LegalForm("Arbeitsgemeinschaft", FORMAL, "GKG-LSA § 2 Abs. 2 (no NKomZG counterpart)",
-                  "lowest-threshold form: joint work, no transfer of responsibility"),
-        LegalForm("Verbandsgemeinde", FORMAL, "KVG LSA (Verbandsgemeinde provisions)",
-                  "joint administration of member municipalities (Saxony-Anhalt)"),
-        LegalForm("Samtgemeinde", FORMAL, "NKomVG §§ 97 ff.",
-                  "joint administration of member municipalities (Lower Saxony)"),
-        LegalForm("kommunale Anstalt/AöR", FORMAL,
-                  "KVG LSA (kommunale Anstalt); NKomZG §§ 3-4 (gemeinsame kommunale Anstalt)",
-                  "public-law institution of one or several local authorities"),
-        LegalForm("GmbH", FORMAL, "GmbHG; municipal participation under the Land's "
-                  "municipal code", "private-law limited company"),
+        LegalForm(
+            "Zweckverband",
+            FORMAL,
+            "GKG-LSA §§ 6-7, 10; NKomZG §§ 7-18",
+            "public-law corporation with members, own organs and legal personality",
+        ),
+        LegalForm(
+            "Zweckvereinbarung",
+            FORMAL,
+            "GKG-LSA § 3; NKomZG §§ 5-6",
+            "public-law contract transferring a task or the right to use a facility",
+        ),
+        LegalForm(
+            "Arbeitsgemeinschaft",
+            FORMAL,
+            "GKG-LSA § 2 Abs. 2 (no NKomZG counterpart)",
+            "lowest-threshold form: joint work, no transfer of responsibility",
+        ),
+        LegalForm(
+            "Verbandsgemeinde",
+            FORMAL,
+            "KVG LSA (Verbandsgemeinde provisions)",
+            "joint administration of member municipalities (Saxony-Anhalt)",
+        ),
+        LegalForm(
+            "Samtgemeinde",
+            FORMAL,
+            "NKomVG §§ 97 ff.",
+            "joint administration of member municipalities (Lower Saxony)",
+        ),
+        LegalForm(
+            "kommunale Anstalt/AöR",
+            FORMAL,
+            "KVG LSA (kommunale Anstalt); NKomZG §§ 3-4 (gemeinsame kommunale Anstalt)",
+            "public-law institution of one or several local authorities",
+        ),
+        LegalForm(
+            "GmbH",
+            FORMAL,
+            "GmbHG; municipal participation under the Land's municipal code",
+            "private-law limited company",
+        ),
         LegalForm("gGmbH", FORMAL, "GmbHG, § 52 AO (non-profit)", "non-profit limited company"),
         LegalForm("eG", FORMAL, "GenG", "registered cooperative"),
         LegalForm("e.V.", FORMAL, "BGB §§ 21 ff.", "registered association"),
-        LegalForm("Unterhaltungsverband", FORMAL, "WG LSA (statutory membership)",
-                  "statutory water association for second-order watercourses"),
-        LegalForm("Eigenbetrieb", FORMAL, "KVG LSA; EigBG LSA",
-                  "enterprise of one authority without legal personality (not IKZ)"),
-        LegalForm("informal/network", INFORMAL, "none (no legal entity)",
-                  "working group, network or exchange without a legal form"),
-        LegalForm("agreement (legal basis unknown)", FORMAL,
-                  "unknown: written agreement; whether GKG-LSA § 3 applies is not stated",
-                  "signed agreement whose legal character the sources leave open"),
+        LegalForm(
+            "Unterhaltungsverband",
+            FORMAL,
+            "WG LSA (statutory membership)",
+            "statutory water association for second-order watercourses",
+        ),
+        LegalForm(
+            "Eigenbetrieb",
+            FORMAL,
+            "KVG LSA; EigBG LSA",
+            "enterprise of one authority without legal personality (not IKZ)",
+        ),
+        LegalForm(
+            "informal/network",
+            INFORMAL,
+            "none (no legal entity)",
+            "working group, network or exchange without a legal form",
+        ),
+        LegalForm(
+            "agreement (legal basis unknown)",
+            FORMAL,
+            "unknown: written agreement; whether GKG-LSA § 3 applies is not stated",
+            "signed agreement whose legal character the sources leave open",
+        ),
         LegalForm("unknown", UNKNOWN, "unknown", "legal form not stated in the sources"),
     ]
 }
@@ -164,20 +206,52 @@ FIELD_STATUSES = [
     "formal, parties not named",
 ]
 
-MEMBER_ID_PATTERN = (
-    r"\d{8}|kreis:\d{5}|land:\d{2}|vg:\d{9}|body:[a-z0-9_-]+|org:[a-z0-9_-]+"
-)
+MEMBER_ID_PATTERN = r"\d{8}|kreis:\d{5}|land:\d{2}|vg:\d{9}|body:[a-z0-9_-]+|org:[a-z0-9_-]+"
 _DATE_PART = r"\d{4}(-\d{2}(-\d{2})?)?"
 INFO_DATE_PATTERN = rf"undated|unknown|{_DATE_PART}(;{_DATE_PART})*"
 
-BODY_COLUMNS = ["body_id", "name", "legal_form", "legal_basis", "task_field", "category",
-                "founding_year", "scope", "seat", "member_list", "status", "source", "info_date",
-                "notes"]
-MEMBERSHIP_COLUMNS = ["body_id", "member_id", "member_name", "member_type", "role",
-                      "share_percent", "since", "until", "source", "info_date", "confidence",
-                      "external", "notes"]
-AGGREGATE_COLUMNS = ["aggregate_id", "area_id", "area_name", "legal_form", "count",
-                     "reference_year", "members_published", "source", "notes"]
+BODY_COLUMNS = [
+    "body_id",
+    "name",
+    "legal_form",
+    "legal_basis",
+    "task_field",
+    "category",
+    "founding_year",
+    "scope",
+    "seat",
+    "member_list",
+    "status",
+    "source",
+    "info_date",
+    "notes",
+]
+MEMBERSHIP_COLUMNS = [
+    "body_id",
+    "member_id",
+    "member_name",
+    "member_type",
+    "role",
+    "share_percent",
+    "since",
+    "until",
+    "source",
+    "info_date",
+    "confidence",
+    "external",
+    "notes",
+]
+AGGREGATE_COLUMNS = [
+    "aggregate_id",
+    "area_id",
+    "area_name",
+    "legal_form",
+    "count",
+    "reference_year",
+    "members_published",
+    "source",
+    "notes",
+]
 FIELD_COLUMNS = ["field_id", "field", "status", "evidence", "source", "notes"]
 SOURCE_COLUMNS = ["source_id", "citation", "url", "date"]
 
@@ -267,16 +341,32 @@ def _check_source_keys(frame: pd.DataFrame, known: set[str], path: Path) -> None
         for key in (k.strip() for k in str(value).split(";")):
             if key not in known:
                 raise DataValidationError(
-                    path, f"source key {key!r} is not defined in sources.csv",
-                    row=int(frame.at[index, LINE]), element="source",
+                    path,
+                    f"source key {key!r} is not defined in sources.csv",
+                    row=int(frame.at[index, LINE]),
+                    element="source",
                 )
 
 
 def _read_bodies(path: Path, known_sources: set[str]) -> pd.DataFrame:
     frame = read_csv_strict(path, BODY_COLUMNS)
-    require_values(frame, ["body_id", "name", "legal_form", "task_field", "category",
-                           "founding_year", "scope", "member_list", "status", "source",
-                           "info_date"], path)
+    require_values(
+        frame,
+        [
+            "body_id",
+            "name",
+            "legal_form",
+            "task_field",
+            "category",
+            "founding_year",
+            "scope",
+            "member_list",
+            "status",
+            "source",
+            "info_date",
+        ],
+        path,
+    )
     check_pattern(frame, "body_id", r"[a-z0-9_-]+", path, "a body id (a-z, 0-9, _ or -)")
     check_unique(frame, "body_id", path)
     check_vocabulary(frame, "legal_form", LEGAL_FORMS, path)
@@ -303,11 +393,29 @@ def _read_memberships(
     kreis_key: str,
 ) -> pd.DataFrame:
     frame = read_csv_strict(path, MEMBERSHIP_COLUMNS)
-    require_values(frame, ["body_id", "member_id", "member_name", "member_type", "role",
-                           "source", "info_date", "confidence", "external"], path)
+    require_values(
+        frame,
+        [
+            "body_id",
+            "member_id",
+            "member_name",
+            "member_type",
+            "role",
+            "source",
+            "info_date",
+            "confidence",
+            "external",
+        ],
+        path,
+    )
     check_vocabulary(frame, "body_id", body_ids, path)
-    check_pattern(frame, "member_id", MEMBER_ID_PATTERN, path,
-                  "a member id (AGS, kreis:, land:, vg:, body: or org:)")
+    check_pattern(
+        frame,
+        "member_id",
+        MEMBER_ID_PATTERN,
+        path,
+        "a member id (AGS, kreis:, land:, vg:, body: or org:)",
+    )
     check_vocabulary(frame, "member_type", MEMBER_TYPES, path)
     check_vocabulary(frame, "role", ROLES, path)
     check_vocabulary(frame, "confidence", CONFIDENCE, path)
@@ -316,8 +424,9 @@ def _read_memberships(
     for column in ("since", "until"):
         check_pattern(frame, column, _DATE_PART, path, "a date YYYY[-MM[-DD]]")
     _check_source_keys(frame, known_sources, path)
-    frame["share_percent"] = to_number(frame, "share_percent", path, minimum=0, maximum=100,
-                                       allow_missing=True)
+    frame["share_percent"] = to_number(
+        frame, "share_percent", path, minimum=0, maximum=100, allow_missing=True
+    )
     frame["external"] = frame["external"].eq("true")
     seen: dict[tuple[str, str, str], int] = {}
     for _, row in frame.iterrows():
@@ -326,39 +435,60 @@ def _read_memberships(
         key = (row["body_id"], member, row["role"])
         if key in seen:
             raise DataValidationError(
-                path, f"duplicate membership {key[0]} / {member} / {key[2]} (first on line "
-                f"{seen[key]})", row=line, element="member_id",
+                path,
+                f"duplicate membership {key[0]} / {member} / {key[2]} (first on line {seen[key]})",
+                row=line,
+                element="member_id",
             )
         seen[key] = line
         _check_external(path, row, line, kreis_key)
         if member.startswith("body:") and member[5:] not in body_ids:
-            raise DataValidationError(path, f"member {member!r} names an unknown body",
-                                      row=line, element="member_id")
+            raise DataValidationError(
+                path, f"member {member!r} names an unknown body", row=line, element="member_id"
+            )
         if member == f"body:{row['body_id']}":
-            raise DataValidationError(path, "a body cannot be its own member", row=line,
-                                      element="member_id")
+            raise DataValidationError(
+                path, "a body cannot be its own member", row=line, element="member_id"
+            )
         if member.isdigit():
             if row["member_type"] != "municipality":
-                raise DataValidationError(path, "an AGS member must have member_type "
-                                          "'municipality'", row=line, element="member_type")
+                raise DataValidationError(
+                    path,
+                    "an AGS member must have member_type 'municipality'",
+                    row=line,
+                    element="member_type",
+                )
             inside = member in district_ags
             if not inside and not row["external"]:
                 raise DataValidationError(
-                    path, f"member AGS {member} is not a municipality of the district "
+                    path,
+                    f"member AGS {member} is not a municipality of the district "
                     f"(Kreis {kreis_key}); set external=true if it lies outside",
-                    row=line, element="member_id",
+                    row=line,
+                    element="member_id",
                 )
             if row["external"] and (inside or member.startswith(kreis_key)):
                 raise DataValidationError(
-                    path, f"member AGS {member} is flagged external but has the district's "
-                    f"Kreis key {kreis_key}", row=line, element="external",
+                    path,
+                    f"member AGS {member} is flagged external but has the district's "
+                    f"Kreis key {kreis_key}",
+                    row=line,
+                    element="external",
                 )
         if row["role"] == "shareholder" and pd.isna(row["share_percent"]) and not row["notes"]:
-            raise DataValidationError(path, "a shareholder needs share_percent or a note why "
-                                      "it is unknown", row=line, element="share_percent")
+            raise DataValidationError(
+                path,
+                "a shareholder needs share_percent or a note why it is unknown",
+                row=line,
+                element="share_percent",
+            )
         if row["role"] != "shareholder" and pd.notna(row["share_percent"]):
-            raise DataValidationError(path, "share_percent is only allowed for shareholders",
-                                      row=line, element="share_percent")
+            raise DataValidationError(
+                path,
+                "share_percent is only allowed for shareholders",
+                row=line,
+                element="share_percent",
+            )
     return frame
 
 
@@ -372,15 +502,30 @@ def _check_external(path: Path, row: pd.Series, line: int, kreis_key: str) -> No
     if inside == row["external"]:
         state = "inside" if inside else "outside"
         raise DataValidationError(
-            path, f"member {member} lies {state} the district (Kreis {kreis_key}) but "
-            f"external={str(row['external']).lower()}", row=line, element="external",
+            path,
+            f"member {member} lies {state} the district (Kreis {kreis_key}) but "
+            f"external={str(row['external']).lower()}",
+            row=line,
+            element="external",
         )
 
 
 def _read_aggregates(path: Path, known_sources: set[str]) -> pd.DataFrame:
     frame = read_csv_strict(path, AGGREGATE_COLUMNS)
-    require_values(frame, ["aggregate_id", "area_id", "area_name", "legal_form", "count",
-                           "reference_year", "members_published", "source"], path)
+    require_values(
+        frame,
+        [
+            "aggregate_id",
+            "area_id",
+            "area_name",
+            "legal_form",
+            "count",
+            "reference_year",
+            "members_published",
+            "source",
+        ],
+        path,
+    )
     check_unique(frame, "aggregate_id", path)
     check_pattern(frame, "area_id", r"kreis:\d{5}|land:\d{2}", path, "a kreis: or land: id")
     check_vocabulary(frame, "legal_form", LEGAL_FORMS, path)
@@ -415,8 +560,9 @@ def bodies_with_members(register: Register) -> pd.DataFrame:
     documented.
     """
     counts = (
-        register.memberships.pivot_table(index="body_id", columns="confidence",
-                                         values="member_id", aggfunc="count", fill_value=0)
+        register.memberships.pivot_table(
+            index="body_id", columns="confidence", values="member_id", aggfunc="count", fill_value=0
+        )
         .reindex(columns=CONFIDENCE, fill_value=0)
         .add_prefix("n_")
     )

@@ -43,10 +43,13 @@ Statistic = Callable[[np.ndarray, Mapping[str, np.ndarray]], np.ndarray]
 
 def haversine_km(lon1, lat1, lon2, lat2) -> np.ndarray:
     """Great-circle distance in km between points given in degrees (broadcasts)."""
-    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(v, dtype=float))
-                              for v in (lon1, lat1, lon2, lat2))
-    a = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    lon1, lat1, lon2, lat2 = (
+        np.radians(np.asarray(v, dtype=float)) for v in (lon1, lat1, lon2, lat2)
+    )
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
@@ -275,16 +278,18 @@ def tie_model(
     fit = fit_logit(dyads["tie"].to_numpy(), dyads[list(matrices)])
     corr = qap_test(y, matrices, correlation_statistic, n_permutations, seed)
     logit = qap_test(y, matrices, logit_statistic, n_permutations, seed)
-    table = pd.DataFrame({
-        "term": list(matrices),
-        "coef": [fit.params.get(t, np.nan) for t in matrices],
-        "se": [fit.bse.get(t, np.nan) for t in matrices],
-        "p_naive": [fit.pvalues.get(t, np.nan) for t in matrices],
-        "qap_p_logit": logit["p_value"].to_numpy(),
-        "qap_valid_logit": logit["n_valid"].to_numpy(),
-        "correlation": corr["observed"].to_numpy(),
-        "qap_p_correlation": corr["p_value"].to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "term": list(matrices),
+            "coef": [fit.params.get(t, np.nan) for t in matrices],
+            "se": [fit.bse.get(t, np.nan) for t in matrices],
+            "p_naive": [fit.pvalues.get(t, np.nan) for t in matrices],
+            "qap_p_logit": logit["p_value"].to_numpy(),
+            "qap_valid_logit": logit["n_valid"].to_numpy(),
+            "correlation": corr["observed"].to_numpy(),
+            "qap_p_correlation": corr["p_value"].to_numpy(),
+        }
+    )
     if not fit.usable:
         table[["coef", "se", "p_naive", "qap_p_logit"]] = np.nan
     notes = list(fit.notes)
@@ -294,6 +299,7 @@ def tie_model(
         notes.append("no boundary file: shared_border left out")
     kept = [t not in fit.dropped for t in matrices]
     if fit.usable and (logit.loc[kept, "n_valid"] < n_permutations).any():
-        notes.append("some permutations gave an unusable logit and were skipped "
-                     "(see qap_valid_logit)")
+        notes.append(
+            "some permutations gave an unusable logit and were skipped (see qap_valid_logit)"
+        )
     return TieModel(table=table, dyads=dyads, fit=fit, notes=notes)

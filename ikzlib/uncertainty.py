@@ -486,7 +486,7 @@ def tornado(
     return table.sort_values(["swing", "parameter"], ascending=[False, True]).reset_index(drop=True)
 
 
-def corner_parameters(scenario: Scenario, max_parameters: int = 13) -> pd.DataFrame:
+def corner_parameters(scenario: Scenario, max_parameters: int = 14) -> pd.DataFrame:
     """All ``2 ** p`` low/high combinations of the ``p`` ranged parameters (others at value)."""
     names = sorted(scenario.ranges)
     if len(names) > max_parameters:
@@ -534,8 +534,8 @@ def conclusion_flags(
     population = np.asarray(population, dtype=float)
     volumes = np.asarray(volumes, dtype=float)
     per_capita = costs.standalone_costs(volumes, cost) / population
-    path = costs.growth_path(volumes, order, cost)
-    k_star = costs.optimal_size(path)
+    gains = costs.growth_net_gains(volumes, order, cost)
+    k_star = int(np.argmax(gains)) + 1 if gains.max() > 0 else 1
     members = list(order)[:k_star]
     flags = {
         "small_cost_more": bool(
@@ -561,6 +561,30 @@ def conclusion_flags(
             (alone[largest] - x[largest]) < gain_threshold * alone[largest]
         )
     return flags
+
+
+def evaluate_conclusions(
+    table: pd.DataFrame,
+    population: np.ndarray,
+    order: Sequence[int],
+    small_threshold: float,
+    gain_threshold: float,
+) -> pd.DataFrame:
+    """:func:`conclusion_flags` for every parameter set (row) of ``table``.
+
+    Case volumes are recomputed from population with each row's ``cases_per_capita``.
+    """
+    population = np.asarray(population, dtype=float)
+    rows = []
+    for row in table.to_dict("records"):
+        cost, resource = split_parameters(row)
+        volumes = costs.case_volumes(population, cost)
+        rows.append(
+            conclusion_flags(
+                volumes, population, order, cost, resource, small_threshold, gain_threshold
+            )
+        )
+    return pd.DataFrame(rows, columns=list(CONCLUSIONS))
 
 
 def conclusion_table(flags: pd.DataFrame, corners: pd.DataFrame) -> pd.DataFrame:

@@ -47,7 +47,8 @@ def tiny_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         [
             ('district = "harz"', ["parameters"]),
             (
-                'from ikzlib import summary\nsummary.record(district, "tiny", {"n_chars": len(district)})',
+                "from ikzlib import summary\n"
+                'summary.record(district, "tiny", {"n_chars": len(district)})',
                 [],
             ),
         ],

@@ -10,60 +10,87 @@ from ikzlib import network as nw
 from ikzlib.register import LEGAL_FORMS, Register
 
 # Three verbandsfreie Gemeinden A, B, C and a Verbandsgemeinde V with members D1, D2.
-MUNICIPALITIES = pd.DataFrame({
-    "ags": ["15085001", "15085002", "15085003", "15085011", "15085012"],
-    "ars": ["150850001001", "150850002002", "150850003003", "150855001011", "150855001012"],
-    "name": ["A", "B", "C", "D1", "D2"],
-    "gemeindeverband_key": ["0001", "0002", "0003", "5001", "5001"],
-    "gemeindeverband_name": ["A", "B", "C", "V", "V"],
-    "gemeindeverband_type": ["verbandsfreie Gemeinde"] * 3 + ["Verbandsgemeinde"] * 2,
-    "kreis_key": ["15085"] * 5,
-    "area_km2": [10.0, 20.0, 30.0, 5.0, 5.0],
-    "population": pd.array([1000, 2000, 3000, 400, 600], dtype="Int64"),
-    "population_date": ["2021-12-31"] * 5,
-    "lon": [11.0, 11.1, 11.2, 11.3, 11.3],
-    "lat": [51.8, 51.8, 51.8, 51.8, 51.9],
-    "source": ["test"] * 5,
-})
+MUNICIPALITIES = pd.DataFrame(
+    {
+        "ags": ["15085001", "15085002", "15085003", "15085011", "15085012"],
+        "ars": ["150850001001", "150850002002", "150850003003", "150855001011", "150855001012"],
+        "name": ["A", "B", "C", "D1", "D2"],
+        "gemeindeverband_key": ["0001", "0002", "0003", "5001", "5001"],
+        "gemeindeverband_name": ["A", "B", "C", "V", "V"],
+        "gemeindeverband_type": ["verbandsfreie Gemeinde"] * 3 + ["Verbandsgemeinde"] * 2,
+        "kreis_key": ["15085"] * 5,
+        "area_km2": [10.0, 20.0, 30.0, 5.0, 5.0],
+        "population": pd.array([1000, 2000, 3000, 400, 600], dtype="Int64"),
+        "population_date": ["2021-12-31"] * 5,
+        "lon": [11.0, 11.1, 11.2, 11.3, 11.3],
+        "lat": [51.8, 51.8, 51.8, 51.8, 51.9],
+        "source": ["test"] * 5,
+    }
+)
 A, B, C, V = "150850001", "150850002", "150850003", "150855001"
 
 
-def body(body_id: str, legal_form: str, task: str, status: str = "active",
-         scope: str = "within district") -> dict:
-    return {"body_id": body_id, "name": body_id.upper(), "legal_form": legal_form,
-            "formality": LEGAL_FORMS[legal_form].formality, "task_field": task,
-            "category": "inter-municipal", "scope": scope, "status": status}
+def body(
+    body_id: str, legal_form: str, task: str, status: str = "active", scope: str = "within district"
+) -> dict:
+    return {
+        "body_id": body_id,
+        "name": body_id.upper(),
+        "legal_form": legal_form,
+        "formality": LEGAL_FORMS[legal_form].formality,
+        "task_field": task,
+        "category": "inter-municipal",
+        "scope": scope,
+        "status": status,
+    }
 
 
-def member(body_id: str, member_id: str, confidence: str = "documented", role: str = "member",
-           external: bool = False, until: str | None = None) -> dict:
-    return {"body_id": body_id, "member_id": member_id, "member_name": member_id,
-            "member_type": "municipality" if member_id.isdigit() else "company", "role": role,
-            "confidence": confidence, "external": external, "until": until}
+def member(
+    body_id: str,
+    member_id: str,
+    confidence: str = "documented",
+    role: str = "member",
+    external: bool = False,
+    until: str | None = None,
+) -> dict:
+    return {
+        "body_id": body_id,
+        "member_id": member_id,
+        "member_name": member_id,
+        "member_type": "municipality" if member_id.isdigit() else "company",
+        "role": role,
+        "confidence": confidence,
+        "external": external,
+        "until": until,
+    }
 
 
 @pytest.fixture
 def register() -> Register:
-    bodies = pd.DataFrame([
-        body("b1", "Zweckverband", "water/wastewater"),
-        body("b2", "informal/network", "research"),
-        body("b3", "Zweckverband", "water/wastewater"),
-        body("b4", "eG", "IT"),
-        body("old", "e.V.", "tourism", status="ended"),
-    ])
-    memberships = pd.DataFrame([
-        member("b1", "15085001"),
-        member("b1", "15085002"),
-        member("b1", "15085003", "inferred", "service area only"),
-        member("b2", "15085001"),
-        member("b2", "15085002"),
-        member("b3", "15085002"),
-        member("b3", "org:x", external=True),
-        member("b4", "vg:150855001", "inferred"),
-        member("b4", "15085003"),
-        member("old", "15085001"),
-        member("old", "15085003"),
-    ])
+    bodies = pd.DataFrame(
+        [
+            body("b1", "Zweckverband", "water/wastewater"),
+            body("b2", "informal/network", "research"),
+            body("b3", "Zweckverband", "water/wastewater"),
+            body("b4", "eG", "IT"),
+            body("old", "e.V.", "tourism", status="ended"),
+        ]
+    )
+    memberships = pd.DataFrame(
+        [
+            member("b1", "15085001"),
+            member("b1", "15085002"),
+            member("b1", "15085003", "inferred", "service area only"),
+            member("b2", "15085001"),
+            member("b2", "15085002"),
+            member("b3", "15085002"),
+            member("b3", "org:x", external=True),
+            member("b4", "vg:150855001", "inferred"),
+            member("b4", "15085003"),
+            member("old", "15085001"),
+            member("old", "15085003"),
+        ]
+    )
     empty = pd.DataFrame()
     return Register(bodies, memberships, empty, empty, empty)
 
@@ -171,3 +198,15 @@ def test_graphml_and_gexf_round_trip(register: Register, tmp_path, monkeypatch) 
     back_bip = nx.read_graphml(tmp_path / "data/processed/testdistrict/bipartite.graphml")
     assert back_bip.edges[C, "body:b1"]["role"] == "service area only"
     assert nx.read_gexf(tmp_path / written[1]).number_of_edges() == projection.number_of_edges()
+
+
+def test_node_pairs_aggregate_gemeinde_pairs_to_units() -> None:
+    nodes = nw.municipality_nodes(MUNICIPALITIES, "unit")
+    pairs = {
+        ("15085001", "15085011"),
+        ("15085011", "15085012"),
+        ("15085003", "15085012"),
+        ("15085003", "15085011"),
+        ("15085001", "99999999"),
+    }
+    assert nw.node_pairs(pairs, nodes) == {(A, V), (C, V)}

@@ -40,9 +40,11 @@ def test_matches_statsmodels_and_krippendorff():
 
 
 def test_krippendorff_with_missing_values_matches_package():
-    data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, np.nan],
-            [1, 2, 3, 3, 2, 2, 4, 1, 2, 5],
-            [np.nan, 3, 3, 3, 2, 3, 4, 2, 2, 5]]
+    data = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, np.nan],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5],
+        [np.nan, 3, 3, 3, 2, 3, 4, 2, 2, 5],
+    ]
     expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
     assert agreement.krippendorff_alpha_nominal(data) == pytest.approx(expected)
 
@@ -58,15 +60,23 @@ def _project(codings: list[tuple]) -> CodedProject:
     return CodedProject(
         documents=pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "name": ["1", "2", "3"]}),
         codes=pd.DataFrame({"code_id": ["X", "Y"], "name": ["X", "Y"]}),
-        codings=pd.DataFrame(codings, columns=["doc_id", "code_id", "coder", "start", "end"])
-        .assign(coding_id=lambda f: [f"c{i}" for i in range(len(f))]),
+        codings=pd.DataFrame(
+            codings, columns=["doc_id", "code_id", "coder", "start", "end"]
+        ).assign(coding_id=lambda f: [f"c{i}" for i in range(len(f))]),
     ).validate()
 
 
 def test_document_agreement_by_hand():
-    proj = _project([("d1", "X", "a", None, None), ("d1", "Y", "a", None, None),
-                     ("d2", "X", "a", None, None), ("d1", "X", "b", None, None),
-                     ("d2", "Y", "b", None, None), ("d3", "X", "b", None, None)])
+    proj = _project(
+        [
+            ("d1", "X", "a", None, None),
+            ("d1", "Y", "a", None, None),
+            ("d2", "X", "a", None, None),
+            ("d1", "X", "b", None, None),
+            ("d2", "Y", "b", None, None),
+            ("d3", "X", "b", None, None),
+        ]
+    )
     table = agreement.document_agreement(proj, "a", "b").set_index("code_id")
     assert table.loc["X", ["both", "only_a", "only_b", "neither"]].tolist() == [1, 1, 1, 0]
     assert table.loc["Y", ["both", "only_a", "only_b", "neither"]].tolist() == [0, 1, 1, 1]
@@ -78,19 +88,35 @@ def test_document_agreement_by_hand():
 
 
 def test_segment_agreement_depends_on_overlap():
-    proj = _project([("d1", "X", "a", 0, 20), ("d1", "Y", "a", 40, 60),
-                     ("d1", "X", "b", 5, 20), ("d1", "Y", "b", 50, 80),
-                     ("d1", "X", "b", 90, 100)])
+    proj = _project(
+        [
+            ("d1", "X", "a", 0, 20),
+            ("d1", "Y", "a", 40, 60),
+            ("d1", "X", "b", 5, 20),
+            ("d1", "Y", "b", 50, 80),
+            ("d1", "X", "b", 90, 100),
+        ]
+    )
     assert agreement.overlap_percent(0, 20, 5, 20) == pytest.approx(75)
     assert agreement.overlap_percent(40, 60, 50, 80) == pytest.approx(25)
     assert agreement.overlap_percent(0, 10, 10, 20) == 0
     strict = agreement.segment_agreement(proj, "a", "b", min_overlap=50).set_index("code_id")
     assert strict.loc["X", ["n_units", "both", "only_a", "only_b", "neither"]].tolist() == [
-        4, 1, 0, 1, 2]
+        4,
+        1,
+        0,
+        1,
+        2,
+    ]
     assert strict.loc["Y", ["both", "only_a", "only_b", "neither"]].tolist() == [0, 1, 1, 2]
     loose = agreement.segment_agreement(proj, "a", "b", min_overlap=20).set_index("code_id")
     assert loose.loc["Y", ["n_units", "both", "only_a", "only_b", "neither"]].tolist() == [
-        3, 1, 0, 0, 2]
+        3,
+        1,
+        0,
+        0,
+        2,
+    ]
     units = agreement.segment_units(proj, "a", "b", min_overlap=20)
     assert units[["start", "end"]].to_numpy().tolist() == [[0, 20], [40, 80], [90, 100]]
 

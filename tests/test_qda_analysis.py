@@ -17,20 +17,33 @@ from ikzlib.qda.model import CodedProject
 def project() -> CodedProject:
     """4 documents; A.x is a subcode of A; C is a whole-document coding."""
     return CodedProject(
-        documents=pd.DataFrame({"doc_id": ["d1", "d2", "d3", "d4"],
-                                "name": ["Doc 1", "Doc 2", "Doc 3", "Doc 4"]}),
-        codes=pd.DataFrame({"code_id": ["A", "A.x", "B", "C"],
-                            "parent_id": [None, "A", None, None],
-                            "name": ["Alpha", "Ex", "Beta", "Gamma"]}),
-        codings=pd.DataFrame({
-            "coding_id": ["k1", "k2", "k3", "k4", "k5", "k6"],
-            "doc_id": ["d1", "d1", "d2", "d2", "d2", "d3"],
-            "code_id": ["A.x", "B", "A.x", "A.x", "C", "B"],
-            "start": [0, 5, 0, 10, None, 0],
-            "end": [10, 15, 4, 20, None, 5],
-        }),
-        doc_variables=pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "variable": ["size"] * 3,
-                                    "value": ["small", "small", "large"], "type": ["text"] * 3}),
+        documents=pd.DataFrame(
+            {"doc_id": ["d1", "d2", "d3", "d4"], "name": ["Doc 1", "Doc 2", "Doc 3", "Doc 4"]}
+        ),
+        codes=pd.DataFrame(
+            {
+                "code_id": ["A", "A.x", "B", "C"],
+                "parent_id": [None, "A", None, None],
+                "name": ["Alpha", "Ex", "Beta", "Gamma"],
+            }
+        ),
+        codings=pd.DataFrame(
+            {
+                "coding_id": ["k1", "k2", "k3", "k4", "k5", "k6"],
+                "doc_id": ["d1", "d1", "d2", "d2", "d2", "d3"],
+                "code_id": ["A.x", "B", "A.x", "A.x", "C", "B"],
+                "start": [0, 5, 0, 10, None, 0],
+                "end": [10, 15, 4, 20, None, 5],
+            }
+        ),
+        doc_variables=pd.DataFrame(
+            {
+                "doc_id": ["d1", "d2", "d3"],
+                "variable": ["size"] * 3,
+                "value": ["small", "small", "large"],
+                "type": ["text"] * 3,
+            }
+        ),
     ).validate()
 
 
@@ -69,19 +82,26 @@ def test_crosstab_by_variable_with_unknown_category():
 
 
 def test_suppression_both_margins_by_hand():
-    table = pd.DataFrame([[1, 5, 6, 12], [4, 4, 7, 15], [5, 9, 13, 27]],
-                         index=["r1", "r2", "total"], columns=["c1", "c2", "c3", "total"])
+    table = pd.DataFrame(
+        [[1, 5, 6, 12], [4, 4, 7, 15], [5, 9, 13, 27]],
+        index=["r1", "r2", "total"],
+        columns=["c1", "c2", "c3", "total"],
+    )
     display, hidden = analysis.suppress_small_cells(table, 3, total_row="total")
     assert hidden.loc["r1", "c1"] == "primary"
     assert set(zip(*(hidden.to_numpy() == "complementary").nonzero(), strict=True)) == {
-        (0, 1), (1, 0), (1, 1)}
+        (0, 1),
+        (1, 0),
+        (1, 1),
+    }
     assert display.loc["r1"].tolist() == ["<3", "x", "6", "12"]
     assert display.loc["total"].tolist() == ["5", "9", "13", "27"]
 
 
 def test_suppression_rows_only_interval_cases():
-    table = pd.DataFrame([[1, 1, 5, 7], [2, 2, 0, 4], [1, 2, 5, 8], [3, 4, 0, 7]],
-                         columns=["a", "b", "c", "total"])
+    table = pd.DataFrame(
+        [[1, 1, 5, 7], [2, 2, 0, 4], [1, 2, 5, 8], [3, 4, 0, 7]], columns=["a", "b", "c", "total"]
+    )
     _, hidden = analysis.suppress_small_cells(table, 3)
     # 1 + 1 = 2 is the smallest sum two hidden cells can have: both would be known.
     assert hidden.loc[0].tolist() == ["primary", "primary", "complementary", ""]
@@ -96,18 +116,19 @@ def test_suppression_rows_only_interval_cases():
 
 def test_no_line_has_a_single_hidden_cell_on_demo_crosstab():
     proj = demo.demo_project()
-    table = analysis.code_crosstab(proj, "size_class",
-                                   [c for c in proj.codes["code_id"] if "." in c])
+    table = analysis.code_crosstab(
+        proj, "size_class", [c for c in proj.codes["code_id"] if "." in c]
+    )
     _, hidden = analysis.suppress_small_cells(table, 3)
     counts = (hidden != "").sum(axis=1)
     assert (counts != 1).all()
-    assert (hidden == "primary").sum().sum() == ((table.iloc[:, :-1] > 0)
-                                                 & (table.iloc[:, :-1] < 3)).sum().sum()
+    assert (hidden == "primary").sum().sum() == (
+        (table.iloc[:, :-1] > 0) & (table.iloc[:, :-1] < 3)
+    ).sum().sum()
 
 
 def test_document_cooccurrence_by_hand():
-    pairs = cooccurrence.cooccurrence(project(), ["A.x", "B", "C"]).set_index(
-        ["code_a", "code_b"])
+    pairs = cooccurrence.cooccurrence(project(), ["A.x", "B", "C"]).set_index(["code_a", "code_b"])
     assert pairs.loc[("A.x", "B"), ["n_a", "n_b", "n12"]].tolist() == [2, 2, 1]
     assert pairs.loc[("A.x", "B"), "c_coefficient"] == pytest.approx(1 / 3)
     assert pairs.loc[("A.x", "C"), "jaccard"] == pytest.approx(0.5)
@@ -162,7 +183,7 @@ def test_demo_project_is_deterministic_and_valid():
     assert set(first.codings["coder"]) == set(demo.CODERS)
     texts = dict(zip(first.documents["doc_id"], first.documents["text"], strict=True))
     for row in first.codings.itertuples():
-        assert texts[row.doc_id][row.start:row.end] == row.text
+        assert texts[row.doc_id][row.start : row.end] == row.text
         assert row.text == row.text.strip() and row.text
     assert demo.DEMO_LABEL in first.name
 

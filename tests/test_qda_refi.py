@@ -25,8 +25,9 @@ GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 def _assert_same(a: CodedProject, b: CodedProject) -> None:
     for table in TABLES:
-        pd.testing.assert_frame_equal(getattr(a.sorted(), table), getattr(b.sorted(), table),
-                                      obj=table)
+        pd.testing.assert_frame_equal(
+            getattr(a.sorted(), table), getattr(b.sorted(), table), obj=table
+        )
 
 
 def _shared(name: str) -> Path:
@@ -54,8 +55,10 @@ def test_atlasti_annex_example() -> None:
     # 14 codes; "Coke::diet Coke" and "Coke::full-fat Coke" hang under the existing "Coke".
     assert len(project.codes) == 14
     coke = project.codes.loc[project.codes["name"] == "Coke", "code_id"].item()
-    assert _names(project, project.codes.loc[project.codes["parent_id"] == coke, "code_id"]) \
-        == ["diet Coke", "full-fat Coke"]
+    assert _names(project, project.codes.loc[project.codes["parent_id"] == coke, "code_id"]) == [
+        "diet Coke",
+        "full-fat Coke",
+    ]
     assert project.codes["parent_id"].notna().sum() == 2
     # 17 Coding elements; two PDF region codings duplicate text selections (same GUID and
     # code) and are dropped: 7 text-source + 2 PDF-representation codings with positions,
@@ -64,8 +67,11 @@ def test_atlasti_annex_example() -> None:
     assert project.codings["start"].notna().sum() == 9
     assert set(project.codings["coder"]) == {"Friedrich Markgraf"}
     mabel = project.documents.loc[project.documents["name"] == "Mabel.txt", "doc_id"].item()
-    assert _names(project, project.codings.loc[project.codings["doc_id"] == mabel, "code_id"]) \
-        == ["bacon and eggs", "cornflakes", "happiness"]
+    assert _names(project, project.codings.loc[project.codings["doc_id"] == mabel, "code_id"]) == [
+        "bacon and eggs",
+        "cornflakes",
+        "happiness",
+    ]
     simon_memo = project.codings.dropna(subset=["memo"])["memo"].tolist()
     assert simon_memo == ["why does Simon feel the need to do this?"]
     video = project.codings.dropna(subset=["evidence"])
@@ -79,6 +85,10 @@ def test_atlasti_annex_example() -> None:
     simon = project.documents.loc[project.documents["name"] == "Simon.docx", "doc_id"].item()
     assert wide.loc[simon, "gender"] == "male" and wide.loc[simon, "age"] == "67"
     assert set(project.doc_variables["type"]) == {"integer", "text"}
+    skipped = refi.read_qdpx(
+        _shared("atlasti_8_4_refi_annex_example.qdpx"), media_selections="skip"
+    )
+    assert len(skipped.codings) == 9 and skipped.codings["start"].notna().all()
 
 
 @pytest.mark.shared
@@ -90,7 +100,7 @@ def test_qc_demo_with_nonconformant_source_paths() -> None:
     assert len(project.codings) == 205
     first = project.codings.iloc[0]
     text = project.documents["text"].iloc[0]
-    assert first["text"] == text[first["start"]:first["end"]]
+    assert first["text"] == text[first["start"] : first["end"]]
     assert first["text"].startswith("This district goal")
     assert set(project.codings["coder"]) == {"cp"}
 
@@ -103,8 +113,9 @@ def test_nvivo_degenerate_export_loads() -> None:
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("name", ["atlasti_8_4_refi_annex_example.qdpx", "qc_1_3_2_demo.qdpx",
-                                  "nvivo_mac_15_empty.qdpx"])
+@pytest.mark.parametrize(
+    "name", ["atlasti_8_4_refi_annex_example.qdpx", "qc_1_3_2_demo.qdpx", "nvivo_mac_15_empty.qdpx"]
+)
 def test_real_exports_round_trip_through_writer(name: str, tmp_path: Path) -> None:
     project = refi.read_qdpx(_shared(name))
     refi.write_qdpx(project, tmp_path / "copy.qdpx")
@@ -124,8 +135,10 @@ def test_utf16_positions_detected_and_guids_normalised() -> None:
     assert set(project.codings["coder"]) == {"Coder A"}
     assert project.codings.loc[1, "memo"] == "sewage plant"
     # The source's own value wins over the case's; the case supplies the other variable.
-    assert project.variables_wide().iloc[0].to_dict() == {"format": "telephone",
-                                                          "participants": "2"}
+    assert project.variables_wide().iloc[0].to_dict() == {
+        "format": "telephone",
+        "participants": "2",
+    }
     explicit = refi.read_qde(FIXTURES / "utf16_emoji.qde", positions="utf16")
     _assert_same(explicit, project)
 
@@ -142,12 +155,20 @@ def test_wrong_position_convention_is_an_error() -> None:
 def test_segments_off_word_boundaries_warn(tmp_path: Path) -> None:
     text = (FIXTURES / "utf16_emoji.qde").read_text(encoding="utf-8")
     # Drop the selection that does not fit as code points; the others then land mid-word.
-    text = re.sub(r'<PlainTextSelection guid="\{FFFFFFFF-0000-4000-8000-000000000003\}".*?'
-                  r"</PlainTextSelection>", "", text, flags=re.S)
+    text = re.sub(
+        r'<PlainTextSelection guid="\{FFFFFFFF-0000-4000-8000-000000000003\}".*?'
+        r"</PlainTextSelection>",
+        "",
+        text,
+        flags=re.S,
+    )
     path = tmp_path / "shifted.qde"
     path.write_text(text, encoding="utf-8")
-    with pytest.warns(UserWarning, match=r"1 of 2 coded selections do not start and end at "
-                                         r"word boundaries with positions counted as codepoints"):
+    with pytest.warns(
+        UserWarning,
+        match=r"1 of 2 coded selections do not start and end at "
+        r"word boundaries with positions counted as codepoints",
+    ):
         project = refi.read_qde(path, positions="codepoints")
     assert project.codings.loc[1, "text"] == "läranlage."
 
@@ -155,8 +176,13 @@ def test_segments_off_word_boundaries_warn(tmp_path: Path) -> None:
 def test_flat_atlas_names_attribute_sets_and_repeated_spans() -> None:
     project = refi.read_qde(FIXTURES / "atlas_flat.qde")
     paths_ = sorted(project.code_path(c, "::") for c in project.codes["code_id"])
-    assert paths_ == ["Digitalisation", "Digitalisation::for cooperation", "Obstacles",
-                      "Obstacles::Legal risk", "Obstacles::Resources"]
+    assert paths_ == [
+        "Digitalisation",
+        "Digitalisation::for cooperation",
+        "Obstacles",
+        "Obstacles::Legal risk",
+        "Obstacles::Resources",
+    ]
     # Span 0-30 repeated in three selections: one coding per code, text not duplicated.
     span = project.codings[project.codings["start"] == 0]
     assert _names(project, span["code_id"]) == ["Legal risk", "Resources"]
@@ -167,8 +193,9 @@ def test_flat_atlas_names_attribute_sets_and_repeated_spans() -> None:
     assert wide["size"].tolist() == ["small", "large"]
     assert project.doc_variables.set_index("variable").at["participants", "type"] == "integer"
     assert len(project.sets) == 5  # sets are kept as sets too
-    flat = refi.read_qde(FIXTURES / "atlas_flat.qde", split_code_names=False,
-                         sets_as_variables=False)
+    flat = refi.read_qde(
+        FIXTURES / "atlas_flat.qde", split_code_names=False, sets_as_variables=False
+    )
     assert "Obstacles::Resources" in set(flat.codes["name"]) and flat.doc_variables.empty
 
 
@@ -177,8 +204,10 @@ def test_crlf_bom_and_capitalised_sources_folder(tmp_path: Path) -> None:
     archive = tmp_path / "crlf.qdpx"
     with zipfile.ZipFile(archive, "w") as out:
         for file in sorted(folder.rglob("*")):
-            if file.is_file():
-                out.write(file, file.relative_to(folder).as_posix())
+            if file.is_file():  # the project file gets a BOM too
+                data = file.read_bytes()
+                data = b"\xef\xbb\xbf" + data if file.suffix == ".qde" else data
+                out.writestr(file.relative_to(folder).as_posix(), data)
     for project in (refi.read_qdpx(archive), refi.read_qde(folder / "project.qde")):
         assert project.codings["text"].tolist() == ["Gemeinsamer Bauhof", "Winterdienst"]
         assert not project.documents.at[0, "text"].startswith("\ufeff")
@@ -195,22 +224,33 @@ def test_codebook_qdc() -> None:
 @pytest.mark.parametrize(
     ("xml", "message"),
     [
-        ('<CodeBook><Codes><Code guid="{A0000000-0000-4000-8000-000000000001}" isCodable="true"/>'
-         "</Codes></CodeBook>",
-         'bad.qde, <Code guid="{A0000000-0000-4000-8000-000000000001}">: missing name'),
-        ('<CodeBook><Codes><Code name="x" isCodable="true"/></Codes></CodeBook>',
-         'bad.qde, <Code name="x">: missing GUID'),
-        ('<Sources><TextSource guid="d0000000-0000-4000-8000-000000000001"><PlainTextSelection '
-         'guid="e0000000-0000-4000-8000-000000000001" startPosition="a" endPosition="3"/>'
-         "</TextSource></Sources>", "startPosition 'a' is not a whole number"),
-        ('<Sources><TextSource guid="d0000000-0000-4000-8000-000000000001"><Coding guid='
-         '"e0000000-0000-4000-8000-000000000001"><CodeRef targetGUID="f0000000-0000-4000-8000-'
-         '000000000001"/></Coding></TextSource></Sources>',
-         "<CodeRef>: refers to unknown code f0000000-0000-4000-8000-000000000001"),
-        ('<Sets><Set guid="e0000000-0000-4000-8000-000000000001" name="s"><MemberSource '
-         'targetGUID="d0000000-0000-4000-8000-000000000009"/></Set></Sets>',
-         "<MemberSource>: set member d0000000-0000-4000-8000-000000000009 is not a known "
-         "document"),
+        (
+            '<CodeBook><Codes><Code guid="{A0000000-0000-4000-8000-000000000001}" '
+            'isCodable="true"/></Codes></CodeBook>',
+            'bad.qde, <Code guid="{A0000000-0000-4000-8000-000000000001}">: missing name',
+        ),
+        (
+            '<CodeBook><Codes><Code name="x" isCodable="true"/></Codes></CodeBook>',
+            'bad.qde, <Code name="x">: missing GUID',
+        ),
+        (
+            '<Sources><TextSource guid="d0000000-0000-4000-8000-000000000001"><PlainTextSelection '
+            'guid="e0000000-0000-4000-8000-000000000001" startPosition="a" endPosition="3"/>'
+            "</TextSource></Sources>",
+            "startPosition 'a' is not a whole number",
+        ),
+        (
+            '<Sources><TextSource guid="d0000000-0000-4000-8000-000000000001"><Coding guid='
+            '"e0000000-0000-4000-8000-000000000001"><CodeRef targetGUID="f0000000-0000-4000-8000-'
+            '000000000001"/></Coding></TextSource></Sources>',
+            "<CodeRef>: refers to unknown code f0000000-0000-4000-8000-000000000001",
+        ),
+        (
+            '<Sets><Set guid="e0000000-0000-4000-8000-000000000001" name="s"><MemberSource '
+            'targetGUID="d0000000-0000-4000-8000-000000000009"/></Set></Sets>',
+            "<MemberSource>: set member d0000000-0000-4000-8000-000000000009 is not a known "
+            "document",
+        ),
     ],
 )
 def test_bad_elements_are_named(tmp_path: Path, xml: str, message: str) -> None:
@@ -246,32 +286,61 @@ def _demo_project(ids=_gid) -> CodedProject:
     text = "Gemeinsamer Bauhof 🚜.\r\nKein Personal, kein Geld.\r\n"
     d1, d2, c1, c2, c3 = ids("d1"), ids("d2"), ids("c1"), ids("c2"), ids("c3")
     return CodedProject(
-        documents=pd.DataFrame({"doc_id": [d1, d2], "name": ["Interview 1", "Interview 2"],
-                                "text": [text, None], "group": ["Individual", None]}),
-        codes=pd.DataFrame({"code_id": [c1, c2, c3], "parent_id": [None, c1, c1],
-                            "name": ["Obstacles", "Resources", "Legal risk"],
-                            "description": ["What blocks <cooperation> & more", None, None],
-                            "color": ["#d62728", None, "#1f77b4"]}),
-        codings=pd.DataFrame({
-            "coding_id": [ids("k1"), ids("k2"), ids("k3"), ids("k4"), ids("k5")],
-            "doc_id": [d1, d1, d1, d2, d1],
-            "code_id": [c1, c2, c3, c3, c2],
-            "start": [0, 23, 23, None, 23], "end": [18, 48, 48, None, 48],
-            "text": [text[0:18], text[23:48], text[23:48], "legal worries", text[23:48]],
-            "coder": ["anna", "anna", "ben", None, "ben"], "weight": [None, 80, None, None, 20],
-            "memo": [None, "two\nlines", None, None, None],
-            "section": [None, None, None, "3.5.4", None],
-            "evidence": [None, None, None, "footnote 107", None]}),
-        doc_variables=pd.DataFrame({
-            "doc_id": [d1, d1, d1, d1, d2, d2],
-            "variable": ["participants", "telephone", "share", "date", "participants",
-                         "telephone"],
-            "value": ["1", "true", "0.5", "2021-05-04", None, "false"],
-            "type": ["integer", "boolean", "float", "date", "integer", "boolean"]}),
-        sets=pd.DataFrame({"set_id": [ids("s1"), ids("s1"), ids("s2")],
-                           "set_name": ["Key", "Key", "Small towns"],
-                           "member_type": ["code", "code", "document"],
-                           "member_id": [c2, c3, d2]}),
+        documents=pd.DataFrame(
+            {
+                "doc_id": [d1, d2],
+                "name": ["Interview 1", "Interview 2"],
+                "text": [text, None],
+                "group": ["Individual", None],
+            }
+        ),
+        codes=pd.DataFrame(
+            {
+                "code_id": [c1, c2, c3],
+                "parent_id": [None, c1, c1],
+                "name": ["Obstacles", "Resources", "Legal risk"],
+                "description": ["What blocks <cooperation> & more", None, None],
+                "color": ["#d62728", None, "#1f77b4"],
+            }
+        ),
+        codings=pd.DataFrame(
+            {
+                "coding_id": [ids("k1"), ids("k2"), ids("k3"), ids("k4"), ids("k5")],
+                "doc_id": [d1, d1, d1, d2, d1],
+                "code_id": [c1, c2, c3, c3, c2],
+                "start": [0, 23, 23, None, 23],
+                "end": [18, 48, 48, None, 48],
+                "text": [text[0:18], text[23:48], text[23:48], "legal worries", text[23:48]],
+                "coder": ["anna", "anna", "ben", None, "ben"],
+                "weight": [None, 80, None, None, 20],
+                "memo": [None, "two\nlines", None, None, None],
+                "section": [None, None, None, "3.5.4", None],
+                "evidence": [None, None, None, "footnote 107", None],
+            }
+        ),
+        doc_variables=pd.DataFrame(
+            {
+                "doc_id": [d1, d1, d1, d1, d2, d2],
+                "variable": [
+                    "participants",
+                    "telephone",
+                    "share",
+                    "date",
+                    "participants",
+                    "telephone",
+                ],
+                "value": ["1", "true", "0.5", "2021-05-04", None, "false"],
+                "type": ["integer", "boolean", "float", "date", "integer", "boolean"],
+            }
+        ),
+        sets=pd.DataFrame(
+            {
+                "set_id": [ids("s1"), ids("s1"), ids("s2")],
+                "set_name": ["Key", "Key", "Small towns"],
+                "member_type": ["code", "code", "document"],
+                "member_id": [c2, c3, d2],
+            }
+        ),
         name="Demo",
     )
 
@@ -289,8 +358,11 @@ def test_write_read_round_trip_is_identical(tmp_path: Path) -> None:
 def test_round_trip_with_plain_ids_maps_them_to_stable_guids(tmp_path: Path) -> None:
     project = _demo_project(ids=lambda label: label)
     back = refi.read_qdpx(refi.write_qdpx(project, tmp_path / "plain.qdpx"))
-    expected = _demo_project(ids=lambda label: refi.refi_guid(
-        {"d": "document", "c": "code", "k": "coding", "s": "set"}[label[0]], label))
+    expected = _demo_project(
+        ids=lambda label: refi.refi_guid(
+            {"d": "document", "c": "code", "k": "coding", "s": "set"}[label[0]], label
+        )
+    )
     _assert_same(back, expected)
 
 
@@ -304,12 +376,21 @@ def test_written_xml_follows_the_standard(tmp_path: Path) -> None:
     order = ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets"]
     children = [c.tag.removeprefix(NS) for c in root]
     assert children == sorted(children, key=order.index)
-    required = {"User": ["guid"], "Code": ["guid", "name", "isCodable"],
-                "Variable": ["guid", "name", "typeOfVariable"], "TextSource": ["guid"],
-                "PlainTextSelection": ["guid", "startPosition", "endPosition"],
-                "Coding": ["guid"], "CodeRef": ["targetGUID"], "VariableRef": ["targetGUID"],
-                "NoteRef": ["targetGUID"], "Note": ["guid"], "Set": ["guid", "name"],
-                "MemberCode": ["targetGUID"], "MemberSource": ["targetGUID"]}
+    required = {
+        "User": ["guid"],
+        "Code": ["guid", "name", "isCodable"],
+        "Variable": ["guid", "name", "typeOfVariable"],
+        "TextSource": ["guid"],
+        "PlainTextSelection": ["guid", "startPosition", "endPosition"],
+        "Coding": ["guid"],
+        "CodeRef": ["targetGUID"],
+        "VariableRef": ["targetGUID"],
+        "NoteRef": ["targetGUID"],
+        "Note": ["guid"],
+        "Set": ["guid", "name"],
+        "MemberCode": ["targetGUID"],
+        "MemberSource": ["targetGUID"],
+    }
     guids = set()
     for element in root.iter():
         tag = element.tag.removeprefix(NS)
@@ -322,13 +403,20 @@ def test_written_xml_follows_the_standard(tmp_path: Path) -> None:
     for element in root.iter():
         if element.get("targetGUID"):
             assert element.get("targetGUID") in guids  # every reference resolves
-    source_order = ["Description", "PlainTextContent", "PlainTextSelection", "Coding", "NoteRef",
-                    "VariableValue"]
+    source_order = [
+        "Description",
+        "PlainTextContent",
+        "PlainTextSelection",
+        "Coding",
+        "NoteRef",
+        "VariableValue",
+    ]
     for source in root.iter(f"{NS}TextSource"):
         tags = [c.tag.removeprefix(NS) for c in source]
         assert tags == sorted(tags, key=source_order.index)
-        assert (source.get("plainTextPath") is None) != (source.find(f"{NS}PlainTextContent")
-                                                          is None)
+        assert (source.get("plainTextPath") is None) != (
+            source.find(f"{NS}PlainTextContent") is None
+        )
     for coding in root.iter(f"{NS}Coding"):
         assert coding[0].tag == f"{NS}CodeRef"
     # Positions are code points: the emoji counts as one.

@@ -43,8 +43,9 @@ def test_safe_member_names(name: str) -> None:
 
 
 def test_zip_slip_archive_is_refused(tmp_path: Path) -> None:
-    archive = _zip(tmp_path / "slip.qdpx", {"project.qde": MINIMAL_QDE,
-                                            "sources/../../../tmp/owned.txt": b"x"})
+    archive = _zip(
+        tmp_path / "slip.qdpx", {"project.qde": MINIMAL_QDE, "sources/../../../tmp/owned.txt": b"x"}
+    )
     with pytest.raises(DataValidationError) as info:
         refi.read_qdpx(archive)
     message = str(info.value)
@@ -54,9 +55,11 @@ def test_zip_slip_archive_is_refused(tmp_path: Path) -> None:
 
 def _bomb(path: Path, megabytes: int = 50) -> Path:
     """A .qdpx whose only source is ``megabytes`` MB of zeros (deflates ~1000:1), streamed."""
-    qde = (f'<Project xmlns="{NS}" name="p"><Sources><TextSource guid="'
-           '00000000-0000-4000-8000-000000000001" plainTextPath="internal://big.txt"/>'
-           "</Sources></Project>").encode()
+    qde = (
+        f'<Project xmlns="{NS}" name="p"><Sources><TextSource guid="'
+        '00000000-0000-4000-8000-000000000001" plainTextPath="internal://big.txt"/>'
+        "</Sources></Project>"
+    ).encode()
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", qde)
         with archive.open("sources/big.txt", "w") as member:
@@ -69,8 +72,10 @@ def _bomb(path: Path, megabytes: int = 50) -> Path:
 def test_zip_bomb_is_refused_by_ratio(tmp_path: Path) -> None:
     bomb = _bomb(tmp_path / "bomb.qdpx")
     assert bomb.stat().st_size < 200_000
-    with SafeZip(bomb, max_ratio=20, ratio_grace_bytes=64 * 1024) as archive, \
-            pytest.raises(DataValidationError) as info:
+    with (
+        SafeZip(bomb, max_ratio=20, ratio_grace_bytes=64 * 1024) as archive,
+        pytest.raises(DataValidationError) as info,
+    ):
         archive.read("sources/big.txt")
     assert "compression ratio above 20" in str(info.value)
     assert "sources/big.txt" in str(info.value)
@@ -78,16 +83,21 @@ def test_zip_bomb_is_refused_by_ratio(tmp_path: Path) -> None:
 
 
 def test_zip_bomb_in_project_is_refused_with_defaults(tmp_path: Path) -> None:
-    with pytest.raises(DataValidationError, match=r"bomb\.qdpx, sources/big\.txt: compression "
-                                                  r"ratio above 200 \(possible zip bomb\)"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"bomb\.qdpx, sources/big\.txt: compression "
+        r"ratio above 200 \(possible zip bomb\)",
+    ):
         refi.read_qdpx(_bomb(tmp_path / "bomb.qdpx"))
 
 
 def test_member_and_total_caps_count_real_bytes(tmp_path: Path) -> None:
     data = {"a.txt": b"a" * 5000, "b.txt": b"b" * 5000}
     archive_path = _zip(tmp_path / "caps.zip", data, method=zipfile.ZIP_STORED)
-    with SafeZip(archive_path, max_member_bytes=4096) as archive, \
-            pytest.raises(DataValidationError, match="larger than 4096 bytes"):
+    with (
+        SafeZip(archive_path, max_member_bytes=4096) as archive,
+        pytest.raises(DataValidationError, match="larger than 4096 bytes"),
+    ):
         archive.read("a.txt")
     with SafeZip(archive_path, max_total_bytes=8000) as archive:
         assert archive.read("a.txt") == data["a.txt"]
@@ -101,10 +111,9 @@ def test_lying_header_size_does_not_help(tmp_path: Path) -> None:
     raw = bytearray(path.read_bytes())
     # Patch the declared uncompressed size (central directory, offset 24) to 10 bytes.
     central = raw.rfind(b"PK\x01\x02")
-    raw[central + 24: central + 28] = (10).to_bytes(4, "little")
+    raw[central + 24 : central + 28] = (10).to_bytes(4, "little")
     path.write_bytes(bytes(raw))
-    with SafeZip(path, max_member_bytes=50_000) as archive, \
-            pytest.raises(DataValidationError):
+    with SafeZip(path, max_member_bytes=50_000) as archive, pytest.raises(DataValidationError):
         archive.read("x.txt")
 
 
@@ -128,6 +137,7 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <!DOCTYPE p [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <Project xmlns="urn:QDA-XML:project:1.0" name="&xxe;"/>"""
 
+
 def test_billion_laughs_in_qdpx_is_refused(tmp_path: Path) -> None:
     archive = _zip(tmp_path / "laughs.qdpx", {"project.qde": BILLION_LAUGHS})
     with pytest.raises(DataValidationError) as info:
@@ -148,8 +158,10 @@ def test_external_dtd_is_not_loaded(tmp_path: Path) -> None:
     """An external DTD is never read, so an entity it would define is not expanded."""
     dtd = tmp_path / "evil.dtd"
     dtd.write_text('<!ENTITY e "from the DTD">')
-    xml = (f'<?xml version="1.0"?><!DOCTYPE Project SYSTEM "{dtd.as_uri()}">'
-           f'<Project xmlns="{NS}" name="&e;"/>').encode()
+    xml = (
+        f'<?xml version="1.0"?><!DOCTYPE Project SYSTEM "{dtd.as_uri()}">'
+        f'<Project xmlns="{NS}" name="&e;"/>'
+    ).encode()
     assert parse_xml(xml, "x.qde").get("name") == ""
 
 

@@ -7,8 +7,14 @@ import pytest
 from ikzlib.qda import saturation
 
 SETS = {
-    "d1": frozenset("abc"), "d2": frozenset("ad"), "d3": frozenset("e"), "d4": frozenset("b"),
-    "d5": frozenset("f"), "d6": frozenset("a"), "d7": frozenset("b"), "d8": frozenset(),
+    "d1": frozenset("abc"),
+    "d2": frozenset("ad"),
+    "d3": frozenset("e"),
+    "d4": frozenset("b"),
+    "d5": frozenset("f"),
+    "d6": frozenset("a"),
+    "d7": frozenset("b"),
+    "d8": frozenset(),
 }
 
 
@@ -37,7 +43,8 @@ def test_not_reached_and_too_few():
     few = saturation.assess_saturation(SETS, ["d1", "d2", "d3"], base=2, run=2)
     assert few.status == "too few interviews" and few.runs.empty
     assert saturation.saturation_verdict(few, base=2) == (
-        "cannot be confirmed: too few interviews (3 < base + run = 2 + 2)")
+        "cannot be confirmed: too few interviews (3 < base + run = 2 + 2)"
+    )
 
 
 def test_bootstrap_identical_interviews_always_reach_at_base():
@@ -48,14 +55,17 @@ def test_bootstrap_identical_interviews_always_reach_at_base():
     result = saturation.assess_saturation(same)
     assert saturation.saturation_verdict(result, boot) == (
         "reached at b+r = 4+2 (in the given order; 20 of 20 random orders reach it, "
-        "median b+r = 4+2)")
+        "median b+r = 4+2)"
+    )
 
 
 def test_bootstrap_is_seeded():
-    first = saturation.bootstrap_saturation(SETS, base=2, run=2, threshold=0.2, n_bootstrap=50,
-                                            seed=3)
-    again = saturation.bootstrap_saturation(SETS, base=2, run=2, threshold=0.2, n_bootstrap=50,
-                                            seed=3)
+    first = saturation.bootstrap_saturation(
+        SETS, base=2, run=2, threshold=0.2, n_bootstrap=50, seed=3
+    )
+    again = saturation.bootstrap_saturation(
+        SETS, base=2, run=2, threshold=0.2, n_bootstrap=50, seed=3
+    )
     assert first.equals(again)
     reached = first[first["status"] == "reached"]
     assert (reached["interviews_needed"] == reached["interviews_before"] + 2).all()
@@ -67,3 +77,11 @@ def test_invalid_settings():
         saturation.assess_saturation(SETS, base=0)
     with pytest.raises(ValueError):
         saturation.assess_saturation(SETS, threshold=1.5)
+
+
+def test_all_runs_keeps_the_result_and_extends_the_curve():
+    short = saturation.assess_saturation(SETS, base=2, run=2, threshold=0.25)
+    full = saturation.assess_saturation(SETS, base=2, run=2, threshold=0.25, all_runs=True)
+    assert full.interviews_before == short.interviews_before == 2
+    assert full.runs["n_before"].tolist() == [2, 3, 4, 5, 6]
+    assert full.runs["new_codes"].tolist() == [1, 1, 1, 0, 0]

@@ -49,8 +49,9 @@ def test_read_tidy_tables(tmp_path: Path) -> None:
     assert codings.at[0, "start"] == 0 and codings.at[0, "end"] == 27
     assert codings.at[0, "weight"] == 50
     assert pd.isna(codings.at[1, "start"]) and codings.at[1, "evidence"] == "footnote 107"
-    types = dict(zip(project.doc_variables["variable"], project.doc_variables["type"],
-                     strict=False))
+    types = dict(
+        zip(project.doc_variables["variable"], project.doc_variables["type"], strict=False)
+    )
     assert types == {"participants": "integer", "format": "text"}  # empty type -> text
     assert project.variables_wide().loc["I2", "participants"] == "3"
     assert project.sets.at[0, "member_id"] == "I2"
@@ -59,24 +60,42 @@ def test_read_tidy_tables(tmp_path: Path) -> None:
 def test_round_trip_is_identical_and_deterministic(tmp_path: Path) -> None:
     text = "Line one\r\n  indented 😀 line\r\n"
     project = CodedProject(
-        documents=pd.DataFrame({"doc_id": ["b", "a"], "name": ["B", "A"],
-                                "text": [text, None], "group": ["g", None]}),
-        codes=pd.DataFrame({"code_id": ["x", "y"], "parent_id": [None, "x"],
-                            "name": ["X, with comma", 'Y "quoted"'], "color": ["#00aa00", None]}),
-        codings=pd.DataFrame({"coding_id": ["2", "1"], "doc_id": ["b", "a"],
-                              "code_id": ["y", "x"], "start": [8, None], "end": [27, None],
-                              "text": [text[8:27], None], "weight": [None, 3],
-                              "memo": ["multi\nline memo", None]}),
-        doc_variables=pd.DataFrame({"doc_id": ["b"], "variable": ["size"], "value": ["1.5"],
-                                    "type": ["float"]}),
-        sets=pd.DataFrame({"set_id": ["s"], "set_name": ["S"], "member_type": ["code"],
-                           "member_id": ["y"]}),
+        documents=pd.DataFrame(
+            {"doc_id": ["b", "a"], "name": ["B", "A"], "text": [text, None], "group": ["g", None]}
+        ),
+        codes=pd.DataFrame(
+            {
+                "code_id": ["x", "y"],
+                "parent_id": [None, "x"],
+                "name": ["X, with comma", 'Y "quoted"'],
+                "color": ["#00aa00", None],
+            }
+        ),
+        codings=pd.DataFrame(
+            {
+                "coding_id": ["2", "1"],
+                "doc_id": ["b", "a"],
+                "code_id": ["y", "x"],
+                "start": [8, None],
+                "end": [27, None],
+                "text": [text[8:27], None],
+                "weight": [None, 3],
+                "memo": ["multi\nline memo", None],
+            }
+        ),
+        doc_variables=pd.DataFrame(
+            {"doc_id": ["b"], "variable": ["size"], "value": ["1.5"], "type": ["float"]}
+        ),
+        sets=pd.DataFrame(
+            {"set_id": ["s"], "set_name": ["S"], "member_type": ["code"], "member_id": ["y"]}
+        ),
     )
     write_tidy(project, tmp_path / "one")
     back = read_tidy(tmp_path / "one")
     for table in ("documents", "codes", "codings", "doc_variables", "sets"):
-        pd.testing.assert_frame_equal(getattr(back.sorted(), table),
-                                      getattr(project.sorted(), table))
+        pd.testing.assert_frame_equal(
+            getattr(back.sorted(), table), getattr(project.sorted(), table)
+        )
     assert back.codings.sort_values("coding_id").iloc[1]["text"].startswith("\r\n  indented")
     write_tidy(back, tmp_path / "two")
     for file in sorted((tmp_path / "one").rglob("*.*")):
@@ -96,40 +115,83 @@ def test_write_tidy_removes_stale_transcripts(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("file", "content", "message"),
     [
-        ("codings.csv", "coding_id,doc_id,code_id\nk1,I1,C1\nk2,I9,C1\n",
-         "codings.csv, line 3, doc_id: doc_id 'I9' is not in documents.csv"),
-        ("codings.csv", "coding_id,doc_id,code_id\nk1,I1,C7\n",
-         "codings.csv, line 2, code_id: code_id 'C7' is not in codes.csv"),
-        ("codings.csv", "coding_id,doc_id,code_id,start,end\nk1,I1,C1,4,x\n",
-         "line 2, end: 'x' is not a number"),
-        ("codings.csv", "coding_id,doc_id,code_id,start\nk1,I1,C1,4\n",
-         "line 2, start: give both start and end"),
-        ("codings.csv", "coding_id,doc_id,code_id,start,end\nk1,I1,C1,0,999\n",
-         "line 2, end: end 999 is beyond the transcript"),
-        ("codings.csv", "coding_id,doc_id,code_id,start,end,text\nk1,I1,C1,0,5,Wrong\n",
-         "line 2, text: text 'Wrong' differs from the transcript"),
-        ("codings.csv", "coding_id,doc_id,code_id\nk1,I1,C1\nk1,I1,C2\n",
-         "line 3, coding_id: duplicate coding_id 'k1' (first on line 2)"),
-        ("codes.csv", "code_id,parent_id,name\nC1,C9,A\nC2,,B\n",
-         "codes.csv, line 2, parent_id: parent_id 'C9'"),
+        (
+            "codings.csv",
+            "coding_id,doc_id,code_id\nk1,I1,C1\nk2,I9,C1\n",
+            "codings.csv, line 3, doc_id: doc_id 'I9' is not in documents.csv",
+        ),
+        (
+            "codings.csv",
+            "coding_id,doc_id,code_id\nk1,I1,C7\n",
+            "codings.csv, line 2, code_id: code_id 'C7' is not in codes.csv",
+        ),
+        (
+            "codings.csv",
+            "coding_id,doc_id,code_id,start,end\nk1,I1,C1,4,x\n",
+            "line 2, end: 'x' is not a number",
+        ),
+        (
+            "codings.csv",
+            "coding_id,doc_id,code_id,start\nk1,I1,C1,4\n",
+            "line 2, start: give both start and end",
+        ),
+        (
+            "codings.csv",
+            "coding_id,doc_id,code_id,start,end\nk1,I1,C1,0,999\n",
+            "line 2, end: end 999 is beyond the transcript",
+        ),
+        (
+            "codings.csv",
+            "coding_id,doc_id,code_id,start,end,text\nk1,I1,C1,0,5,Wrong\n",
+            "line 2, text: text 'Wrong' differs from the transcript",
+        ),
+        (
+            "codings.csv",
+            "coding_id,doc_id,code_id\nk1,I1,C1\nk1,I1,C2\n",
+            "line 3, coding_id: duplicate coding_id 'k1' (first on line 2)",
+        ),
+        (
+            "codes.csv",
+            "code_id,parent_id,name\nC1,C9,A\nC2,,B\n",
+            "codes.csv, line 2, parent_id: parent_id 'C9'",
+        ),
         ("codes.csv", "code_id,name,colour\nC1,A,red\n", "unknown column(s) ['colour']"),
-        ("variables.csv", "doc_id,variable,value,type\nI1,n,two,integer\n",
-         "variables.csv, line 2, value: 'two' is not a whole number"),
-        ("variables.csv", "doc_id,variable,value,type\nI1,n,2,number\n",
-         "line 2, type: 'number' is not one of"),
-        ("variables.csv", "doc_id,variable,value\nI1,n,2\nI1,n,3\n",
-         "line 3, variable: variable 'n' repeated for 'I1'"),
-        ("sets.csv", "set_id,set_name,member_type,member_id\nS,A,document,C1\n",
-         "sets.csv, line 2, member_id: member_id 'C1' is not in documents.csv"),
-        ("sets.csv", "set_id,set_name,member_type,member_id\nS,A,code,C1\nS,B,code,C2\n",
-         "line 3, set_name: set 'S' has two names"),
+        (
+            "variables.csv",
+            "doc_id,variable,value,type\nI1,n,two,integer\n",
+            "variables.csv, line 2, value: 'two' is not a whole number",
+        ),
+        (
+            "variables.csv",
+            "doc_id,variable,value,type\nI1,n,2,number\n",
+            "line 2, type: 'number' is not one of",
+        ),
+        (
+            "variables.csv",
+            "doc_id,variable,value\nI1,n,2\nI1,n,3\n",
+            "line 3, variable: variable 'n' repeated for 'I1'",
+        ),
+        (
+            "sets.csv",
+            "set_id,set_name,member_type,member_id\nS,A,document,C1\n",
+            "sets.csv, line 2, member_id: member_id 'C1' is not in documents.csv",
+        ),
+        (
+            "sets.csv",
+            "set_id,set_name,member_type,member_id\nS,A,code,C1\nS,B,code,C2\n",
+            "line 3, set_name: set 'S' has two names",
+        ),
         ("texts/I7.txt", "who am I", "I7.txt: no document with doc_id 'I7'"),
-        ("documents.csv", "doc_id,name\nI1,\nI2,Two\n", "documents.csv, line 2, name: value is "
-         "missing"),
+        (
+            "documents.csv",
+            "doc_id,name\nI1,\nI2,Two\n",
+            "documents.csv, line 2, name: value is missing",
+        ),
     ],
 )
-def test_bad_input_names_file_and_line(tmp_path: Path, file: str, content: str,
-                                       message: str) -> None:
+def test_bad_input_names_file_and_line(
+    tmp_path: Path, file: str, content: str, message: str
+) -> None:
     _write(tmp_path, {**BASE, file: content})
     with pytest.raises(DataValidationError) as info:
         read_tidy(tmp_path)

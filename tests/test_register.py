@@ -15,31 +15,128 @@ from ikzlib.municipalities import load_municipalities
 HARZ_AGS = {"15085135", "15085190", "15085110", "15085090"}
 KREIS = "15085"
 
-SOURCES = [["source_id", "citation", "url", "date"], ["S1", "A test source", "", "2020"],
-           ["S2", "Another source", "", "undated"]]
+SOURCES = [
+    ["source_id", "citation", "url", "date"],
+    ["S1", "A test source", "", "2020"],
+    ["S2", "Another source", "", "undated"],
+]
 BODIES = [
     reg.BODY_COLUMNS,
-    ["zv", "Test Zweckverband", "Zweckverband", "", "water/wastewater", "inter-municipal",
-     "2011", "within district", "Town", "complete", "active", "S1", "2020", ""],
-    ["net", "Test network", "informal/network", "", "research", "inter-municipal", "unknown",
-     "cross-district", "", "partial", "unknown", "S1;S2", "undated", ""],
+    [
+        "zv",
+        "Test Zweckverband",
+        "Zweckverband",
+        "",
+        "water/wastewater",
+        "inter-municipal",
+        "2011",
+        "within district",
+        "Town",
+        "complete",
+        "active",
+        "S1",
+        "2020",
+        "",
+    ],
+    [
+        "net",
+        "Test network",
+        "informal/network",
+        "",
+        "research",
+        "inter-municipal",
+        "unknown",
+        "cross-district",
+        "",
+        "partial",
+        "unknown",
+        "S1;S2",
+        "undated",
+        "",
+    ],
 ]
 MEMBERSHIPS = [
     reg.MEMBERSHIP_COLUMNS,
-    ["zv", "15085135", "Halberstadt", "municipality", "member", "", "", "", "S1", "2020",
-     "documented", "false", ""],
-    ["zv", "15085190", "Ilsenburg", "municipality", "service area only", "", "", "", "S1",
-     "2020", "inferred", "false", ""],
-    ["net", "kreis:15085", "Landkreis Harz", "district", "member", "", "", "", "S2", "2020",
-     "documented", "false", ""],
-    ["net", "15089015", "Aschersleben", "municipality", "member", "", "", "", "S2", "2020",
-     "inferred", "true", ""],
-    ["net", "body:zv", "Test Zweckverband", "public body", "shareholder", "50", "", "", "S2",
-     "2020", "documented", "false", ""],
+    [
+        "zv",
+        "15085135",
+        "Halberstadt",
+        "municipality",
+        "member",
+        "",
+        "",
+        "",
+        "S1",
+        "2020",
+        "documented",
+        "false",
+        "",
+    ],
+    [
+        "zv",
+        "15085190",
+        "Ilsenburg",
+        "municipality",
+        "service area only",
+        "",
+        "",
+        "",
+        "S1",
+        "2020",
+        "inferred",
+        "false",
+        "",
+    ],
+    [
+        "net",
+        "kreis:15085",
+        "Landkreis Harz",
+        "district",
+        "member",
+        "",
+        "",
+        "",
+        "S2",
+        "2020",
+        "documented",
+        "false",
+        "",
+    ],
+    [
+        "net",
+        "15089015",
+        "Aschersleben",
+        "municipality",
+        "member",
+        "",
+        "",
+        "",
+        "S2",
+        "2020",
+        "inferred",
+        "true",
+        "",
+    ],
+    [
+        "net",
+        "body:zv",
+        "Test Zweckverband",
+        "public body",
+        "shareholder",
+        "50",
+        "",
+        "",
+        "S2",
+        "2020",
+        "documented",
+        "false",
+        "",
+    ],
 ]
-AGGREGATES = [reg.AGGREGATE_COLUMNS,
-              ["a1", "kreis:15085", "Landkreis Harz", "Zweckvereinbarung", "11", "2014", "no",
-               "S1", ""]]
+AGGREGATES = [
+    reg.AGGREGATE_COLUMNS,
+    ["a1", "kreis:15085", "Landkreis Harz", "Zweckvereinbarung", "11", "2014", "no", "S1", ""],
+]
 FIELDS = [reg.FIELD_COLUMNS, ["f1", "fire brigade", "informal", "interviews", "S1", ""]]
 
 
@@ -52,9 +149,13 @@ def write(folder: Path, name: str, rows: list[list[str]]) -> Path:
 
 @pytest.fixture
 def register_folder(tmp_path: Path) -> Path:
-    for name, rows in [("sources.csv", SOURCES), ("bodies.csv", BODIES),
-                       ("memberships.csv", MEMBERSHIPS), ("aggregates.csv", AGGREGATES),
-                       ("informal_fields.csv", FIELDS)]:
+    for name, rows in [
+        ("sources.csv", SOURCES),
+        ("bodies.csv", BODIES),
+        ("memberships.csv", MEMBERSHIPS),
+        ("aggregates.csv", AGGREGATES),
+        ("informal_fields.csv", FIELDS),
+    ]:
         write(tmp_path, name, [list(r) for r in rows])
     return tmp_path
 
@@ -119,8 +220,11 @@ def test_bad_register_fails_with_file_line_column(
 def test_duplicate_membership_names_both_lines(register_folder: Path) -> None:
     rows = [list(r) for r in MEMBERSHIPS] + [list(MEMBERSHIPS[1])]
     write(register_folder, "memberships.csv", rows)
-    with pytest.raises(DataValidationError, match=r"line 7.*duplicate membership .*first on "
-                                                  r"line 2"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"line 7.*duplicate membership .*first on "
+        r"line 2",
+    ):
         read(register_folder)
 
 
@@ -149,8 +253,9 @@ def test_vocabulary_has_formality_and_legal_basis() -> None:
     table = reg.legal_form_table()
     assert set(table["formality"]) == {reg.FORMAL, reg.INFORMAL, reg.UNKNOWN}
     assert table["legal_basis"].str.len().gt(0).all()
-    gkg = table.set_index("legal_form").loc[["Zweckverband", "Zweckvereinbarung",
-                                             "Arbeitsgemeinschaft"], "legal_basis"]
+    gkg = table.set_index("legal_form").loc[
+        ["Zweckverband", "Zweckvereinbarung", "Arbeitsgemeinschaft"], "legal_basis"
+    ]
     assert all("GKG-LSA" in text for text in gkg)
 
 
@@ -165,9 +270,28 @@ def harz() -> reg.Register:
 def test_harz_register_loads_with_sources_and_confidence(harz: reg.Register) -> None:
     assert harz.memberships[["source", "confidence"]].notna().all().all()
     assert set(harz.memberships["confidence"]) <= set(reg.CONFIDENCE)
-    required = {"wahb", "zvo", "tazv-vorharz", "uhv-ilse-holtemme", "theater", "vergabestelle",
-                "kitu", "htv", "ein-harz", "rvh", "vg-vorharz", "research-group", "lag-harz",
-                "lag-huy", "lag-nas", "hsb", "hvb", "rpg-harz", "awn", "enwi"}
+    required = {
+        "wahb",
+        "zvo",
+        "tazv-vorharz",
+        "uhv-ilse-holtemme",
+        "theater",
+        "vergabestelle",
+        "kitu",
+        "htv",
+        "ein-harz",
+        "rvh",
+        "vg-vorharz",
+        "research-group",
+        "lag-harz",
+        "lag-huy",
+        "lag-nas",
+        "hsb",
+        "hvb",
+        "rpg-harz",
+        "awn",
+        "enwi",
+    }
     assert required <= set(harz.bodies["body_id"])
 
 
@@ -190,8 +314,9 @@ def test_harz_register_keeps_the_source_judgements(harz: reg.Register) -> None:
 
 def test_harz_member_ags_match_the_municipality_table(harz: reg.Register) -> None:
     ags = set(load_municipalities("harz")["ags"])
-    inside = harz.memberships[harz.memberships["member_id"].str.fullmatch(r"\d{8}")
-                              & ~harz.memberships["external"]]
+    inside = harz.memberships[
+        harz.memberships["member_id"].str.fullmatch(r"\d{8}") & ~harz.memberships["external"]
+    ]
     assert set(inside["member_id"]) <= ags
     assert len(set(inside["member_id"])) == 20  # every Gemeinde appears somewhere
 

@@ -65,8 +65,9 @@ def krippendorff_alpha_nominal(data: Sequence[Sequence]) -> float:
     """
     units = []
     for values in zip(*data, strict=True):
-        present = [v for v in values if v is not None and not (isinstance(v, float) and
-                                                                np.isnan(v))]
+        present = [
+            v for v in values if v is not None and not (isinstance(v, float) and np.isnan(v))
+        ]
         if len(present) >= 2:
             units.append(present)
     categories = sorted({v for unit in units for v in unit}, key=str)
@@ -94,8 +95,9 @@ def agreement_statistics(a: Sequence, b: Sequence, *, n_categories: int = 2) -> 
     if not len(a):
         return dict.fromkeys(STAT_COLUMNS, np.nan)
     return {
-        "percent_agreement": float(np.mean(np.asarray(a, dtype=object)
-                                           == np.asarray(b, dtype=object))),
+        "percent_agreement": float(
+            np.mean(np.asarray(a, dtype=object) == np.asarray(b, dtype=object))
+        ),
         "cohen_kappa": cohen_kappa(a, b),
         "brennan_prediger": brennan_prediger_kappa(a, b, n_categories),
         "krippendorff_alpha": krippendorff_alpha_nominal([list(a), list(b)]),
@@ -118,8 +120,7 @@ def _presence_table(code_id: str, a: np.ndarray, b: np.ndarray) -> dict:
 def _agreement_table(
     presence_a: pd.DataFrame, presence_b: pd.DataFrame, codes: list[str]
 ) -> pd.DataFrame:
-    rows = [_presence_table(c, presence_a[c].to_numpy(), presence_b[c].to_numpy())
-            for c in codes]
+    rows = [_presence_table(c, presence_a[c].to_numpy(), presence_b[c].to_numpy()) for c in codes]
     pooled_a = presence_a[codes].to_numpy().ravel()
     pooled_b = presence_b[codes].to_numpy().ravel()
     rows.append(_presence_table("overall", pooled_a, pooled_b))
@@ -130,8 +131,11 @@ def _check_coders(project: CodedProject, coders: Iterable[str]) -> None:
     known = set(project.codings["coder"].dropna())
     missing = [c for c in coders if c not in known]
     if missing:
-        raise DataValidationError(project.source, f"no codings by coder(s) {missing}; coders "
-                                  f"in the project: {sorted(known)}", element="codings.coder")
+        raise DataValidationError(
+            project.source,
+            f"no codings by coder(s) {missing}; coders in the project: {sorted(known)}",
+            element="codings.coder",
+        )
 
 
 def document_agreement(
@@ -202,12 +206,15 @@ def segment_units(
                     graph.add_edge(na, nb)
         for component in nx.connected_components(graph):
             members = sorted(component, key=lambda n: (n[1], n[2], n[0]))
-            codes_a = frozenset().union(*(graph.nodes[n]["codes"] for n in members
-                                          if n[0] == coder_a))
-            codes_b = frozenset().union(*(graph.nodes[n]["codes"] for n in members
-                                          if n[0] == coder_b))
-            rows.append((doc, min(n[1] for n in members), max(n[2] for n in members),
-                         codes_a, codes_b))
+            codes_a = frozenset().union(
+                *(graph.nodes[n]["codes"] for n in members if n[0] == coder_a)
+            )
+            codes_b = frozenset().union(
+                *(graph.nodes[n]["codes"] for n in members if n[0] == coder_b)
+            )
+            rows.append(
+                (doc, min(n[1] for n in members), max(n[2] for n in members), codes_a, codes_b)
+            )
     units = pd.DataFrame(rows, columns=["doc_id", "start", "end", "codes_a", "codes_b"])
     units = units.sort_values(["doc_id", "start", "end"]).reset_index(drop=True)
     units.insert(0, "unit", range(1, len(units) + 1))

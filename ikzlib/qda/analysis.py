@@ -41,8 +41,9 @@ def select_codes(project: CodedProject, codes: Iterable[str] | None) -> list[str
     codes = list(codes)
     unknown = [c for c in codes if c not in set(known)]
     if unknown:
-        raise DataValidationError(project.source, f"unknown code(s) {unknown}",
-                                  element="codes.code_id")
+        raise DataValidationError(
+            project.source, f"unknown code(s) {unknown}", element="codes.code_id"
+        )
     return codes
 
 
@@ -95,12 +96,14 @@ def code_frequencies(
     by_code = codings.groupby("code_id")
     documents = by_code["doc_id"].nunique()
     segments = by_code.size()
-    frame = pd.DataFrame({
-        "code_id": selected,
-        "path": [project.code_path(c) for c in selected],
-        "n_documents": [int(documents.get(c, 0)) for c in selected],
-        "n_segments": [int(segments.get(c, 0)) for c in selected],
-    })
+    frame = pd.DataFrame(
+        {
+            "code_id": selected,
+            "path": [project.code_path(c) for c in selected],
+            "n_documents": [int(documents.get(c, 0)) for c in selected],
+            "n_segments": [int(segments.get(c, 0)) for c in selected],
+        }
+    )
     frame["share_documents"] = frame["n_documents"] / n_docs if n_docs else np.nan
     return frame
 
@@ -121,8 +124,9 @@ def document_code_matrix(
     selected = select_codes(project, codes)
     codings = _rolled_up(project, include_subcodes)
     counts = pd.crosstab(codings["doc_id"], codings["code_id"])
-    matrix = counts.reindex(index=sorted(project.documents["doc_id"]), columns=selected,
-                            fill_value=0).astype(int)
+    matrix = counts.reindex(
+        index=sorted(project.documents["doc_id"]), columns=selected, fill_value=0
+    ).astype(int)
     matrix.index.name, matrix.columns.name = "doc_id", "code_id"
     return (matrix > 0).astype(int) if value == "presence" else matrix
 
@@ -131,8 +135,11 @@ def variable_categories(project: CodedProject, variable: str) -> pd.Series:
     """Value of a document variable per document (index ``doc_id``), ``unknown`` when empty."""
     wide = project.variables_wide()
     if variable not in wide.columns:
-        raise DataValidationError(project.source, f"no document variable {variable!r}; known: "
-                                  f"{sorted(wide.columns)}", element="doc_variables.variable")
+        raise DataValidationError(
+            project.source,
+            f"no document variable {variable!r}; known: {sorted(wide.columns)}",
+            element="doc_variables.variable",
+        )
     values = wide[variable].astype(object)
     return values.where(values.notna(), UNKNOWN).rename(variable)
 
@@ -158,8 +165,9 @@ def code_crosstab(
     """
     selected = select_codes(project, codes)
     category = variable_categories(project, variable)
-    presence = document_code_matrix(project, selected, value="presence",
-                                     include_subcodes=include_subcodes)
+    presence = document_code_matrix(
+        project, selected, value="presence", include_subcodes=include_subcodes
+    )
     if categories is None:
         found = sorted(set(category) - {UNKNOWN})
         categories = found + ([UNKNOWN] if UNKNOWN in set(category) else [])
@@ -239,10 +247,11 @@ def suppress_small_cells(
     display = np.empty(values.shape, dtype=object)
     for (i, j), value in np.ndenumerate(values):
         marker = hidden[i, j]
-        display[i, j] = (f"<{min_cell}" if marker == "primary" else "x" if marker
-                         else f"{value:g}")
-    return (pd.DataFrame(display, index=table.index, columns=table.columns),
-            pd.DataFrame(hidden, index=table.index, columns=table.columns))
+        display[i, j] = f"<{min_cell}" if marker == "primary" else "x" if marker else f"{value:g}"
+    return (
+        pd.DataFrame(display, index=table.index, columns=table.columns),
+        pd.DataFrame(hidden, index=table.index, columns=table.columns),
+    )
 
 
 def _line_disclosive(line: list, hidden: np.ndarray, values: np.ndarray, min_cell: int) -> bool:
@@ -308,7 +317,21 @@ def retrieve_segments(
         document=codings["doc_id"].map(names),
         code=[project.code_path(c) for c in codings["code_id"]],
     )
-    columns = ["doc_id", "document", "code_id", "code", "start", "end", "text", "coder", "memo",
-               "section", "evidence"]
-    return result[columns].sort_values(["doc_id", "start", "end", "code_id"],
-                                       na_position="first").reset_index(drop=True)
+    columns = [
+        "doc_id",
+        "document",
+        "code_id",
+        "code",
+        "start",
+        "end",
+        "text",
+        "coder",
+        "memo",
+        "section",
+        "evidence",
+    ]
+    return (
+        result[columns]
+        .sort_values(["doc_id", "start", "end", "code_id"], na_position="first")
+        .reset_index(drop=True)
+    )

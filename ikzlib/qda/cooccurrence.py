@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ikzlib.qda.analysis import select_codes, document_code_matrix
+from ikzlib.qda.analysis import document_code_matrix, select_codes
 from ikzlib.qda.model import CodedProject
 
 COLUMNS = ["code_a", "code_b", "n_a", "n_b", "n12", "jaccard", "c_coefficient"]
@@ -98,8 +98,9 @@ def _segment_cooccurrence(project: CodedProject, selected: list[str]) -> pd.Data
             both += len(ca & cb)
             either += len(ca | cb)
         jaccard = both / either if either else np.nan
-        rows.append((a, b, len(seg_a), len(seg_b), n12, jaccard,
-                     _ratio(n12, len(seg_a), len(seg_b))))
+        rows.append(
+            (a, b, len(seg_a), len(seg_b), n12, jaccard, _ratio(n12, len(seg_a), len(seg_b)))
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -129,8 +130,13 @@ def cooccurrence_graph(
         graph.add_node(a, n=int(n_a))
         graph.add_node(b, n=int(n_b))
     for row in pairs[pairs["n12"] >= min_n12].itertuples(index=False):
-        graph.add_edge(row.code_a, row.code_b, n12=int(row.n12), jaccard=float(row.jaccard),
-                       c_coefficient=float(row.c_coefficient))
+        graph.add_edge(
+            row.code_a,
+            row.code_b,
+            n12=int(row.n12),
+            jaccard=float(row.jaccard),
+            c_coefficient=float(row.c_coefficient),
+        )
     if frequencies is not None:
         paths = dict(zip(frequencies["code_id"], frequencies["path"], strict=True))
         nx.set_node_attributes(graph, {n: paths.get(n, n) for n in graph.nodes}, "path")

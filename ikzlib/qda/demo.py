@@ -29,11 +29,11 @@ _CODES = [
     ("potential.building_yard", "potential", "Building yard", "#4c9a2a"),
     ("potential.it", "potential", "IT services", "#4c9a2a"),
     ("district", None, "Role of the district", "#e07b39"),
-    ("district.positive", "district", "District role positive", "#e07b39"),
-    ("district.critical", "district", "District role critical", "#e07b39"),
+    ("district.positive", "district", "Positive", "#e07b39"),
+    ("district.critical", "district", "Critical", "#e07b39"),
     ("digital", None, "Digitalisation", "#0f8b8d"),
-    ("digital.for", "digital", "Digitalisation: for cooperation", "#0f8b8d"),
-    ("digital.against", "digital", "Digitalisation: against", "#0f8b8d"),
+    ("digital.for", "digital", "For cooperation", "#0f8b8d"),
+    ("digital.against", "digital", "Against", "#0f8b8d"),
 ]
 
 # Stock sentences per code combination; one sentence becomes one coded segment.
@@ -100,9 +100,12 @@ _PROBABILITY = {
     ("potential.it", "digital.for"): (0.2, 0.3),
 }
 _SIBLING = {
-    "district.positive": "district.critical", "district.critical": "district.positive",
-    "digital.for": "digital.against", "digital.against": "digital.for",
-    "obstacles.funding": "obstacles.resources", "potential.it": "potential.procurement",
+    "district.positive": "district.critical",
+    "district.critical": "district.positive",
+    "digital.for": "digital.against",
+    "digital.against": "digital.for",
+    "obstacles.funding": "obstacles.resources",
+    "potential.it": "potential.procurement",
 }
 
 
@@ -159,17 +162,22 @@ def demo_project(
         for start, end, combo in spans:
             for code in combo:
                 codings.append((doc_id, code, start, end, CODERS[0]))
-            codings += _coder_b(rng, doc_id, text, start, end, combo,
-                                p_miss, p_confuse, p_shift, p_extra)
+            codings += _coder_b(
+                rng, doc_id, text, start, end, combo, p_miss, p_confuse, p_shift, p_extra
+            )
     coding_frame = pd.DataFrame(codings, columns=["doc_id", "code_id", "start", "end", "coder"])
     texts = {d[0]: d[2] for d in documents}
-    coding_frame["text"] = [texts[d][s:e] for d, s, e in
-                            coding_frame[["doc_id", "start", "end"]].itertuples(index=False)]
+    coding_frame["text"] = [
+        texts[d][s:e]
+        for d, s, e in coding_frame[["doc_id", "start", "end"]].itertuples(index=False)
+    ]
     coding_frame.insert(0, "coding_id", [f"S{i:04d}" for i in range(1, len(coding_frame) + 1)])
     return CodedProject(
         documents=pd.DataFrame(documents, columns=["doc_id", "name", "text", "group"]),
-        codes=pd.DataFrame([(c, p, n, None, col) for c, p, n, col in _CODES],
-                           columns=["code_id", "parent_id", "name", "description", "color"]),
+        codes=pd.DataFrame(
+            [(c, p, n, None, col) for c, p, n, col in _CODES],
+            columns=["code_id", "parent_id", "name", "description", "color"],
+        ),
         codings=coding_frame,
         doc_variables=pd.DataFrame(variables, columns=["doc_id", "variable", "value", "type"]),
         name=f"{DEMO_LABEL} (seed {seed})",

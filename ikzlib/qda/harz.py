@@ -92,8 +92,12 @@ def _check_codes(frame: pd.DataFrame, project: CodedProject, path: Path) -> None
     known = set(project.codes["code_id"])
     for index, code in frame["code_id"].items():
         if code not in known:
-            raise DataValidationError(path, f"code_id {code!r} is not in codes.csv",
-                                      row=int(frame.at[index, LINE]), element="code_id")
+            raise DataValidationError(
+                path,
+                f"code_id {code!r} is not in codes.csv",
+                row=int(frame.at[index, LINE]),
+                element="code_id",
+            )
 
 
 def documents_by_code(project: CodedProject, code_id: str) -> list[str]:
@@ -111,8 +115,9 @@ def interview_numbers(project: CodedProject, doc_ids: list[str]) -> list[int]:
 
 def _evidence(project: CodedProject, code_ids: list[str]) -> str:
     codings = project.codings[project.codings["code_id"].isin(code_ids)]
-    cited = sorted({f"{s}, {e}" for s, e in zip(codings["section"], codings["evidence"],
-                                               strict=True)})
+    cited = sorted(
+        {f"{s}, {e}" for s, e in zip(codings["section"], codings["evidence"], strict=True)}
+    )
     return "; ".join(cited)
 
 
@@ -135,14 +140,16 @@ def findings_table(
         if unattributed is not None:
             words = unattributed.loc[unattributed["code_id"] == code, "count_word"]
             mentions = ", ".join(dict.fromkeys(words))
-        rows.append({
-            "code_id": code,
-            "code": project.code_path(code),
-            "n_interviews": len(docs),
-            "interviews": ", ".join(str(n) for n in interview_numbers(project, docs)),
-            "evidence": _evidence(project, descendants(project, code)),
-            "unattributed": mentions,
-        })
+        rows.append(
+            {
+                "code_id": code,
+                "code": project.code_path(code),
+                "n_interviews": len(docs),
+                "interviews": ", ".join(str(n) for n in interview_numbers(project, docs)),
+                "evidence": _evidence(project, descendants(project, code)),
+                "unattributed": mentions,
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -120,7 +120,9 @@ class CodedProject:
                 raise DataValidationError(src, f"parent code {parent!r} does not exist",
                                           row=i, element="codes.parent_id")
         _check_acyclic(self.codes, src)
-        for i, row in self.codings.iterrows():
+        columns = ["doc_id", "code_id", "start", "end"]
+        records = self.codings[columns].to_dict("records")  # fast row access for big projects
+        for i, row in enumerate(records):
             if row["doc_id"] not in doc_ids:
                 raise DataValidationError(src, f"unknown document {row['doc_id']!r}", row=i,
                                           element="codings.doc_id")

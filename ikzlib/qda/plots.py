@@ -12,6 +12,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ikzlib.figures import PALETTE
 from ikzlib.qda.model import CodedProject
@@ -23,10 +24,12 @@ def code_label(project: CodedProject, code_id: str) -> str:
     return path[0] if len(path) == 1 else f"{path[0]}: {path[-1]}"
 
 
-def _note(fig: Figure, note: str | None) -> None:
+def add_note(fig: Figure, note: str | None) -> None:
+    """Write ``note`` (e.g. "synthetic demo data") in the top right corner of the figure."""
     if note:
-        fig.text(0.99, 0.995, note, ha="right", va="top", fontsize=9, color="#b23a48",
-                 fontweight="bold")
+        fig.text(
+            0.99, 0.995, note, ha="right", va="top", fontsize=9, color="#b23a48", fontweight="bold"
+        )
 
 
 def document_code_heatmap(
@@ -50,19 +53,29 @@ def document_code_heatmap(
     values = data.to_numpy(dtype=float)
     vmax = max(1.0, float(values.max())) if values.size else 1.0
     image = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=vmax)
-    ax.set_xticks(range(data.shape[1]), [names.get(d, d) for d in data.columns], rotation=45,
-                  ha="right")
+    ax.set_xticks(
+        range(data.shape[1]), [names.get(d, d) for d in data.columns], rotation=45, ha="right"
+    )
     ax.set_yticks(range(len(data)), [code_label(project, c) for c in data.index])
     for (i, j), value in np.ndenumerate(values):
         if value:
-            ax.text(j, i, f"{value:g}", ha="center", va="center", fontsize=8,
-                    color="white" if value > vmax / 2 else "#222222")
+            ax.text(
+                j,
+                i,
+                f"{value:g}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if value > vmax / 2 else "#222222",
+            )
     ax.set_title(title)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label=value_label)
-    _note(fig, note)
+    bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label=value_label)
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
+    add_note(fig, note)
     return fig
 
 
@@ -72,38 +85,72 @@ def cooccurrence_network(
     *,
     title: str,
     weight: str = "n12",
-    seed: int = 0,
     note: str | None = None,
 ) -> Figure:
     """Code co-occurrence network: node size ~ code frequency, edge width ~ ``weight``.
 
-    Nodes are coloured by the code's colour in the codebook; isolated codes are left out.
-    The layout is a seeded spring layout, so the figure is reproducible.
+    Nodes are coloured by the code's colour in the codebook, with a legend of the top-level
+    code families; isolated codes are left out. The Kamada-Kawai layout is deterministic.
     """
     graph = graph.subgraph([n for n in graph.nodes if graph.degree(n) > 0]).copy()
-    fig, ax = plt.subplots(figsize=(9, 7))
+    fig, ax = plt.subplots(figsize=(10, 8))
     ax.set_axis_off()
     ax.set_title(title)
-    _note(fig, note)
+    add_note(fig, note)
     if graph.number_of_nodes() == 0:
         ax.text(0.5, 0.5, "no co-occurring codes", ha="center", va="center")
         return fig
     nodes = sorted(graph.nodes)
     colors = dict(zip(project.codes["code_id"], project.codes["color"], strict=True))
-    position = nx.spring_layout(graph.subgraph(nodes), seed=seed, weight=weight, k=1.2)
+    node_colors = [colors.get(n) or PALETTE[0] for n in nodes]
+    position = nx.kamada_kawai_layout(graph.subgraph(nodes))
     sizes = [120 + 60 * graph.nodes[n].get("n", 1) for n in nodes]
     widths = np.array([graph.edges[e][weight] for e in graph.edges], dtype=float)
     widths = 0.5 + 4 * widths / widths.max()
-    nx.draw_networkx_edges(graph, position, ax=ax, width=widths, edge_color="#999999",
-                           alpha=0.7)
-    nx.draw_networkx_nodes(graph, position, nodelist=nodes, ax=ax, node_size=sizes,
-                           node_color=[colors.get(n) or PALETTE[0] for n in nodes],
-                           edgecolors="white")
-    labels = {n: code_label(project, n) for n in nodes}
-    for node, (x, y) in position.items():
-        ax.text(x, y + 0.06, labels[node], ha="center", va="bottom", fontsize=7.5,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
-    ax.margins(0.12)
+    nx.draw_networkx_edges(graph, position, ax=ax, width=widths, edge_color="#bbbbbb", alpha=0.7)
+    nx.draw_networkx_nodes(
+        graph,
+        position,
+        nodelist=nodes,
+        ax=ax,
+        node_size=sizes,
+        node_color=node_colors,
+        edgecolors="white",
+    )
+    names = dict(zip(project.codes["code_id"], project.codes["name"], strict=True))
+    for node in nodes:
+        x, y = position[node]
+        # Label below the node, unless another node sits just below it: then above.
+        crowded = any(
+            abs(position[o][0] - x) < 0.4 and -0.2 < position[o][1] - y < 0
+            for o in nodes
+            if o != node
+        )
+        ax.annotate(
+            names[node],
+            (x, y),
+            xytext=(0, 11 if crowded else -11),
+            textcoords="offset points",
+            ha="center",
+            va="bottom" if crowded else "top",
+            fontsize=7.5,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+        )
+    families = {}
+    for node, color in zip(nodes, node_colors, strict=True):
+        families.setdefault(code_label(project, node).split(": ")[0], color)
+    handles = [
+        plt.Line2D([], [], marker="o", linestyle="", color=c, label=f)
+        for f, c in sorted(families.items())
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize=8,
+        title="code family",
+    )
+    ax.margins(0.1)
     return fig
 
 
@@ -112,21 +159,42 @@ def saturation_curve(
     *,
     threshold: float,
     title: str,
+    reached_at: int | None = None,
     note: str | None = None,
 ) -> Figure:
     """New information per run (share of the base) along the interview sequence.
 
-    ``runs_by_order`` is :attr:`SaturationResult.runs`; the dashed line is the threshold.
+    ``runs_by_order`` is :attr:`SaturationResult.runs` (use ``all_runs=True`` for the whole
+    curve); the dashed line is the threshold, a ring marks ``reached_at`` (``n`` of ``n+r``).
     """
     fig, ax = plt.subplots(figsize=(7, 4))
     if len(runs_by_order):
-        ax.plot(runs_by_order["n_before"], 100 * runs_by_order["new_share"], marker="o")
-    ax.axhline(100 * threshold, color=PALETTE[3], linestyle="--",
-               label=f"threshold {100 * threshold:g} %")
+        ax.plot(
+            runs_by_order["n_before"],
+            100 * runs_by_order["new_share"],
+            marker="o",
+            label="new codes in the run",
+        )
+    if reached_at is not None:
+        hit = runs_by_order[runs_by_order["n_before"] == reached_at]
+        ax.scatter(
+            hit["n_before"],
+            100 * hit["new_share"],
+            s=180,
+            facecolors="none",
+            edgecolors=PALETTE[3],
+            linewidths=2,
+            zorder=3,
+            label=f"saturation reached ({reached_at}+r)",
+        )
+    ax.axhline(
+        100 * threshold, color=PALETTE[3], linestyle="--", label=f"threshold {100 * threshold:g} %"
+    )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("interviews before the run (n of n+r)")
     ax.set_ylabel("new codes in run, % of base")
     ax.set_ylim(bottom=0)
     ax.legend()
     ax.set_title(title)
-    _note(fig, note)
+    add_note(fig, note)
     return fig

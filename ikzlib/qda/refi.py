@@ -1,4 +1,4 @@
-"""REFI-QDA exchange files: read ``.qdpx``/``.qde`` projects and ``.qdc`` codebooks, write ``.qdpx``.
+"""REFI-QDA files: read ``.qdpx``/``.qde`` projects and ``.qdc`` codebooks; write ``.qdpx``.
 
 The REFI-QDA standard (versions 1.0-1.5 share the namespace ``urn:QDA-XML:project:1.0``) is
 what MAXQDA, ATLAS.ti, NVivo, QualCoder and others export. Real exports deviate from it; the
@@ -22,6 +22,8 @@ or are left out (``"skip"``). Nothing outside the archive is ever read: sources 
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import uuid
 import warnings
@@ -47,15 +49,33 @@ ORIGIN = "ikzlib"
 GROUP_SET_MARKER = "ikz:document-group"
 NOTE_PREFIX = "ikz:"  # coding notes that carry model columns REFI-QDA has no place for
 NOTE_COLUMNS = ("text", "weight", "section", "evidence")
-MEDIA_SELECTIONS = ("PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection",
-                    "TranscriptSelection")
+MEDIA_SELECTIONS = (
+    "PictureSelection",
+    "PDFSelection",
+    "AudioSelection",
+    "VideoSelection",
+    "TranscriptSelection",
+)
 SOURCE_TAGS = ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource")
-VARIABLE_TYPES = {"Text": "text", "Boolean": "boolean", "Integer": "integer", "Float": "float",
-                  "Date": "date", "DateTime": "text"}
-VALUE_ELEMENTS = {"text": "TextValue", "boolean": "BooleanValue", "integer": "IntegerValue",
-                  "float": "FloatValue", "date": "DateValue"}
-_GUID = re.compile(r"\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                   r"[0-9a-fA-F]{12})\}?")
+VARIABLE_TYPES = {
+    "Text": "text",
+    "Boolean": "boolean",
+    "Integer": "integer",
+    "Float": "float",
+    "Date": "date",
+    "DateTime": "text",
+}
+VALUE_ELEMENTS = {
+    "text": "TextValue",
+    "boolean": "BooleanValue",
+    "integer": "IntegerValue",
+    "float": "FloatValue",
+    "date": "DateValue",
+}
+_GUID = re.compile(
+    r"\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+    r"[0-9a-fA-F]{12})\}?"
+)
 _COLOR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _ATTRIBUTE_SET = re.compile(r"([^:]+?)\s*:\s*([^:].*)")
 _INT = re.compile(r"[+-]?\d+")
@@ -69,7 +89,10 @@ def read_refi(path: str | Path, **options: Any) -> CodedProject:
     """Read a ``.qdpx``, ``.qde`` or ``.qdc`` file, chosen by its suffix (see the readers)."""
     suffix = Path(path).suffix.lower()
     readers: dict[str, Callable[..., CodedProject]] = {
-        ".qdpx": read_qdpx, ".qde": read_qde, ".qdc": read_qdc}
+        ".qdpx": read_qdpx,
+        ".qde": read_qde,
+        ".qdc": read_qdc,
+    }
     if suffix not in readers:
         raise DataValidationError(path, "not a REFI-QDA file (expected .qdpx, .qde or .qdc)")
     return readers[suffix](path, **options)
@@ -113,21 +136,28 @@ def read_qdpx(
     with SafeZip(path, **(zip_limits or {})) as archive:
         qde = [n for n in archive.names if "/" not in n and n.lower().endswith(".qde")]
         if len(qde) != 1:
-            raise DataValidationError(path, f"expected one project.qde at the top of the "
-                                      f"archive, found {qde or 'none'}")
+            raise DataValidationError(
+                path, f"expected one project.qde at the top of the archive, found {qde or 'none'}"
+            )
         source = f"{path}:{qde[0]}"
         root = parse_xml(archive.read(qde[0]), path, qde[0])
 
-        def load(text_path: str, element: Element) -> str | None:
+        def load(text_path: str) -> str | None:
             for candidate in _candidate_members(text_path):
                 member = archive.find(candidate)
                 if member is not None:
                     return _decode(archive.read(member), f"{path}:{member}")
             return None
 
-        return _build(root, source, load, positions=positions,
-                      split_code_names=split_code_names, sets_as_variables=sets_as_variables,
-                      media_selections=media_selections)
+        return _build(
+            root,
+            source,
+            load,
+            positions=positions,
+            split_code_names=split_code_names,
+            sets_as_variables=sets_as_variables,
+            media_selections=media_selections,
+        )
 
 
 def read_qde(path: str | Path, **options: Any) -> CodedProject:
@@ -142,7 +172,7 @@ def read_qde(path: str | Path, **options: Any) -> CodedProject:
     root = parse_xml(path.read_bytes(), path)
     folders = [p for p in path.parent.iterdir() if p.is_dir() and p.name.lower() == "sources"]
 
-    def load(text_path: str, element: Element) -> str | None:
+    def load(text_path: str) -> str | None:
         name = _internal_name(text_path)
         if name is None or "/" in name or "\\" in name or name.startswith("."):
             return None
@@ -169,11 +199,20 @@ def read_qdc(path: str | Path) -> CodedProject:
         set_id, name = context.guid(element), context.attr(element, "name")
         for member in element.findall("MemberCode"):
             target = member.get("targetGUID") or member.get("guid")
-            sets.append({"set_id": set_id, "set_name": name, "member_type": "code",
-                         "member_id": context.normalise(target, member)})
-    project = CodedProject(codes=pd.DataFrame(codes, dtype=object),
-                           sets=pd.DataFrame(sets, dtype=object),
-                           name=path.stem, source=str(path))
+            sets.append(
+                {
+                    "set_id": set_id,
+                    "set_name": name,
+                    "member_type": "code",
+                    "member_id": context.normalise(target, member),
+                }
+            )
+    project = CodedProject(
+        codes=pd.DataFrame(codes, dtype=object),
+        sets=pd.DataFrame(sets, dtype=object),
+        name=path.stem,
+        source=str(path),
+    )
     return context.validate(project)
 
 
@@ -212,7 +251,7 @@ class _Context:
 def _build(
     root: Element,
     source: str,
-    load: Callable[[str, Element], str | None],
+    load: Callable[[str], str | None],
     *,
     positions: str = "auto",
     split_code_names: bool | None = None,
@@ -226,23 +265,33 @@ def _build(
     _strip_namespaces(root, source, expected="Project")
     context = _Context(source)
     ours = root.get("origin", "").startswith(ORIGIN)  # our own files need no heuristics
-    users = {context.guid(u): u.get("name") or u.get("id") or context.guid(u)
-             for u in _children(root, "Users", "User")}
+    users = {
+        context.guid(u): u.get("name") or u.get("id") or context.guid(u)
+        for u in _children(root, "Users", "User")
+    }
     codes = _read_codes(root.find("CodeBook/Codes"), context)
     if split_code_names is None:
-        split_code_names = not ours and (all(c["parent_id"] is None for c in codes)
-                            and any("::" in c["name"] for c in codes))
+        split_code_names = not ours and (
+            all(c["parent_id"] is None for c in codes) and any("::" in c["name"] for c in codes)
+        )
     if split_code_names:
         codes = _split_code_names(codes)
     code_ids = {c["code_id"] for c in codes}
-    notes = {context.guid(n): (n.get("name") or "", _note_text(n, load))
-             for n in _children(root, "Notes", "Note")}
+    notes = {
+        context.guid(n): (n.get("name") or "", _note_text(n, load))
+        for n in _children(root, "Notes", "Note")
+    }
     links = _note_links(root, notes, context)
-    variables = {context.guid(v): (context.attr(v, "name"),
-                                   VARIABLE_TYPES.get(v.get("typeOfVariable", "Text"), "text"))
-                 for v in _children(root, "Variables", "Variable")}
-    reader = _SourceReader(context, users, code_ids, notes, links, variables, load,
-                           media_selections)
+    variables = {
+        context.guid(v): (
+            context.attr(v, "name"),
+            VARIABLE_TYPES.get(v.get("typeOfVariable", "Text"), "text"),
+        )
+        for v in _children(root, "Variables", "Variable")
+    }
+    reader = _SourceReader(
+        context, users, code_ids, notes, links, variables, load, media_selections
+    )
     sources_element = root.find("Sources")
     for element in [] if sources_element is None else list(sources_element):
         if element.tag in SOURCE_TAGS:
@@ -258,8 +307,9 @@ def _build(
     if sets_as_variables:
         doc_variables = doc_variables + _variables_from_sets(sets, doc_variables)
     convention = "codepoints" if ours and positions == "auto" else positions
-    texts = dict(zip(documents["doc_id"], documents["text"], strict=True)) if reader.documents \
-        else {}
+    texts = (
+        dict(zip(documents["doc_id"], documents["text"], strict=True)) if reader.documents else {}
+    )
     codings, texts = _resolve_positions(reader.codings, texts, convention, source)
     if reader.documents:
         documents["text"] = [texts[d] for d in documents["doc_id"]]
@@ -286,13 +336,22 @@ def _read_codes(codes_element: Element | None, context: _Context) -> list[dict[s
         name = context.attr(element, "name")
         color = element.get("color")
         if color is not None and not _COLOR.fullmatch(color.strip()):
-            warnings.warn(f"{context.source}, {_describe(element)}: colour {color!r} is not "
-                          "#rrggbb; ignored", stacklevel=4)
+            warnings.warn(
+                f"{context.source}, {_describe(element)}: colour {color!r} is not #rrggbb; ignored",
+                stacklevel=4,
+            )
             color = None
         elif color is not None and len(color.strip()) == 4:
             color = "#" + "".join(ch * 2 for ch in color.strip()[1:])
-        rows.append({"code_id": code_id, "parent_id": parent, "name": name,
-                     "description": _text(element.find("Description")), "color": color})
+        rows.append(
+            {
+                "code_id": code_id,
+                "parent_id": parent,
+                "name": name,
+                "description": _text(element.find("Description")),
+                "color": color,
+            }
+        )
         for child in element.findall("Code"):
             walk(child, code_id)
 
@@ -313,8 +372,15 @@ def _split_code_names(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if path not in by_path:
             code_id = str(uuid.uuid5(GUID_NAMESPACE, f"code-path:{path}"))
             by_path[path] = code_id
-            added.append({"code_id": code_id, "parent_id": ensure(parts[:-1]),
-                          "name": parts[-1], "description": None, "color": None})
+            added.append(
+                {
+                    "code_id": code_id,
+                    "parent_id": ensure(parts[:-1]),
+                    "name": parts[-1],
+                    "description": None,
+                    "color": None,
+                }
+            )
         return by_path[path]
 
     out = []
@@ -329,10 +395,17 @@ def _split_code_names(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class _SourceReader:
     """Collects documents, raw codings and variables from the ``<Sources>`` element."""
 
-    def __init__(self, context: _Context, users: dict[str, str], code_ids: set[str],
-                 notes: dict[str, tuple[str, str]], links: dict[str, list[str]],
-                 variables: dict[str, tuple[str, str]],
-                 load: Callable[[str, Element], str | None], media_selections: str) -> None:
+    def __init__(
+        self,
+        context: _Context,
+        users: dict[str, str],
+        code_ids: set[str],
+        notes: dict[str, tuple[str, str]],
+        links: dict[str, list[str]],
+        variables: dict[str, tuple[str, str]],
+        load: Callable[[str], str | None],
+        media_selections: str,
+    ) -> None:
         self.context, self.users, self.code_ids = context, users, code_ids
         self.notes, self.links, self.variable_defs = notes, links, variables
         self.load, self.media_selections = load, media_selections
@@ -362,8 +435,14 @@ class _SourceReader:
             for tag in MEDIA_SELECTIONS:
                 for selection in element.iter(tag):
                     for coding in selection.findall("Coding"):
-                        self._add(doc_id, coding, selection, None, None,
-                                  evidence=_media_evidence(selection))
+                        self._add(
+                            doc_id,
+                            coding,
+                            selection,
+                            None,
+                            None,
+                            evidence=_media_evidence(selection),
+                        )
         self._read_values(doc_id, element.findall("VariableValue"))
 
     def read_cases(self, cases: Iterable[Element]) -> None:
@@ -389,15 +468,16 @@ class _SourceReader:
             present.add((doc_id, name))
             content = next((c for c in value if c.tag != "VariableRef"), None)
             raw = None if content is None or content.text is None else content.text.strip()
-            self.variables.append({"doc_id": doc_id, "variable": name, "value": raw or None,
-                                   "type": kind})
+            self.variables.append(
+                {"doc_id": doc_id, "variable": name, "value": raw or None, "type": kind}
+            )
 
     def _source_text(self, holder: Element) -> str | None:
         content = holder.find("PlainTextContent")
         if content is not None and content.text:
             return content.text
         text_path = holder.get("plainTextPath")
-        return self.load(text_path, holder) if text_path else None
+        return self.load(text_path) if text_path else None
 
     def _position(self, selection: Element, name: str) -> int:
         raw = self.context.attr(selection, name)
@@ -405,8 +485,15 @@ class _SourceReader:
             raise self.context.fail(selection, f"{name} {raw!r} is not a whole number >= 0")
         return int(raw)
 
-    def _add(self, doc_id: str, coding: Element, selection: Element, start: int | None,
-             end: int | None, evidence: str | None) -> None:
+    def _add(
+        self,
+        doc_id: str,
+        coding: Element,
+        selection: Element,
+        start: int | None,
+        end: int | None,
+        evidence: str | None,
+    ) -> None:
         ref = coding.find("CodeRef")
         if ref is None:
             raise self.context.fail(coding, "Coding without CodeRef")
@@ -416,10 +503,14 @@ class _SourceReader:
         user = coding.get("creatingUser") or selection.get("creatingUser")
         user_id = self.context.normalise(user, coding) if user else None
         whole = selection.tag in SOURCE_TAGS  # a coding of the whole source, no selection
-        selection_id = None if whole or not selection.get("guid") else \
-            self.context.normalise(selection.get("guid"), selection)
-        coding_id = self.context.normalise(coding.get("guid"), coding) \
-            if coding.get("guid") else None
+        selection_id = (
+            None
+            if whole or not selection.get("guid")
+            else self.context.normalise(selection.get("guid"), selection)
+        )
+        coding_id = (
+            self.context.normalise(coding.get("guid"), coding) if coding.get("guid") else None
+        )
         refs = coding.findall("NoteRef") + ([] if whole else selection.findall("NoteRef"))
         note_ids = [self.context.normalise(r.get("targetGUID"), r) for r in refs]
         note_ids += self.links.get(selection_id or "", []) + self.links.get(coding_id or "", [])
@@ -429,34 +520,45 @@ class _SourceReader:
             if note_id not in self.notes:
                 continue
             name, text = self.notes[note_id]
-            column = name[len(NOTE_PREFIX):] if name.startswith(NOTE_PREFIX) else None
+            column = name[len(NOTE_PREFIX) :] if name.startswith(NOTE_PREFIX) else None
             if column in NOTE_COLUMNS:
                 extra[column] = text
             else:
                 memo_parts.append(text)
         memo = "\n\n".join(dict.fromkeys(p for p in memo_parts if p)) or None
         weight = extra.get("weight")
-        self.codings.append({
-            "coding_id": coding_id or str(uuid.uuid5(GUID_NAMESPACE,
-                                                     f"coding:{selection_id}:{code_id}")),
-            "doc_id": doc_id, "code_id": code_id, "start": start, "end": end,
-            "text": extra.get("text"), "coder": self.users.get(user_id, user_id),
-            "weight": int(weight) if weight and _INT.fullmatch(weight) else None,
-            "memo": memo, "section": extra.get("section"),
-            "evidence": extra.get("evidence", evidence), "_selection": selection_id,
-            "_element": _describe(selection),
-        })
+        self.codings.append(
+            {
+                "coding_id": coding_id
+                or str(uuid.uuid5(GUID_NAMESPACE, f"coding:{selection_id}:{code_id}")),
+                "doc_id": doc_id,
+                "code_id": code_id,
+                "start": start,
+                "end": end,
+                "text": extra.get("text"),
+                "coder": self.users.get(user_id, user_id),
+                "weight": int(weight) if weight and _INT.fullmatch(weight) else None,
+                "memo": memo,
+                "section": extra.get("section"),
+                "evidence": extra.get("evidence", evidence),
+                "_selection": selection_id,
+                "_element": _describe(selection),
+            }
+        )
 
 
-def _read_sets(root: Element, context: _Context,
-               reader: _SourceReader) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def _read_sets(
+    root: Element, context: _Context, reader: _SourceReader
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
     sets: list[dict[str, Any]] = []
     groups: dict[str, str] = {}
     for element in _children(root, "Sets", "Set"):
         set_id, name = context.guid(element), context.attr(element, "name")
         is_group = _text(element.find("Description")) == GROUP_SET_MARKER
-        for kind, tag, known in (("code", "MemberCode", reader.code_ids),
-                                 ("document", "MemberSource", reader.doc_ids)):
+        for kind, tag, known in (
+            ("code", "MemberCode", reader.code_ids),
+            ("document", "MemberSource", reader.doc_ids),
+        ):
             for member in element.findall(tag):
                 target = context.normalise(member.get("targetGUID"), member)
                 if target not in known:
@@ -464,13 +566,20 @@ def _read_sets(root: Element, context: _Context,
                 if is_group and kind == "document":
                     groups[target] = name
                 else:
-                    sets.append({"set_id": set_id, "set_name": name, "member_type": kind,
-                                 "member_id": target})
+                    sets.append(
+                        {
+                            "set_id": set_id,
+                            "set_name": name,
+                            "member_type": kind,
+                            "member_id": target,
+                        }
+                    )
     return sets, groups
 
 
-def _variables_from_sets(sets: list[dict[str, Any]],
-                         existing: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _variables_from_sets(
+    sets: list[dict[str, Any]], existing: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Document sets named ``attribute: value`` (ATLAS.ti document groups) as variables."""
     members: dict[str, list[dict[str, Any]]] = {}
     for row in sets:
@@ -478,8 +587,11 @@ def _variables_from_sets(sets: list[dict[str, Any]],
     values: dict[tuple[str, str], set[str]] = {}
     for rows in members.values():
         match = _ATTRIBUTE_SET.fullmatch(rows[0]["set_name"].strip())
-        if not match or "::" in rows[0]["set_name"] or \
-                any(r["member_type"] != "document" for r in rows):
+        if (
+            not match
+            or "::" in rows[0]["set_name"]
+            or any(r["member_type"] != "document" for r in rows)
+        ):
             continue
         for row in rows:
             values.setdefault((row["member_id"], match.group(1)), set()).add(match.group(2))
@@ -490,8 +602,11 @@ def _variables_from_sets(sets: list[dict[str, Any]],
         if (doc_id, variable) in taken:
             continue
         if len(found) > 1:
-            warnings.warn(f"document {doc_id} is in several sets for {variable!r} "
-                          f"({sorted(found)}); value left unknown", stacklevel=4)
+            warnings.warn(
+                f"document {doc_id} is in several sets for {variable!r} "
+                f"({sorted(found)}); value left unknown",
+                stacklevel=4,
+            )
         value = next(iter(found)) if len(found) == 1 else None
         out.append({"doc_id": doc_id, "variable": variable, "value": value, "type": "text"})
         if value is not None:
@@ -523,9 +638,11 @@ def _resolve_positions(
             start, end = convert(text, row["start"]), convert(text, row["end"])
             if start is None or end is None or start > end:
                 raise DataValidationError(
-                    source, f"selection {row['start']}-{row['end']} does not fit the document "
+                    source,
+                    f"selection {row['start']}-{row['end']} does not fit the document "
                     f"text ({len(text)} characters, positions counted as {label})",
-                    element=row["_element"])
+                    element=row["_element"],
+                )
             row["start"], row["end"] = start, end
             row["text"] = text[start:end]
             if not (_on_boundary(text, start) and _on_boundary(text, end)):
@@ -538,12 +655,20 @@ def _resolve_positions(
             text_keys.add((row["_selection"], row["code_id"]))
         resolved.append(row)
     # A media selection that duplicates a text selection (same GUID and code) is dropped.
-    resolved = [r for r in resolved if r["start"] is not None or r["evidence"] is None
-                or (r["_selection"], r["code_id"]) not in text_keys]
+    resolved = [
+        r
+        for r in resolved
+        if r["start"] is not None
+        or r["evidence"] is None
+        or (r["_selection"], r["code_id"]) not in text_keys
+    ]
     if misaligned:
-        warnings.warn(f"{source}: {len(misaligned)} of {len(codings)} coded selections do not "
-                      f"start and end at word boundaries with positions counted as {label} "
-                      f"(first: {misaligned[0]}); check the position convention", stacklevel=3)
+        warnings.warn(
+            f"{source}: {len(misaligned)} of {len(codings)} coded selections do not "
+            f"start and end at word boundaries with positions counted as {label} "
+            f"(first: {misaligned[0]}); check the position convention",
+            stacklevel=3,
+        )
     used: dict[str, int] = {}
     for row in resolved:
         row.pop("_selection")
@@ -591,14 +716,24 @@ def _codepoint_position(text: str, position: int) -> int | None:
 
 def _utf16_position(text: str, position: int) -> int | None:
     """Code-point index of a UTF-16 offset (``None`` inside a surrogate pair or past the end)."""
-    units = 0
-    for index, ch in enumerate(text):
-        if units == position:
-            return index
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > position:
-            return None
-    return len(text) if units == position else None
+    astral, length = _astral_offsets(text)
+    before = bisect.bisect_left(astral, position)  # astral characters starting before it
+    if position > length or (before and astral[before - 1] == position - 1):
+        return None
+    return position - before
+
+
+@functools.lru_cache(maxsize=64)
+def _astral_offsets(text: str) -> tuple[list[int], int]:
+    """UTF-16 offsets where characters outside the BMP start, and the UTF-16 length."""
+    offsets, units = [], 0
+    for ch in text:
+        if ord(ch) > 0xFFFF:
+            offsets.append(units)
+            units += 2
+        else:
+            units += 1
+    return offsets, units
 
 
 def _on_boundary(text: str, position: int) -> bool:
@@ -607,17 +742,18 @@ def _on_boundary(text: str, position: int) -> bool:
     return not (text[position - 1].isalnum() and text[position].isalnum())
 
 
-def _note_text(note: Element, load: Callable[[str, Element], str | None]) -> str:
+def _note_text(note: Element, load: Callable[[str], str | None]) -> str:
     content = note.find("PlainTextContent")
     if content is not None and content.text:
         return content.text
     if note.get("plainTextPath"):
-        return load(note.get("plainTextPath", ""), note) or ""
+        return load(note.get("plainTextPath", "")) or ""
     return _text(note.find("Description")) or ""
 
 
-def _note_links(root: Element, notes: dict[str, tuple[str, str]],
-                context: _Context) -> dict[str, list[str]]:
+def _note_links(
+    root: Element, notes: dict[str, tuple[str, str]], context: _Context
+) -> dict[str, list[str]]:
     """Notes linked to a selection or coding through ``<Link>`` (ATLAS.ti memo relations)."""
     links: dict[str, list[str]] = {}
     for link in _children(root, "Links", "Link"):
@@ -636,8 +772,10 @@ def _media_evidence(selection: Element) -> str:
     get = selection.get
     if selection.tag in ("PictureSelection", "PDFSelection"):
         page = f" page {get('page')}" if get("page") is not None else ""
-        return (f"{selection.tag}{page} ({get('firstX')},{get('firstY')})-"
-                f"({get('secondX')},{get('secondY')})")
+        return (
+            f"{selection.tag}{page} ({get('firstX')},{get('firstY')})-"
+            f"({get('secondX')},{get('secondY')})"
+        )
     if selection.tag in ("AudioSelection", "VideoSelection"):
         return f"{selection.tag} {get('begin')}-{get('end')} ms"
     return selection.tag
@@ -654,9 +792,8 @@ def _candidate_members(text_path: str) -> list[str]:
 def _internal_name(text_path: str) -> str | None:
     text_path = text_path.strip()
     if text_path.lower().startswith("internal://"):
-        return text_path[len("internal://"):]
-    if "://" in text_path or text_path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:",
-                                                                         text_path):
+        return text_path[len("internal://") :]
+    if "://" in text_path or text_path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", text_path):
         return None  # outside the archive: never followed
     return text_path
 
@@ -668,18 +805,24 @@ def _decode(raw: bytes, source: str | Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataValidationError(source, f"source text is not UTF-8 (byte 0x{raw[exc.start]:02x}"
-                                  f" at offset {exc.start})") from None
+        raise DataValidationError(
+            source, f"source text is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from None
 
 
 def _strip_namespaces(root: Element, source: str, expected: str) -> None:
     """Drop namespaces (1.0-1.5 share them) after checking the root is a REFI-QDA element."""
-    namespace, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else \
-        ("", "", root.tag)
+    namespace, _, local = (
+        root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
+    )
     if local != expected or not namespace.startswith("urn:QDA-XML:"):
-        raise DataValidationError(source, f"not a REFI-QDA file: root element <{local}> in "
-                                  f"namespace {namespace or '(none)'!r}, expected <{expected}> "
-                                  "in urn:QDA-XML:...", element=f"<{local}>")
+        raise DataValidationError(
+            source,
+            f"not a REFI-QDA file: root element <{local}> in "
+            f"namespace {namespace or '(none)'!r}, expected <{expected}> "
+            "in urn:QDA-XML:...",
+            element=f"<{local}>",
+        )
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.startswith("{"):
             element.tag = element.tag.split("}", 1)[1]
@@ -731,8 +874,10 @@ def write_qdpx(project: CodedProject, path: str | Path) -> Path:
     """
     project = project.validate().sorted()
     if project.position_unit != "codepoint":
-        raise DataValidationError(project.source, "REFI-QDA positions are characters; this "
-                                  f"project counts {project.position_unit}s")
+        raise DataValidationError(
+            project.source,
+            f"REFI-QDA positions are characters; this project counts {project.position_unit}s",
+        )
     root, sources = _project_xml(project)
     ET.indent(root)
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
@@ -745,8 +890,9 @@ def write_qdpx(project: CodedProject, path: str | Path) -> Path:
 
 
 def _project_xml(project: CodedProject) -> tuple[Element, dict[str, bytes]]:
-    root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": project.name or "ikz project",
-                                  "origin": ORIGIN})
+    root = ET.Element(
+        "Project", {"xmlns": PROJECT_NS, "name": project.name or "ikz project", "origin": ORIGIN}
+    )
     codings = project.codings
     coders = sorted({c for c in codings["coder"] if c is not None})
     user_guid = {c: refi_guid("user", c) for c in coders}
@@ -758,6 +904,9 @@ def _project_xml(project: CodedProject) -> tuple[Element, dict[str, bytes]]:
     var_guid = _variables_xml(root, project.doc_variables)
     notes: list[tuple[str, str, str]] = []
     sources: dict[str, bytes] = {}
+    by_doc: dict[str, list[Any]] = {}
+    for row in codings.itertuples(index=False):  # one pass; rows stay sorted by coding_id
+        by_doc.setdefault(row.doc_id, []).append(row)
     sources_el = ET.SubElement(root, "Sources") if len(project.documents) else None
     for doc in project.documents.itertuples(index=False):
         guid = refi_guid("document", doc.doc_id)
@@ -767,19 +916,26 @@ def _project_xml(project: CodedProject) -> tuple[Element, dict[str, bytes]]:
         else:
             element.set("plainTextPath", f"internal://{guid}.txt")
             sources[f"sources/{guid}.txt"] = doc.text.encode("utf-8")
-        mine = codings[codings["doc_id"] == doc.doc_id]
-        positioned = mine[mine["start"].notna()]
-        spans = sorted({(int(s), int(e)) for s, e in zip(positioned["start"], positioned["end"],
-                                                         strict=True)})
-        for start, end in spans:
-            selection = ET.SubElement(element, "PlainTextSelection", {
-                "guid": refi_guid("selection", f"{doc.doc_id}:{start}:{end}"),
-                "startPosition": str(start), "endPosition": str(end)})
-            span = positioned[(positioned["start"] == start) & (positioned["end"] == end)]
-            for row in span.itertuples(index=False):
+        mine = by_doc.get(doc.doc_id, [])
+        spans: dict[tuple[int, int], list[Any]] = {}
+        for row in mine:
+            if not pd.isna(row.start):
+                spans.setdefault((int(row.start), int(row.end)), []).append(row)
+        for (start, end), rows in sorted(spans.items()):
+            selection = ET.SubElement(
+                element,
+                "PlainTextSelection",
+                {
+                    "guid": refi_guid("selection", f"{doc.doc_id}:{start}:{end}"),
+                    "startPosition": str(start),
+                    "endPosition": str(end),
+                },
+            )
+            for row in rows:
                 _coding_xml(selection, row, user_guid, notes, derived_text=doc.text is not None)
-        for row in mine[mine["start"].isna()].itertuples(index=False):
-            _coding_xml(element, row, user_guid, notes, derived_text=False)
+        for row in mine:
+            if pd.isna(row.start):
+                _coding_xml(element, row, user_guid, notes, derived_text=False)
         values = project.doc_variables[project.doc_variables["doc_id"] == doc.doc_id]
         for row in values.itertuples(index=False):
             value = ET.SubElement(element, "VariableValue")
@@ -805,8 +961,11 @@ def _codebook_xml(root: Element, codes: pd.DataFrame) -> None:
 
     def add(parent_el: Element, parent_id: str | None) -> None:
         for row in children.get(parent_id, []):
-            attributes = {"guid": refi_guid("code", row.code_id), "name": row.name,
-                          "isCodable": "true"}
+            attributes = {
+                "guid": refi_guid("code", row.code_id),
+                "name": row.name,
+                "isCodable": "true",
+            }
             if row.color is not None:
                 attributes["color"] = row.color
             element = ET.SubElement(parent_el, "Code", attributes)
@@ -821,29 +980,45 @@ def _variables_xml(root: Element, variables: pd.DataFrame) -> dict[str, str]:
     types: dict[str, str] = {}
     for i, row in enumerate(variables.itertuples(index=False)):
         if types.setdefault(row.variable, row.type) != row.type:
-            raise DataValidationError("doc_variables", f"variable {row.variable!r} has types "
-                                      f"{types[row.variable]!r} and {row.type!r}", row=i,
-                                      element="type")
+            raise DataValidationError(
+                "doc_variables",
+                f"variable {row.variable!r} has types {types[row.variable]!r} and {row.type!r}",
+                row=i,
+                element="type",
+            )
     guids = {name: refi_guid("variable", name) for name in types}
     if types:
         holder = ET.SubElement(root, "Variables")
         reverse = {v: k for k, v in VARIABLE_TYPES.items() if k != "DateTime"}
         for name in sorted(types):
-            ET.SubElement(holder, "Variable", {"guid": guids[name], "name": name,
-                                               "typeOfVariable": reverse[types[name]]})
+            ET.SubElement(
+                holder,
+                "Variable",
+                {"guid": guids[name], "name": name, "typeOfVariable": reverse[types[name]]},
+            )
     return guids
 
 
-def _coding_xml(parent: Element, row: Any, user_guid: dict[str, str],
-                notes: list[tuple[str, str, str]], *, derived_text: bool) -> None:
+def _coding_xml(
+    parent: Element,
+    row: Any,
+    user_guid: dict[str, str],
+    notes: list[tuple[str, str, str]],
+    *,
+    derived_text: bool,
+) -> None:
     attributes = {"guid": refi_guid("coding", row.coding_id)}
     if row.coder is not None:
         attributes["creatingUser"] = user_guid[row.coder]
     element = ET.SubElement(parent, "Coding", attributes)
     ET.SubElement(element, "CodeRef", {"targetGUID": refi_guid("code", row.code_id)})
-    extra = {"memo": row.memo, "weight": None if pd.isna(row.weight) else str(int(row.weight)),
-             "section": row.section, "evidence": row.evidence,
-             "text": None if derived_text else row.text}
+    extra = {
+        "memo": row.memo,
+        "weight": None if pd.isna(row.weight) else str(int(row.weight)),
+        "section": row.section,
+        "evidence": row.evidence,
+        "text": None if derived_text else row.text,
+    }
     for column, value in extra.items():
         if value is None:
             continue
@@ -854,22 +1029,21 @@ def _coding_xml(parent: Element, row: Any, user_guid: dict[str, str],
 
 def _sets_xml(root: Element, project: CodedProject) -> None:
     groups: dict[str, list[str]] = {}
-    for doc_id, group in zip(project.documents["doc_id"], project.documents["group"],
-                             strict=True):
+    for doc_id, group in zip(project.documents["doc_id"], project.documents["group"], strict=True):
         if group is not None:
             groups.setdefault(group, []).append(doc_id)
     if project.sets.empty and not groups:
         return
     holder = ET.SubElement(root, "Sets")
     for set_id, members in project.sets.groupby("set_id", sort=True):
-        element = ET.SubElement(holder, "Set", {"guid": refi_guid("set", set_id),
-                                                "name": members["set_name"].iloc[0]})
+        element = ET.SubElement(
+            holder, "Set", {"guid": refi_guid("set", set_id), "name": members["set_name"].iloc[0]}
+        )
         for tag, kind in (("MemberCode", "code"), ("MemberSource", "document")):
             for member in sorted(members.loc[members["member_type"] == kind, "member_id"]):
                 ET.SubElement(element, tag, {"targetGUID": refi_guid(kind, member)})
     for group, doc_ids in sorted(groups.items()):
-        element = ET.SubElement(holder, "Set", {"guid": refi_guid("group", group),
-                                                "name": group})
+        element = ET.SubElement(holder, "Set", {"guid": refi_guid("group", group), "name": group})
         ET.SubElement(element, "Description").text = GROUP_SET_MARKER
         for doc_id in sorted(doc_ids):
             ET.SubElement(element, "MemberSource", {"targetGUID": refi_guid("document", doc_id)})

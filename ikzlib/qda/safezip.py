@@ -17,7 +17,7 @@ from types import TracebackType
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
-import defusedxml.ElementTree as safe_et
+from defusedxml import ElementTree as SafeElementTree
 
 from ikzlib.errors import DataValidationError
 
@@ -92,14 +92,18 @@ class SafeZip:
         infos = self._zip.infolist()
         if len(infos) > max_members:
             self._zip.close()
-            raise DataValidationError(self.path, f"archive has {len(infos)} entries (more than "
-                                      f"{max_members})")
+            raise DataValidationError(
+                self.path, f"archive has {len(infos)} entries (more than {max_members})"
+            )
         for info in infos:
             problem = check_member_name(info.filename)
             if problem:
                 self._zip.close()
-                raise DataValidationError(self.path, f"unsafe member name {problem}; refusing "
-                                          "the archive", element=repr(info.filename))
+                raise DataValidationError(
+                    self.path,
+                    f"unsafe member name {problem}; refusing the archive",
+                    element=repr(info.filename),
+                )
         self._files = {i.filename: i for i in infos if not i.is_dir()}
 
     def __enter__(self) -> SafeZip:
@@ -149,22 +153,38 @@ class SafeZip:
                     self.bytes_read += len(chunk)
                     self._check(name, size, info.compress_size)
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError,
-                NotImplementedError, RuntimeError) as exc:
-            raise DataValidationError(self.path, f"cannot read member ({exc})",
-                                      element=name) from None
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            EOFError,
+            OSError,
+            NotImplementedError,
+            RuntimeError,
+        ) as exc:
+            raise DataValidationError(
+                self.path, f"cannot read member ({exc})", element=name
+            ) from None
         return b"".join(chunks)
 
     def _check(self, name: str, size: int, compressed: int) -> None:
         if size > self.max_member_bytes:
-            raise DataValidationError(self.path, f"member is larger than "
-                                      f"{self.max_member_bytes} bytes uncompressed", element=name)
+            raise DataValidationError(
+                self.path,
+                f"member is larger than {self.max_member_bytes} bytes uncompressed",
+                element=name,
+            )
         if self.bytes_read > self.max_total_bytes:
-            raise DataValidationError(self.path, f"archive holds more than "
-                                      f"{self.max_total_bytes} bytes uncompressed", element=name)
+            raise DataValidationError(
+                self.path,
+                f"archive holds more than {self.max_total_bytes} bytes uncompressed",
+                element=name,
+            )
         if size > self.ratio_grace_bytes and size / max(compressed, 1) > self.max_ratio:
-            raise DataValidationError(self.path, f"compression ratio above {self.max_ratio:g} "
-                                      "(possible zip bomb)", element=name)
+            raise DataValidationError(
+                self.path,
+                f"compression ratio above {self.max_ratio:g} (possible zip bomb)",
+                element=name,
+            )
 
 
 def parse_xml(data: bytes, source: str | Path, member: str | None = None) -> Element:
@@ -176,11 +196,14 @@ def parse_xml(data: bytes, source: str | Path, member: str | None = None) -> Ele
         Naming ``source`` (and ``member``) for malformed XML or forbidden constructs.
     """
     try:
-        return safe_et.fromstring(data, forbid_dtd=False, forbid_entities=True,
-                                  forbid_external=True)
+        return SafeElementTree.fromstring(
+            data, forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
     except defusedxml.EntitiesForbidden as exc:
-        problem = f"XML declares entity {exc.name!r}; entities are refused (possible entity " \
-                  "expansion or external-entity attack)"
+        problem = (
+            f"XML declares entity {exc.name!r}; entities are refused (possible entity "
+            "expansion or external-entity attack)"
+        )
     except defusedxml.ExternalReferenceForbidden as exc:
         problem = f"XML refers to an external resource ({exc.sysid}); refused"
     except defusedxml.DTDForbidden:

@@ -75,6 +75,7 @@ def assess_saturation(
     base: int = 4,
     run: int = 2,
     threshold: float = 0.05,
+    all_runs: bool = False,
 ) -> SaturationResult:
     """Saturation for one interview order (default: sorted ``doc_id``).
 
@@ -88,6 +89,8 @@ def assess_saturation(
         Base size and run length (interviews, at least 1).
     threshold
         New-information threshold as a share of the base (``0.05`` = 5 %; ``0`` = none new).
+    all_runs
+        Keep assessing runs after saturation is reached (for a curve); the result is the same.
     """
     if base < 1 or run < 1:
         raise ValueError("base and run must be at least 1")
@@ -102,13 +105,14 @@ def assess_saturation(
         status = "not reached"
         for n_before in range(base, len(sets) - run + 1):
             seen = frozenset().union(*sets[:n_before])
-            new = frozenset().union(*sets[n_before:n_before + run]) - seen
+            new = frozenset().union(*sets[n_before : n_before + run]) - seen
             share = len(new) / base_codes if base_codes else np.nan
             rows.append((n_before + 1, n_before, len(new), share))
             # Equal to the threshold counts as saturated ("<= 5 %"); tolerance for 0.05 etc.
-            if base_codes and share <= threshold + 1e-12:
+            if status != "reached" and base_codes and share <= threshold + 1e-12:
                 status, before = "reached", n_before
-                break
+                if not all_runs:
+                    break
     runs = pd.DataFrame(rows, columns=["run_start", "n_before", "new_codes", "new_share"])
     return SaturationResult(order, base_codes, runs, before, run, status)
 
@@ -135,13 +139,14 @@ def bootstrap_saturation(
     rows = []
     for replicate in range(n_bootstrap):
         order = [docs[i] for i in rng.permutation(len(docs))]
-        result = assess_saturation(codes_by_document, order, base=base, run=run,
-                                   threshold=threshold)
+        result = assess_saturation(
+            codes_by_document, order, base=base, run=run, threshold=threshold
+        )
         before = result.interviews_before
-        rows.append((replicate, result.status, before,
-                     None if before is None else before + run))
-    frame = pd.DataFrame(rows, columns=["replicate", "status", "interviews_before",
-                                        "interviews_needed"])
+        rows.append((replicate, result.status, before, None if before is None else before + run))
+    frame = pd.DataFrame(
+        rows, columns=["replicate", "status", "interviews_before", "interviews_needed"]
+    )
     for column in ("interviews_before", "interviews_needed"):
         frame[column] = frame[column].astype("Int64")
     return frame
@@ -160,16 +165,16 @@ def saturation_verdict(
     """
     n = len(result.order)
     if result.status == "too few interviews":
-        return (f"cannot be confirmed: too few interviews ({n} < base + run = "
-                f"{base} + {result.run})")
+        return f"cannot be confirmed: too few interviews ({n} < base + run = {base} + {result.run})"
     if result.reached:
         text = f"reached at b+r = {result.interviews_before}+{result.run}"
     else:
         text = "not reached"
     if bootstrap is not None and len(bootstrap):
         reached = bootstrap["status"] == "reached"
-        text += (f" (in the given order; {int(reached.sum())} of {len(bootstrap)} random "
-                 f"orders reach it")
+        text += (
+            f" (in the given order; {int(reached.sum())} of {len(bootstrap)} random orders reach it"
+        )
         if reached.any():
             median = float(np.median(bootstrap.loc[reached, "interviews_before"].astype(int)))
             text += f", median b+r = {median:g}+{result.run}"

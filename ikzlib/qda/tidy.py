@@ -88,8 +88,13 @@ def read_tidy(folder: str | Path, *, position_unit: str = "codepoint") -> CodedP
     documents["text"] = _read_texts(folder / TEXTS_DIR, list(documents["doc_id"]))
     codes = _read_codes(folder / "codes.csv")
     texts = dict(zip(documents["doc_id"], documents["text"], strict=True))
-    codings = _read_codings(folder / "codings.csv", doc_ids, set(codes["code_id"]), texts,
-                            check_text=position_unit == "codepoint")
+    codings = _read_codings(
+        folder / "codings.csv",
+        doc_ids,
+        set(codes["code_id"]),
+        texts,
+        check_text=position_unit == "codepoint",
+    )
     variables = _read_variables(folder / "variables.csv", doc_ids)
     sets = _read_sets(folder / "sets.csv", doc_ids, set(codes["code_id"]))
     project = CodedProject(
@@ -124,9 +129,13 @@ def write_tidy(project: CodedProject, folder: str | Path) -> Path:
     docs = project.documents
     for i, (doc_id, text) in enumerate(zip(docs["doc_id"], docs["text"], strict=True)):
         if text is not None and not re.fullmatch(SAFE_ID, doc_id):
-            raise DataValidationError(project.source, f"document id {doc_id!r} cannot name a "
-                                      f"transcript file (use letters, digits, '_', '.', '-')",
-                                      row=i, element="documents.doc_id")
+            raise DataValidationError(
+                project.source,
+                f"document id {doc_id!r} cannot name a "
+                f"transcript file (use letters, digits, '_', '.', '-')",
+                row=i,
+                element="documents.doc_id",
+            )
     ikz_io.write_csv(folder / "documents.csv", docs[DOCUMENT_FILE_COLUMNS])
     ikz_io.write_csv(folder / "codes.csv", project.codes[CODE_COLUMNS])
     ikz_io.write_csv(folder / "codings.csv", project.codings[CODING_COLUMNS])
@@ -158,8 +167,9 @@ def _read_texts(texts_dir: Path, doc_ids: list[str]) -> list[str | None]:
     known = set(doc_ids)
     for file in sorted(texts_dir.glob("*.txt")):
         if file.stem not in known:
-            raise DataValidationError(file, f"no document with doc_id {file.stem!r} in "
-                                      "documents.csv")
+            raise DataValidationError(
+                file, f"no document with doc_id {file.stem!r} in documents.csv"
+            )
     texts = []
     for doc_id in doc_ids:
         file = texts_dir / f"{doc_id}.txt"
@@ -169,16 +179,21 @@ def _read_texts(texts_dir: Path, doc_ids: list[str]) -> list[str | None]:
 
 
 def _read_codes(path: Path) -> pd.DataFrame:
-    frame = read_csv_strict(path, ["code_id", "name"],
-                            optional=["parent_id", "description", "color"])
+    frame = read_csv_strict(
+        path, ["code_id", "name"], optional=["parent_id", "description", "color"]
+    )
     require_values(frame, ["code_id", "name"], path)
     check_unique(frame, "code_id", path)
     check_pattern(frame, "color", r"#[0-9A-Fa-f]{6}", path, "a colour #rrggbb")
     known = set(frame["code_id"])
     for index, parent in frame["parent_id"].items():
         if parent is not None and parent not in known:
-            raise DataValidationError(path, f"parent_id {parent!r} is not a code_id in this file",
-                                      row=int(frame.at[index, LINE]), element="parent_id")
+            raise DataValidationError(
+                path,
+                f"parent_id {parent!r} is not a code_id in this file",
+                row=int(frame.at[index, LINE]),
+                element="parent_id",
+            )
     return frame
 
 
@@ -194,12 +209,18 @@ def _read_codings(
     frame = read_csv_strict(path, ["coding_id", "doc_id", "code_id"], optional=optional)
     require_values(frame, ["coding_id", "doc_id", "code_id"], path)
     check_unique(frame, "coding_id", path)
-    for column, known, what in (("doc_id", doc_ids, "documents.csv"),
-                                ("code_id", code_ids, "codes.csv")):
+    for column, known, what in (
+        ("doc_id", doc_ids, "documents.csv"),
+        ("code_id", code_ids, "codes.csv"),
+    ):
         for index, value in frame[column].items():
             if value not in known:
-                raise DataValidationError(path, f"{column} {value!r} is not in {what}",
-                                          row=int(frame.at[index, LINE]), element=column)
+                raise DataValidationError(
+                    path,
+                    f"{column} {value!r} is not in {what}",
+                    row=int(frame.at[index, LINE]),
+                    element=column,
+                )
     start = to_number(frame, "start", path, integer=True, minimum=0, allow_missing=True)
     end = to_number(frame, "end", path, integer=True, minimum=0, allow_missing=True)
     weight = to_number(frame, "weight", path, integer=True, allow_missing=True)
@@ -208,24 +229,36 @@ def _read_codings(
         line = int(frame.at[index, LINE])
         s, e, text = start[index], end[index], frame.at[index, "text"]
         if pd.isna(s) != pd.isna(e):
-            raise DataValidationError(path, "give both start and end, or neither (whole "
-                                      "document)", row=line, element="start")
+            raise DataValidationError(
+                path,
+                "give both start and end, or neither (whole document)",
+                row=line,
+                element="start",
+            )
         transcript = texts.get(frame.at[index, "doc_id"])
         if not pd.isna(s) and check_text:
             if s > e:
-                raise DataValidationError(path, f"start {s} is after end {e}", row=line,
-                                          element="start")
+                raise DataValidationError(
+                    path, f"start {s} is after end {e}", row=line, element="start"
+                )
             if transcript is not None:
                 if e > len(transcript):
                     raise DataValidationError(
-                        path, f"end {e} is beyond the transcript ({len(transcript)} characters)",
-                        row=line, element="end")
+                        path,
+                        f"end {e} is beyond the transcript ({len(transcript)} characters)",
+                        row=line,
+                        element="end",
+                    )
                 exact = transcript[s:e]
                 # Cells are stripped when read, so compare stripped and keep the exact slice.
                 if text is not None and text != exact.strip():
                     raise DataValidationError(
-                        path, f"text {_clip(text)!r} differs from the transcript at {s}-{e} "
-                        f"({_clip(exact)!r})", row=line, element="text")
+                        path,
+                        f"text {_clip(text)!r} differs from the transcript at {s}-{e} "
+                        f"({_clip(exact)!r})",
+                        row=line,
+                        element="text",
+                    )
                 text = exact
         texts_out.append(text)
     frame["start"], frame["end"], frame["weight"] = start, end, weight
@@ -241,21 +274,33 @@ def _read_variables(path: Path, doc_ids: dict[str, int]) -> pd.DataFrame | None:
     frame["type"] = frame["type"].where(frame["type"].notna(), "text")
     check_vocabulary(frame, "type", VARIABLE_TYPES, path)
     seen: dict[tuple[str, str], int] = {}
-    for index, row in frame.iterrows():
+    for _, row in frame.iterrows():
         line = int(row[LINE])
         if row["doc_id"] not in doc_ids:
-            raise DataValidationError(path, f"doc_id {row['doc_id']!r} is not in documents.csv",
-                                      row=line, element="doc_id")
+            raise DataValidationError(
+                path,
+                f"doc_id {row['doc_id']!r} is not in documents.csv",
+                row=line,
+                element="doc_id",
+            )
         key = (row["doc_id"], row["variable"])
         if key in seen:
-            raise DataValidationError(path, f"variable {row['variable']!r} repeated for "
-                                      f"{row['doc_id']!r} (first on line {seen[key]})",
-                                      row=line, element="variable")
+            raise DataValidationError(
+                path,
+                f"variable {row['variable']!r} repeated for "
+                f"{row['doc_id']!r} (first on line {seen[key]})",
+                row=line,
+                element="variable",
+            )
         seen[key] = line
         pattern = VALUE_PATTERNS.get(row["type"])
         if pattern and row["value"] is not None and not re.fullmatch(pattern[0], row["value"]):
-            raise DataValidationError(path, f"{row['value']!r} is not {pattern[1]} (type "
-                                      f"{row['type']})", row=line, element="value")
+            raise DataValidationError(
+                path,
+                f"{row['value']!r} is not {pattern[1]} (type {row['type']})",
+                row=line,
+                element="value",
+            )
     return frame.drop(columns=LINE)
 
 
@@ -269,18 +314,30 @@ def _read_sets(path: Path, doc_ids: dict[str, int], code_ids: set[str]) -> pd.Da
     for index, row in frame.iterrows():
         line = int(frame.at[index, LINE])
         if names.setdefault(row["set_id"], row["set_name"]) != row["set_name"]:
-            raise DataValidationError(path, f"set {row['set_id']!r} has two names "
-                                      f"({names[row['set_id']]!r}, {row['set_name']!r})",
-                                      row=line, element="set_name")
-        known, what = ((doc_ids, "documents.csv") if row["member_type"] == "document"
-                       else (code_ids, "codes.csv"))
+            raise DataValidationError(
+                path,
+                f"set {row['set_id']!r} has two names "
+                f"({names[row['set_id']]!r}, {row['set_name']!r})",
+                row=line,
+                element="set_name",
+            )
+        known, what = (
+            (doc_ids, "documents.csv")
+            if row["member_type"] == "document"
+            else (code_ids, "codes.csv")
+        )
         if row["member_id"] not in known:
-            raise DataValidationError(path, f"member_id {row['member_id']!r} is not in {what}",
-                                      row=line, element="member_id")
+            raise DataValidationError(
+                path,
+                f"member_id {row['member_id']!r} is not in {what}",
+                row=line,
+                element="member_id",
+            )
     if frame.duplicated(["set_id", "member_type", "member_id"]).any():
         index = frame.index[frame.duplicated(["set_id", "member_type", "member_id"])][0]
-        raise DataValidationError(path, "set member listed twice",
-                                  row=int(frame.at[index, LINE]), element="member_id")
+        raise DataValidationError(
+            path, "set member listed twice", row=int(frame.at[index, LINE]), element="member_id"
+        )
     return frame.drop(columns=LINE)
 
 
