@@ -70,12 +70,14 @@ def main() -> None:
     volumes234 = costs.case_volumes(populations(234, 2), PARAMS)
     prefix = costs.prefix_cost_function(volumes234, PARAMS)
     total = float(costs.coalition_cost(volumes234.sum(), 234, PARAMS))
-    for m in (500, 2_000):
+    for m in (500, 2_000, 20_000):
         estimate, t_sampled = timed(games.shapley_sampled, prefix, 234, m, 7)
         ratio = estimate.standard_errors.max() / total
+        relative = np.max(estimate.standard_errors / np.abs(estimate.values))
         print(
             f"sampled Shapley, 234 players, {m:,} permutations: {t_sampled:.2f} s, "
-            f"max SE / c(N) = {ratio:.2e} ({100 * ratio:.4f} %)"
+            f"max SE / c(N) = {ratio:.2e} ({100 * ratio:.4f} %), "
+            f"max SE / |phi_i| = {100 * relative:.2f} %"
         )
 
     game9 = costs.cost_game(costs.case_volumes(populations(9, 3), PARAMS), PARAMS)

@@ -11,7 +11,9 @@ Usage: ``python benchmarks/bench_report.py [--district harz] [--repeat 3]``
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,6 +22,7 @@ from pathlib import Path
 
 # Figures of the library-only part go to a scratch root, never to the project's figures/.
 os.environ["IKZ_OUTPUT_ROOT"] = tempfile.mkdtemp(prefix="ikz-bench-")
+atexit.register(shutil.rmtree, os.environ["IKZ_OUTPUT_ROOT"], ignore_errors=True)
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402

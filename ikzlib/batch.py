@@ -38,6 +38,8 @@ from ikzlib.report import (
 )
 
 COMPARE_KEY = "_compare"
+# Summary sections in the order of the notebooks that record them; others follow by name.
+SECTION_ORDER = ("structure", "network", "interviews", "transaction_costs", "task_fields")
 COMPARE_PATTERN = "9[0-9]_*.ipynb"  # cross-district notebooks, run once per batch
 DEFAULT_NOTEBOOK_TIMEOUT = 1800  # seconds of wall-clock time per notebook
 FAILED = "failed"
@@ -404,20 +406,32 @@ text-transform:uppercase;letter-spacing:.03em}
 .none{background:#eceff3;color:#56606b}
 .error{color:#9b1c1c;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;
 white-space:pre-wrap;word-break:break-word}
-.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:10px;
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:10px;
 margin-top:12px}
 .section{background:#f7f8fa;border-radius:6px;padding:8px 12px}
 .section h3{font-size:.82rem;margin:0 0 4px;text-transform:uppercase;letter-spacing:.04em;
 color:#1b6a8f}
-.section dl{margin:0;display:grid;grid-template-columns:auto auto;gap:1px 10px;font-size:.85rem}
-.section dt{color:#56606b;overflow-wrap:anywhere}.section dd{margin:0;text-align:right;
-font-variant-numeric:tabular-nums}
+.section dl{margin:0;display:grid;grid-template-columns:minmax(0,1fr) auto;gap:1px 10px;
+font-size:.82rem}
+.section dt{color:#56606b}.section dd{margin:0;text-align:right;max-width:11em;
+overflow-wrap:break-word;font-variant-numeric:tabular-nums}
 .note{background:#fff8e1;border-left:4px solid #d4a017;padding:6px 12px;margin:8px 0;
 font-size:.9rem}
 a{color:#1b6a8f}
 """
 
 _MAX_FIGURES = 8  # key figures shown per summary section
+
+
+def _section_key(item: tuple[str, Any]) -> tuple[int, str]:
+    name = item[0]
+    order = SECTION_ORDER.index(name) if name in SECTION_ORDER else len(SECTION_ORDER)
+    return order, name
+
+
+def _breakable(name: str) -> str:
+    """Escape a key and let long snake_case names wrap after underscores."""
+    return html.escape(name).replace("_", "_<wbr>")
 
 
 def _badge(status: str) -> str:
@@ -464,12 +478,13 @@ def _card(entry: dict[str, Any]) -> str:
             "</tr>" + "".join(rows) + "</table>"
         )
     sections = []
-    for name, values in sorted(entry["sections"].items()):
+    for name, values in sorted(entry["sections"].items(), key=_section_key):
         scalars = [(k, v) for k, v in values.items() if not isinstance(v, (list, dict))]
         if not scalars:
             continue
         shown = "".join(
-            f"<dt>{e(k)}</dt><dd>{e(_format_value(v))}</dd>" for k, v in scalars[:_MAX_FIGURES]
+            f"<dt>{_breakable(k)}</dt><dd>{e(_format_value(v))}</dd>"
+            for k, v in scalars[:_MAX_FIGURES]
         )
         more = len(scalars) - _MAX_FIGURES
         if more > 0:

@@ -21,6 +21,8 @@ count of shared bodies and the multiplexity (number of distinct task fields shar
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
@@ -159,7 +161,10 @@ def _resolve_members(memberships: pd.DataFrame, nodes: pd.DataFrame, level: str)
 
 
 def bipartite_graph(
-    memberships: pd.DataFrame, nodes: pd.DataFrame, level: str = "unit"
+    memberships: pd.DataFrame,
+    nodes: pd.DataFrame,
+    level: str = "unit",
+    min_confidence: str = "unknown",
 ) -> nx.Graph:
     """Bipartite graph members x bodies from filtered memberships.
 
@@ -170,6 +175,9 @@ def bipartite_graph(
     nodes
         Output of :func:`municipality_nodes` for the same ``level``. Every municipality node
         is added, also when it has no membership (isolates matter).
+    min_confidence
+        Applied again after Verbandsgemeinde memberships were attributed to the member
+        Gemeinden (level ``gemeinde``), whose confidence is capped at ``inferred``.
 
     Returns
     -------
@@ -193,6 +201,9 @@ def bipartite_graph(
             gemeindeverband_key=node["gemeindeverband_key"],
         )
     resolved = _resolve_members(memberships, nodes, level)
+    resolved = resolved[
+        resolved["confidence"].map(CONFIDENCE_RANK) >= CONFIDENCE_RANK[min_confidence]
+    ]
     for body_id, group in resolved.groupby("body_id", sort=True):
         first = group.iloc[0]
         graph.add_node(
@@ -228,6 +239,40 @@ def bipartite_graph(
             n_rows=len(group),
         )
     return graph
+
+
+def build_layer(
+    register: Register, municipalities: pd.DataFrame, level: str = "unit", **layer
+) -> tuple[pd.DataFrame, nx.Graph, nx.Graph]:
+    """Nodes, bipartite graph and projection of one layer (``layer``: see
+    :func:`filter_memberships`)."""
+    nodes = municipality_nodes(municipalities, level)
+    memberships = filter_memberships(register, **layer)
+    minimum = layer.get("min_confidence", "inferred")
+    bipartite = bipartite_graph(memberships, nodes, level, min_confidence=minimum)
+    return nodes, bipartite, project(bipartite)
+
+
+def layer_tag(level: str, **layer) -> str:
+    """Short file-name tag of a layer: level, confidence, service areas, filter digest.
+
+    Layers that differ in any setting get different tags, so exports do not overwrite each
+    other; the digest is deterministic (SHA-1 of the sorted settings).
+    """
+    tag = f"{level}_{layer.get('min_confidence', 'inferred')}"
+    if not layer.get("include_service_area", True):
+        tag += "_noservice"
+    if layer.get("include_historical", False):
+        tag += "_historical"
+    filters = {
+        k: sorted(v)
+        for k, v in layer.items()
+        if k in ("legal_forms", "task_fields", "categories") and v is not None
+    }
+    if filters:
+        digest = hashlib.sha1(json.dumps(filters, sort_keys=True).encode()).hexdigest()
+        tag += f"_{digest[:8]}"
+    return tag
 
 
 def _nodes_of_kind(graph: nx.Graph, kind: str) -> list[str]:

@@ -126,7 +126,17 @@ MODES = {"Z": "centralise", "D": "decentralise", "O": "outsource"}
 LEGIBILITY = ["legible", "partial", "illegible"]
 _MOTION_COLUMNS = ["field_id", "field", "label_en", "area", "emphasis", "detail_en", "source"]
 
-CANDIDATE_COLUMNS = ["field_id", "label", "field", "group", "top_priority", "mentions", "source"]
+CANDIDATE_COLUMNS = [
+    "field_id",
+    "label",
+    "field",
+    "group",
+    "origin",
+    "top_priority",
+    "mentions",
+    "mentions_unattributed",
+    "source",
+]
 
 
 def criteria_by_key(keys: Sequence[str] | None = None) -> list[Criterion]:
@@ -223,71 +233,89 @@ def read_motion_fields(path: str | Path) -> pd.DataFrame:
 
 
 def candidate_fields(
-    district: str, *, interview_counts: pd.DataFrame | None = None
+    district: str, *, interview_fields: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """The candidate task fields known for ``district``, in one layout.
+    """The candidate task fields known for ``district``, from every source it has, in one layout.
 
-    Sources, in this order: a transcribed priority matrix (``task_fields.csv``; illegible
-    rows are left out), fields named in a motion (``candidate_fields.csv``), or fields named
-    in interviews (``interview_counts`` with ``field`` and ``n_interviews``, e.g. from the
-    coded Harz interviews). A district without any of these gets an empty frame.
+    Sources: a transcribed priority matrix (``task_fields.csv``; illegible rows are left
+    out), fields named in a motion (``candidate_fields.csv``) and fields named in coded
+    interviews (``interview_fields``: the output of
+    :func:`ikzlib.qda.harz.potential_field_counts`, columns ``code_id``, ``name``,
+    ``n_interviews`` and optionally ``unattributed``). A district without any of these gets an
+    empty frame.
 
     Returns
     -------
     pandas.DataFrame
         ``field_id``, ``label`` (English), ``field`` (as in the source), ``group``,
-        ``top_priority`` (bool: top-priority field of the steering group, ``primary``
-        emphasis of a motion), ``mentions`` (interviews naming the field, ``<NA>`` when not
-        from interviews) and ``source``.
+        ``origin`` (``matrix``, ``motion``, ``interviews``), ``top_priority`` (bool: a
+        steering group's top field or a motion's ``primary`` field), ``mentions``
+        (interviews a footnote attributes the field to; ``<NA>`` for other sources),
+        ``mentions_unattributed`` (the study's own quantifier for mentions it does not
+        attribute, e.g. ``viele``) and ``source``.
     """
     raw = paths.raw_dir(district)
+    parts = []
     if (raw / "task_fields.csv").exists():
         matrix = read_task_field_matrix(raw / "task_fields.csv")
         matrix = matrix[matrix["legibility"] != "illegible"]
-        frame = pd.DataFrame(
-            {
-                "field_id": matrix["field_id"],
-                "label": matrix["label_en"],
-                "field": matrix["field"],
-                "group": matrix["task_group"],
-                "top_priority": matrix["top_priority"].eq("yes"),
-                "mentions": pd.NA,
-                "source": matrix["source"],
-            }
+        parts.append(
+            pd.DataFrame(
+                {
+                    "field_id": matrix["field_id"],
+                    "label": matrix["label_en"],
+                    "field": matrix["field"],
+                    "group": matrix["task_group"],
+                    "origin": "matrix",
+                    "top_priority": matrix["top_priority"].eq("yes"),
+                    "source": matrix["source"],
+                }
+            )
         )
-    elif (raw / "candidate_fields.csv").exists():
+    if (raw / "candidate_fields.csv").exists():
         motion = read_motion_fields(raw / "candidate_fields.csv")
-        frame = pd.DataFrame(
-            {
-                "field_id": motion["field_id"],
-                "label": motion["label_en"],
-                "field": motion["field"],
-                "group": motion["area"],
-                "top_priority": motion["emphasis"].eq("primary"),
-                "mentions": pd.NA,
-                "source": motion["source"],
-            }
+        parts.append(
+            pd.DataFrame(
+                {
+                    "field_id": motion["field_id"],
+                    "label": motion["label_en"],
+                    "field": motion["field"],
+                    "group": motion["area"],
+                    "origin": "motion",
+                    "top_priority": motion["emphasis"].eq("primary"),
+                    "source": motion["source"],
+                }
+            )
         )
-    elif interview_counts is not None and len(interview_counts):
-        counts = interview_counts.sort_values(
-            ["n_interviews", "field"], ascending=[False, True]
+    if interview_fields is not None and len(interview_fields):
+        counts = interview_fields.sort_values(
+            ["n_interviews", "name"], ascending=[False, True]
         ).reset_index(drop=True)
-        frame = pd.DataFrame(
-            {
-                "field_id": [f"IV{i + 1:02d}" for i in range(len(counts))],
-                "label": counts["field"],
-                "field": counts["field"],
-                "group": None,
-                "top_priority": False,
-                "mentions": counts["n_interviews"],
-                "source": counts.get("source", "coded interviews"),
-            }
+        unattributed = counts.get("unattributed")
+        parts.append(
+            pd.DataFrame(
+                {
+                    "field_id": counts["code_id"],
+                    "label": counts["name"],
+                    "field": counts["name"],
+                    "group": None,
+                    "origin": "interviews",
+                    "top_priority": False,
+                    "mentions": counts["n_interviews"],
+                    "mentions_unattributed": unattributed,
+                    "source": [
+                        f"coded interviews in data/raw/{district}/interviews, code {code}"
+                        for code in counts["code_id"]
+                    ],
+                }
+            )
         )
-    else:
-        frame = pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    frame = frame.reindex(columns=CANDIDATE_COLUMNS)
     frame["mentions"] = frame["mentions"].astype("Int64")
-    frame["top_priority"] = frame["top_priority"].astype(bool)
-    return frame[CANDIDATE_COLUMNS].reset_index(drop=True)
+    frame["mentions_unattributed"] = frame["mentions_unattributed"].astype("str")
+    frame["top_priority"] = frame["top_priority"].fillna(False).astype(bool)
+    return frame
 
 
 # --- scores ----------------------------------------------------------------------------------

@@ -97,8 +97,9 @@ class Scenario:
     def with_overrides(self, overrides: dict[str, float | None]) -> Scenario:
         """Replace parameter values (``None`` keeps the scenario value).
 
-        A changed value outside the stored range widens the range to include it, and its
-        provenance becomes ``override``.
+        A changed value outside the stored range widens the range to include it (an infinite
+        value, such as ``capacity = inf``, fixes the parameter), and its provenance becomes
+        ``override``.
         """
         given = {k: float(v) for k, v in overrides.items() if v is not None}
         unknown = sorted(set(given) - set(costs.CostParams.names()) - set(ResourceParams.names()))
@@ -111,7 +112,9 @@ class Scenario:
         resource_values.update({k: v for k, v in given.items() if k in resource_values})
         ranges = dict(self.ranges)
         for name, value in given.items():
-            if name in ranges:
+            if not math.isfinite(value):  # e.g. capacity = inf: no range to draw from
+                ranges.pop(name, None)
+            elif name in ranges:
                 low, high = ranges[name]
                 ranges[name] = (min(low, value), max(high, value))
         provenance = self.provenance.copy()
@@ -199,6 +202,10 @@ def _build_scenario(name: str, group: pd.DataFrame, path: Path, numeric: list[st
                     path, "give both low and high or neither", row=int(row["_line"]), element="low"
                 )
             low, high = _number(row, "low", path), _number(row, "high", path)
+            if math.isinf(high):
+                raise DataValidationError(
+                    path, "a range must be finite", row=int(row["_line"]), element="high"
+                )
             if not low <= value <= high:
                 raise DataValidationError(
                     path,

@@ -210,3 +210,24 @@ def test_node_pairs_aggregate_gemeinde_pairs_to_units() -> None:
         ("15085001", "99999999"),
     }
     assert nw.node_pairs(pairs, nodes) == {(A, V), (C, V)}
+
+
+def test_gemeinde_level_min_confidence_applies_after_expansion(register: Register) -> None:
+    register.memberships.loc[register.memberships["member_id"].eq("vg:150855001"), "confidence"] = (
+        "documented"
+    )
+    _, bipartite, _ = nw.build_layer(
+        register, MUNICIPALITIES, "gemeinde", min_confidence="documented"
+    )
+    assert not bipartite.has_edge("15085011", "body:b4")  # capped at inferred, then dropped
+    _, bipartite, _ = nw.build_layer(register, MUNICIPALITIES, "unit", min_confidence="documented")
+    assert bipartite.has_edge(V, "body:b4")
+
+
+def test_layer_tags_differ_between_layers() -> None:
+    assert nw.layer_tag("unit", min_confidence="inferred") == "unit_inferred"
+    assert nw.layer_tag("unit", include_service_area=False) == "unit_inferred_noservice"
+    one = nw.layer_tag("unit", legal_forms=["Zweckverband"])
+    two = nw.layer_tag("unit", legal_forms=["eG"])
+    assert one != two and one.startswith("unit_inferred_")
+    assert one == nw.layer_tag("unit", legal_forms=["Zweckverband"], task_fields=None)

@@ -244,10 +244,20 @@ def test_candidate_fields_per_district():
         "Audit office (RPA)",
         "Procurement office",
     }
-    counts = pd.DataFrame({"field": ["IT", "Payroll"], "n_interviews": [3, 5]})
-    from_interviews = candidate_fields("harz", interview_counts=counts)
+    counts = pd.DataFrame(
+        {
+            "code_id": ["potential.field.it", "potential.field.payroll"],
+            "name": ["IT", "Payroll"],
+            "n_interviews": [3, 5],
+            "unattributed": ["", "viele"],
+        }
+    )
+    from_interviews = candidate_fields("harz", interview_fields=counts)
     assert list(from_interviews["label"]) == ["Payroll", "IT"]
     assert list(from_interviews["mentions"]) == [5, 3]
+    assert list(from_interviews["origin"]) == ["interviews", "interviews"]
+    assert from_interviews["mentions_unattributed"].iloc[0] == "viele"
+    assert wolfenbuettel["mentions"].isna().all()
     assert candidate_fields("harz").empty
 
 
@@ -260,3 +270,24 @@ def test_normalised_total_bounds_hold_for_any_weights():
         result = weighted_scores(scores, weights)
         assert result["normalised"].between(0, 1).all()
         assert math.isclose(result["total"].max(), result["total"].iloc[0])
+
+
+def test_pairwise_from_judgements_builds_the_reciprocal_matrix():
+    keys = ["monetary_gain", "effort", "staff_capacity"]
+    judgements = {
+        "monetary_gain": {"effort": 3, "staff_capacity": 6},
+        "staff_capacity": {"effort": 0.5},
+    }
+    matrix = priorities.pairwise_from_judgements(keys, judgements)
+    assert matrix.loc["effort", "monetary_gain"] == pytest.approx(1 / 3)
+    assert matrix.loc["effort", "staff_capacity"] == pytest.approx(2)
+    # 3 * 2 = 6: perfectly consistent, so the weights are 6/9, 2/9, 1/9
+    result = ahp_weights(matrix)
+    np.testing.assert_allclose(result.weights.to_numpy(), [6 / 9, 2 / 9, 1 / 9], atol=1e-12)
+    assert result.consistency_ratio == pytest.approx(0, abs=1e-12)
+    with pytest.raises(ValueError, match="pairs without a judgement"):
+        priorities.pairwise_from_judgements(keys, {"monetary_gain": {"effort": 3}})
+    with pytest.raises(ValueError, match="judged twice"):
+        priorities.pairwise_from_judgements(
+            keys, {**judgements, "effort": {"monetary_gain": 1 / 3}}
+        )

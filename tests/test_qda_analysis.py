@@ -197,3 +197,27 @@ def test_heatmap_labels_every_code_and_document():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Doc 1", "Doc 2", "Doc 3", "Doc 4"]
     assert any(t.get_text() == demo.DEMO_LABEL for t in fig.texts)
     plt.close(fig)
+
+
+def test_segment_cooccurrence_matches_brute_force_on_demo():
+    proj = demo.demo_project(n_documents=6, seed=3)
+    codes = ["obstacles.legal_risk", "potential.procurement", "potential.it", "digital.for"]
+    pairs = cooccurrence.cooccurrence(proj, codes, level="segment")
+    spans = proj.codings[proj.codings["code_id"].isin(codes)]
+    for row in pairs.itertuples():
+        seg_a = spans[spans["code_id"] == row.code_a]
+        seg_b = spans[spans["code_id"] == row.code_b]
+        n12 = sum(
+            a.doc_id == b.doc_id and a.coder == b.coder and b.start < a.end and a.start < b.end
+            for a in seg_a.itertuples()
+            for b in seg_b.itertuples()
+        )
+
+        def chars(frame):
+            return {
+                (s.doc_id, s.coder, i) for s in frame.itertuples() for i in range(s.start, s.end)
+            }
+
+        ca, cb = chars(seg_a), chars(seg_b)
+        assert row.n12 == n12
+        assert row.jaccard == pytest.approx(len(ca & cb) / len(ca | cb))

@@ -9,8 +9,16 @@ import pytest
 
 from ikzlib import paths
 from ikzlib.errors import DataValidationError
-from ikzlib.municipalities import administrative_units, load_municipalities
-from ikzlib.structure import PUBLISHED_COLUMNS, compare_units, read_published_units
+from ikzlib.municipalities import SIZE_CLASS_LABELS, administrative_units, load_municipalities
+from ikzlib.structure import (
+    PUBLISHED_COLUMNS,
+    compare_units,
+    demography_series,
+    read_demography,
+    read_published_units,
+    size_class_table,
+    units_side_by_side,
+)
 
 TABLE1 = paths.raw_dir("harz") / "table1_fallstudie.csv"
 
@@ -89,3 +97,83 @@ def test_bad_published_table(tmp_path: Path):
     frame.to_csv(path, index=False)
     with pytest.raises(DataValidationError, match=r"line 4, unit_key: duplicate unit_key"):
         read_published_units(path)
+
+
+# --- size classes, side-by-side table, demography ------------------------------------------
+
+
+def test_size_class_table():
+    frame = pd.DataFrame(
+        {"population": pd.array([100, 4_999, 5_000, 12_000, 60_000, 70_000], dtype="Int64")}
+    )
+    table = size_class_table(frame)
+    assert table["size_class"].tolist() == SIZE_CLASS_LABELS
+    assert table["n_municipalities"].tolist() == [2, 1, 1, 0, 2]
+    assert table["population"].tolist() == [5_099, 5_000, 12_000, 0, 130_000]
+    assert table["share_municipalities"].sum() == pytest.approx(1.0)
+    assert table["share_population"].iloc[4] == pytest.approx(130_000 / 152_099)
+
+
+def test_units_side_by_side_totals(units: pd.DataFrame, published: pd.DataFrame):
+    table = units_side_by_side(units, published)
+    assert len(table) == 15
+    total = table.iloc[-1]
+    assert total["unit_key"] == "total"
+    assert total["population"] == total["population_published"] == 209_117
+    assert total["n_municipalities"] == 20
+    assert total["area_km2"] == pytest.approx(units["area_km2"].sum())
+    assert total["area_km2_published"] == pytest.approx(published["area_km2"].sum())
+    vorharz = table.set_index("unit_key").loc["150855051"]
+    assert (vorharz["area_km2"], vorharz["area_km2_published"]) == (204.80, 204.81)
+
+
+DEMOGRAPHY = paths.raw_dir("harz") / "demography_fallstudie.csv"
+
+
+def test_harz_demography_is_stated_and_derived():
+    statements = read_demography(DEMOGRAPHY)
+    assert set(statements["statement_id"]) == {
+        "population_2020",
+        "change_1990_2020",
+        "projection_2020_2035",
+    }
+    assert statements["source"].str.contains("Harz IKZ case study").all()
+    series = demography_series(statements).set_index("year")
+    stated = series.loc[2020]
+    assert (stated["population"], stated["kind"]) == (210_975, "stated")
+    assert series.loc[1990, "kind"] == "derived"
+    assert series.loc[1990, "approximate"]  # "about 25 %" stays approximate
+    assert series.loc[1990, "population"] == pytest.approx(210_975 / 0.75)
+    assert series.loc[2035, "kind"] == "projected"
+    assert series.loc[2035, "population"] == pytest.approx(210_975 * 0.85)
+    assert "projection_2020_2035" in series.loc[2035, "basis"]
+
+
+def test_demography_chains_changes_backwards_and_forwards():
+    statements = pd.DataFrame(
+        {
+            "statement_id": ["p2000", "c1990", "c1980", "c2010"],
+            "quantity": ["population", "change", "change", "change"],
+            "start_year": [2000, 1990, 1980, 2000],
+            "end_year": [2000, 2000, 1990, 2010],
+            "value": [1000.0, 25.0, -20.0, 10.0],
+            "unit": ["persons", "percent", "percent", "percent"],
+            "approximate": [False, False, True, False],
+            "source": ["s"] * 4,
+            "note": [None] * 4,
+        }
+    )
+    series = demography_series(statements).set_index("year")
+    assert series.loc[1990, "population"] == pytest.approx(800)
+    assert series.loc[1980, "population"] == pytest.approx(1000)
+    assert series.loc[1980, "approximate"] and not series.loc[1990, "approximate"]
+    assert series.loc[2010, "population"] == pytest.approx(1100)
+    assert series.index.tolist() == [1980, 1990, 2000, 2010]
+
+
+def test_demography_refuses_wrong_units(tmp_path: Path):
+    text = DEMOGRAPHY.read_text(encoding="utf-8").replace(",-25,percent,", ",-25,persons,")
+    path = tmp_path / "demography.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"line 3, unit: a change must be given in"):
+        read_demography(path)

@@ -66,6 +66,7 @@ def test_a_valid_minimal_table_loads(tmp_path):
         (lambda r: [r[0].replace(",1,,,", ",5,1,2,")] + r[1:], "outside its range"),
         (lambda r: [r[0].replace(",1,,,", ",abc,,,")] + r[1:], "not a number"),
         (lambda r: [r[0].replace(",1,,,", ",1,0,,")] + r[1:], "both low and high"),
+        (lambda r: [r[0].replace(",1,,,", ",1,0,inf,")] + r[1:], "must be finite"),
     ],
 )
 def test_bad_scenario_tables_name_the_line(tmp_path, edit, message):
@@ -84,6 +85,10 @@ def test_overrides_replace_values_and_mark_provenance(scenarios):
     assert changed.ranges["fixed_cost"][1] == 99_000.0  # range widened to include it
     with pytest.raises(ValueError, match="unknown"):
         base.with_overrides({"nonsense": 1.0})
+    unlimited = scenarios["procurement_office"].with_overrides({"capacity": float("inf")})
+    assert "capacity" not in unlimited.ranges
+    draws = uncertainty.draw_parameters(unlimited, 5, seed=0)
+    assert np.isinf(draws["capacity"]).all()
 
 
 def test_match_partners():

@@ -72,34 +72,65 @@ def cooccurrence(
     raise ValueError(f"level must be 'document' or 'segment', not {level!r}")
 
 
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Union of intervals as sorted, disjoint intervals."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _intersection(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    """Characters covered by both lists of disjoint sorted intervals."""
+    total = i = j = 0
+    while i < len(a) and j < len(b):
+        total += max(0, min(a[i][1], b[j][1]) - max(a[i][0], b[j][0]))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
 def _segment_cooccurrence(project: CodedProject, selected: list[str]) -> pd.DataFrame:
     spans = project.codings.dropna(subset=["start", "end"])
     spans = spans[spans["code_id"].isin(set(selected))]
+    n_segments = spans["code_id"].value_counts()
+    covered = dict.fromkeys(selected, 0)
+    n12: dict[tuple[str, str], int] = {}
+    both: dict[tuple[str, str], int] = {}
+    rank = {c: i for i, c in enumerate(selected)}
     # Segments of different coders never co-occur: the unit is (document, coder).
-    spans = spans.assign(unit=list(zip(spans["doc_id"], spans["coder"].fillna(""), strict=True)))
-    by_code = {c: spans[spans["code_id"] == c] for c in selected}
-    chars: dict[str, dict[tuple[str, str], set[int]]] = {}
-    for code, frame in by_code.items():
-        covered: dict[tuple[str, str], set[int]] = {}
-        for unit, start, end in zip(frame["unit"], frame["start"], frame["end"], strict=True):
-            covered.setdefault(unit, set()).update(range(int(start), int(end)))
-        chars[code] = covered
+    units = spans.assign(coder=spans["coder"].fillna("")).groupby(["doc_id", "coder"])
+    for _, unit in units:
+        by_code: dict[str, list[tuple[int, int]]] = {}
+        for code, start, end in zip(unit["code_id"], unit["start"], unit["end"], strict=True):
+            by_code.setdefault(code, []).append((int(start), int(end)))
+        merged = {c: _merge(v) for c, v in by_code.items()}
+        for code, intervals in merged.items():
+            covered[code] += sum(e - s for s, e in intervals)
+        for a, b in combinations(sorted(by_code, key=rank.get), 2):
+            pairs = sum(1 for s1, e1 in by_code[a] for s2, e2 in by_code[b] if s2 < e1 and s1 < e2)
+            n12[(a, b)] = n12.get((a, b), 0) + pairs
+            both[(a, b)] = both.get((a, b), 0) + _intersection(merged[a], merged[b])
     rows = []
     for a, b in combinations(selected, 2):
-        seg_a, seg_b = by_code[a], by_code[b]
-        n12 = 0
-        for unit, group_a in seg_a.groupby("unit"):
-            group_b = seg_b[seg_b["unit"] == unit]
-            for s1, e1 in zip(group_a["start"], group_a["end"], strict=True):
-                n12 += int(((group_b["start"] < e1) & (s1 < group_b["end"])).sum())
-        both = either = 0
-        for unit in set(chars[a]) | set(chars[b]):
-            ca, cb = chars[a].get(unit, set()), chars[b].get(unit, set())
-            both += len(ca & cb)
-            either += len(ca | cb)
-        jaccard = both / either if either else np.nan
+        n_a, n_b = int(n_segments.get(a, 0)), int(n_segments.get(b, 0))
+        pair_n12, pair_both = n12.get((a, b), 0), both.get((a, b), 0)
+        either = covered[a] + covered[b] - pair_both
         rows.append(
-            (a, b, len(seg_a), len(seg_b), n12, jaccard, _ratio(n12, len(seg_a), len(seg_b)))
+            (
+                a,
+                b,
+                n_a,
+                n_b,
+                pair_n12,
+                pair_both / either if either else np.nan,
+                _ratio(pair_n12, n_a, n_b),
+            )
         )
     return pd.DataFrame(rows, columns=COLUMNS)
 

@@ -185,7 +185,18 @@ def demo_project(
     ).validate()
 
 
-def _coder_b(rng, doc_id, text, start, end, combo, p_miss, p_confuse, p_shift, p_extra):
+def _coder_b(
+    rng: np.random.Generator,
+    doc_id: str,
+    text: str,
+    start: int,
+    end: int,
+    combo: tuple[str, ...],
+    p_miss: float,
+    p_confuse: float,
+    p_shift: float,
+    p_extra: float,
+) -> list[tuple[str, str, int, int, str]]:
     """Coder B's codings of one passage, with simulated slips."""
     rows = []
     if not combo:
