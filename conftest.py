@@ -16,8 +16,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """
     if paths.reference_dir() is not None:
         return
-    skip = pytest.mark.skip(reason="reference data ../shared/data absent; notebook outputs "
-                                   "were recorded with it")
+    skip = pytest.mark.skip(
+        reason="reference data ../shared/data absent; notebook outputs were recorded with it"
+    )
     for item in items:
         if str(item.fspath).endswith(".ipynb"):
             item.add_marker(skip)

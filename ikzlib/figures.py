@@ -56,8 +56,7 @@ def number_formatter(decimals: int = 0, german: bool = False) -> FuncFormatter:
 
 def add_source_note(fig: Figure, text: str) -> None:
     """Write a source/caveat line under the figure (bottom left, small grey type)."""
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7.5, color="#555555",
-             wrap=True)
+    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7.5, color="#555555", wrap=True)
 
 
 def save_figure(

@@ -38,8 +38,19 @@ from ikzlib.errors import DataValidationError
 DOCUMENT_COLUMNS = ["doc_id", "name", "text", "group"]
 VARIABLE_COLUMNS = ["doc_id", "variable", "value", "type"]
 CODE_COLUMNS = ["code_id", "parent_id", "name", "description", "color"]
-CODING_COLUMNS = ["coding_id", "doc_id", "code_id", "start", "end", "text", "coder", "weight",
-                  "memo", "section", "evidence"]
+CODING_COLUMNS = [
+    "coding_id",
+    "doc_id",
+    "code_id",
+    "start",
+    "end",
+    "text",
+    "coder",
+    "weight",
+    "memo",
+    "section",
+    "evidence",
+]
 SET_COLUMNS = ["set_id", "set_name", "member_type", "member_id"]
 VARIABLE_TYPES = ("text", "integer", "float", "boolean", "date")
 POSITION_UNITS = ("codepoint", "paragraph")
@@ -88,8 +99,9 @@ class CodedProject:
 
     def __post_init__(self) -> None:
         if self.position_unit not in POSITION_UNITS:
-            raise ValueError(f"position_unit must be one of {POSITION_UNITS}, "
-                             f"not {self.position_unit!r}")
+            raise ValueError(
+                f"position_unit must be one of {POSITION_UNITS}, not {self.position_unit!r}"
+            )
         self.documents = _conform(self.documents, DOCUMENT_COLUMNS)
         self.codes = _conform(self.codes, CODE_COLUMNS)
         self.doc_variables = _conform(self.doc_variables, VARIABLE_COLUMNS)
@@ -117,39 +129,57 @@ class CodedProject:
         doc_ids = set(self.documents["doc_id"])
         for i, parent in enumerate(self.codes["parent_id"]):
             if parent is not None and parent not in code_ids:
-                raise DataValidationError(src, f"parent code {parent!r} does not exist",
-                                          row=i, element="codes.parent_id")
+                raise DataValidationError(
+                    src, f"parent code {parent!r} does not exist", row=i, element="codes.parent_id"
+                )
         _check_acyclic(self.codes, src)
         columns = ["doc_id", "code_id", "start", "end"]
         records = self.codings[columns].to_dict("records")  # fast row access for big projects
         for i, row in enumerate(records):
             if row["doc_id"] not in doc_ids:
-                raise DataValidationError(src, f"unknown document {row['doc_id']!r}", row=i,
-                                          element="codings.doc_id")
+                raise DataValidationError(
+                    src, f"unknown document {row['doc_id']!r}", row=i, element="codings.doc_id"
+                )
             if row["code_id"] not in code_ids:
-                raise DataValidationError(src, f"unknown code {row['code_id']!r}", row=i,
-                                          element="codings.code_id")
+                raise DataValidationError(
+                    src, f"unknown code {row['code_id']!r}", row=i, element="codings.code_id"
+                )
             start, end = row["start"], row["end"]
             if pd.isna(start) != pd.isna(end):
-                raise DataValidationError(src, "start and end must both be given or both empty",
-                                          row=i, element="codings.start")
+                raise DataValidationError(
+                    src,
+                    "start and end must both be given or both empty",
+                    row=i,
+                    element="codings.start",
+                )
             if not pd.isna(start) and not 0 <= start <= end:
-                raise DataValidationError(src, f"bad span {start}-{end}", row=i,
-                                          element="codings.start")
+                raise DataValidationError(
+                    src, f"bad span {start}-{end}", row=i, element="codings.start"
+                )
         for i, row in self.doc_variables.iterrows():
             if row["doc_id"] not in doc_ids:
-                raise DataValidationError(src, f"unknown document {row['doc_id']!r}", row=i,
-                                          element="doc_variables.doc_id")
+                raise DataValidationError(
+                    src,
+                    f"unknown document {row['doc_id']!r}",
+                    row=i,
+                    element="doc_variables.doc_id",
+                )
             if row["type"] not in VARIABLE_TYPES:
-                raise DataValidationError(src, f"variable type {row['type']!r} is not one of "
-                                          f"{list(VARIABLE_TYPES)}", row=i,
-                                          element="doc_variables.type")
+                raise DataValidationError(
+                    src,
+                    f"variable type {row['type']!r} is not one of {list(VARIABLE_TYPES)}",
+                    row=i,
+                    element="doc_variables.type",
+                )
         for i, row in self.sets.iterrows():
             valid = doc_ids if row["member_type"] == "document" else code_ids
             if row["member_type"] not in ("document", "code") or row["member_id"] not in valid:
-                raise DataValidationError(src, f"set member {row['member_type']}:"
-                                          f"{row['member_id']} does not resolve", row=i,
-                                          element="sets.member_id")
+                raise DataValidationError(
+                    src,
+                    f"set member {row['member_type']}:{row['member_id']} does not resolve",
+                    row=i,
+                    element="sets.member_id",
+                )
         return self
 
     def sorted(self) -> CodedProject:
@@ -158,8 +188,9 @@ class CodedProject:
             name: getattr(self, name).sort_values(keys, kind="stable").reset_index(drop=True)
             for name, keys in SORT_KEYS.items()
         }
-        return CodedProject(**tables, name=self.name, source=self.source,
-                            position_unit=self.position_unit)
+        return CodedProject(
+            **tables, name=self.name, source=self.source, position_unit=self.position_unit
+        )
 
     def variables_wide(self) -> pd.DataFrame:
         """Document variables as one row per document (index ``doc_id``), one column each."""
@@ -183,12 +214,17 @@ def _unique(frame: pd.DataFrame, column: str, source: str, table: str) -> None:
     duplicated = frame[column].duplicated()
     if duplicated.any():
         i = int(duplicated.idxmax())
-        raise DataValidationError(source, f"duplicate {column} {frame.at[i, column]!r}", row=i,
-                                  element=f"{table}.{column}")
+        raise DataValidationError(
+            source,
+            f"duplicate {column} {frame.at[i, column]!r}",
+            row=i,
+            element=f"{table}.{column}",
+        )
     if frame[column].isna().any():
         i = int(frame[column].isna().idxmax())
-        raise DataValidationError(source, f"{column} is missing", row=i,
-                                  element=f"{table}.{column}")
+        raise DataValidationError(
+            source, f"{column} is missing", row=i, element=f"{table}.{column}"
+        )
 
 
 def _check_acyclic(codes: pd.DataFrame, source: str) -> None:
@@ -198,7 +234,8 @@ def _check_acyclic(codes: pd.DataFrame, source: str) -> None:
         current = parent[start]
         while current is not None:
             if current in seen:
-                raise DataValidationError(source, f"code tree has a cycle through {start!r}",
-                                          element="codes.parent_id")
+                raise DataValidationError(
+                    source, f"code tree has a cycle through {start!r}", element="codes.parent_id"
+                )
             seen.add(current)
             current = parent.get(current)
