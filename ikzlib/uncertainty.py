@@ -12,7 +12,8 @@ range used by the Monte Carlo and the tornado. Text parameters: ``task`` and
 Uncertainty
 -----------
 Every uncertain parameter is drawn independently from a triangular distribution
-``(low, value, high)`` (seeded ``numpy.random.default_rng``). For each draw the cost game of a
+``(low, value, high)`` or a uniform one on ``[low, high]`` (seeded
+``numpy.random.default_rng``). For each draw the cost game of a
 coalition is rebuilt, the chosen rule divides its cost, and partner ``i`` *pays off* when its
 annual saving ``c({i}) - x_i`` is positive.
 
@@ -48,6 +49,7 @@ SCENARIO_COLUMNS = ["scenario", "parameter", "value", "low", "high", "unit", "st
 STATUSES = ["illustrative", "sourced"]
 TEXT_PARAMETERS = ["task", "initial_partners"]
 RULES = ["population", "volume", "equal", "shapley", "scrb"]
+DISTRIBUTIONS = ["triangular", "uniform"]
 
 
 @dataclass(frozen=True)
@@ -311,17 +313,25 @@ def split_parameters(row: dict[str, float]) -> tuple[costs.CostParams, ResourceP
     return cost, resource
 
 
-def draw_parameters(scenario: Scenario, n_draws: int, seed: int) -> pd.DataFrame:
-    """Independent triangular draws ``(low, value, high)`` of every ranged parameter.
+def draw_parameters(
+    scenario: Scenario, n_draws: int, seed: int, distribution: str = "triangular"
+) -> pd.DataFrame:
+    """Independent draws of every ranged parameter (others repeated at their value).
 
-    Returns one row per draw and one column per numeric parameter (unranged ones repeated).
+    ``distribution`` is ``"triangular"`` (low, value, high; the value is the mode) or
+    ``"uniform"`` (low, high). Returns one row per draw and one column per numeric parameter.
     """
+    if distribution not in DISTRIBUTIONS:
+        raise ValueError(f"distribution must be one of {DISTRIBUTIONS}, got {distribution!r}")
     rng = np.random.default_rng(seed)
     table = {}
     for name, value in numeric_parameters(scenario).items():
         if name in scenario.ranges:
             low, high = scenario.ranges[name]
-            table[name] = rng.triangular(low, value, high, size=n_draws)
+            if distribution == "uniform":
+                table[name] = rng.uniform(low, high, size=n_draws)
+            else:
+                table[name] = rng.triangular(low, value, high, size=n_draws)
         else:
             table[name] = np.full(n_draws, value)
     return pd.DataFrame(table)

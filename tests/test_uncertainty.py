@@ -106,6 +106,12 @@ def test_draws_are_seeded_and_within_range(scenarios):
     for name, (low, high) in scenario.ranges.items():
         assert first[name].between(low, high).all()
     assert (first["reference_volume"] == scenario.cost.reference_volume).all()
+    uniform = uncertainty.draw_parameters(scenario, 200, seed=3, distribution="uniform")
+    assert not uniform.equals(first)
+    for name, (low, high) in scenario.ranges.items():
+        assert uniform[name].between(low, high).all()
+    with pytest.raises(ValueError, match="distribution"):
+        uncertainty.draw_parameters(scenario, 5, seed=3, distribution="normal")
 
 
 def test_member_savings_add_up_to_the_net_gain(scenarios):
