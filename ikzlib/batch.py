@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import multiprocessing
 import os
 import queue
@@ -87,6 +88,11 @@ def split_notebook_names(
     return per_district, [n for n in names if n not in per_district]
 
 
+def _quiet_papermill() -> None:
+    """Silence papermill's parameter-type warnings ("Unable to parse line ..."): benign noise."""
+    logging.getLogger("papermill.translators").setLevel(logging.ERROR)
+
+
 def _worker(
     district: str,
     notebooks: list[str] | None,
@@ -98,6 +104,7 @@ def _worker(
     def notify(key: str, result: NotebookResult) -> None:
         events.put((key, asdict(result)))
 
+    _quiet_papermill()
     started = time.perf_counter()
     try:
         return run_district_report(
@@ -203,6 +210,7 @@ def run_batch(
     compare_result = None
     cross_books = compare_notebooks(cross) if compare else []
     if cross_books:
+        _quiet_papermill()
         compare_result = run_compare(cross_books, options=options)
         for nb in compare_result.notebooks:
             progress(progress_line(COMPARE_KEY, nb))
@@ -380,14 +388,16 @@ def _format_value(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3g}"
+        if value.is_integer() or abs(value) >= 100:
+            return f"{value:,.0f}"
+        return f"{value:.3g}"
     return str(value)
 
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;
 color:#1d2733;line-height:1.45}
-main{max-width:1200px;margin:0 auto;padding:28px 32px 48px}
+main{max-width:1360px;margin:0 auto;padding:28px 32px 48px}
 h1{font-size:1.6rem;margin:0 0 4px}h2{font-size:1.15rem;margin:0}
 .lead{color:#56606b;margin:0 0 20px}
 .overview{border-collapse:collapse;width:100%;background:#fff;border-radius:8px;
@@ -398,7 +408,8 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .card{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:16px 20px;
 margin-bottom:18px}
 .card header{display:flex;gap:12px;align-items:baseline;flex-wrap:wrap;margin-bottom:10px}
-.card table{border-collapse:collapse;width:100%}
+.card table{border-collapse:collapse;width:100%;table-layout:fixed}
+.card th:nth-child(2){width:8em}.card th:nth-child(3){width:7em}
 .meta{color:#56606b;font-size:.9rem}
 .badge{display:inline-block;padding:1px 9px;border-radius:10px;font-size:.78rem;font-weight:600;
 text-transform:uppercase;letter-spacing:.03em}
@@ -406,14 +417,14 @@ text-transform:uppercase;letter-spacing:.03em}
 .none{background:#eceff3;color:#56606b}
 .error{color:#9b1c1c;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;
 white-space:pre-wrap;word-break:break-word}
-.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:10px;
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(235px,1fr));gap:10px;
 margin-top:12px}
 .section{background:#f7f8fa;border-radius:6px;padding:8px 12px}
 .section h3{font-size:.82rem;margin:0 0 4px;text-transform:uppercase;letter-spacing:.04em;
 color:#1b6a8f}
 .section dl{margin:0;display:grid;grid-template-columns:minmax(0,1fr) auto;gap:1px 10px;
 font-size:.82rem}
-.section dt{color:#56606b}.section dd{margin:0;text-align:right;max-width:11em;
+.section dt{color:#56606b}.section dd{margin:0;text-align:right;max-width:10em;
 overflow-wrap:break-word;font-variant-numeric:tabular-nums}
 .note{background:#fff8e1;border-left:4px solid #d4a017;padding:6px 12px;margin:8px 0;
 font-size:.9rem}

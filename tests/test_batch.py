@@ -128,7 +128,7 @@ def test_failing_notebook_is_isolated(tiny_suite: Path, capsys: pytest.CaptureFi
     executed = nbformat.read(out / "reports" / "_compare" / "90_compare.ipynb", as_version=4)
     assert "['harz', 'helmstedt', 'wolfenbuettel']" in executed.cells[-1].outputs[0]["text"]
     # the index lists every district with status, links, the error and key figures
-    index = (out / "reports" / "index.html").read_text(encoding="utf-8")
+    index = (out / "reports" / "index.html").read_text(encoding="utf-8").replace("<wbr>", "")
     assert 'href="harz/01_ok.html"' in index
     assert f'href="_failed/{FAILING}/reports/{FAILING}/02_fails_for_one.html"' in index
     assert "ValueError: boom in helmstedt" in index
