@@ -21,8 +21,9 @@ def _cmd_districts(_args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from ikzlib.report import format_result, run_district_report
 
-    result = run_district_report(args.district, args.notebooks, timeout=args.timeout,
-                                 html=not args.no_html)
+    result = run_district_report(
+        args.district, args.notebooks, timeout=args.timeout, html=not args.no_html
+    )
     print(format_result(result))
     if result.ok:
         summary_path = paths.reports_dir(args.district) / "summary.json"
@@ -62,10 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     districts.set_defaults(func=_cmd_districts)
 
     report = commands.add_parser("report", help="run the notebooks for one district")
-    report.add_argument("--district", default=paths.DEFAULT_DISTRICT,
-                        help="district key from data/raw/districts.csv (default: %(default)s)")
-    report.add_argument("--notebooks", nargs="+", metavar="NB",
-                        help="only these notebooks (file name, stem or number prefix)")
+    report.add_argument(
+        "--district",
+        default=paths.DEFAULT_DISTRICT,
+        help="district key from data/raw/districts.csv (default: %(default)s)",
+    )
+    report.add_argument(
+        "--notebooks",
+        nargs="+",
+        metavar="NB",
+        help="only these notebooks (file name, stem or number prefix)",
+    )
     report.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds")
     report.add_argument("--no-html", action="store_true", help="skip the HTML export")
     report.set_defaults(func=_cmd_report)
@@ -76,17 +84,36 @@ def build_parser() -> argparse.ArgumentParser:
     which = batch.add_mutually_exclusive_group(required=True)
     which.add_argument("--districts", nargs="+", metavar="KEY", help="these districts")
     which.add_argument("--all", action="store_true", help="every district of the catalog")
-    batch.add_argument("--jobs", type=int, metavar="N",
-                       help="districts run in parallel (default: number of CPU cores)")
-    batch.add_argument("--notebooks", nargs="+", metavar="NB",
-                       help="only these notebooks (file name, stem or number prefix)")
-    batch.add_argument("--timeout", type=float, default=1800, metavar="S",
-                       help="wall-clock seconds per notebook (default: %(default)s)")
-    batch.add_argument("--cell-timeout", type=int, default=900, metavar="S",
-                       help="seconds per cell (default: %(default)s)")
+    batch.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="districts run in parallel (default: number of CPU cores)",
+    )
+    batch.add_argument(
+        "--notebooks",
+        nargs="+",
+        metavar="NB",
+        help="only these notebooks (file name, stem or number prefix)",
+    )
+    batch.add_argument(
+        "--timeout",
+        type=float,
+        default=1800,
+        metavar="S",
+        help="wall-clock seconds per notebook (default: %(default)s)",
+    )
+    batch.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=900,
+        metavar="S",
+        help="seconds per cell (default: %(default)s)",
+    )
     batch.add_argument("--no-html", action="store_true", help="skip the HTML export")
-    batch.add_argument("--no-compare", action="store_true",
-                       help="skip the cross-district notebooks (9x_*.ipynb)")
+    batch.add_argument(
+        "--no-compare", action="store_true", help="skip the cross-district notebooks (9x_*.ipynb)"
+    )
     batch.set_defaults(func=_cmd_batch)
     return parser
 

@@ -1,11 +1,13 @@
 """Run the numbered notebooks for one district with papermill and publish the report.
 
-A run builds everything in a staging folder (``reports/.staging/<district>/``) by pointing
-``IKZ_OUTPUT_ROOT`` there, so the notebooks' figures, summary parts and executed copies land
-in a private tree. Only when every notebook succeeded is the staged tree swapped into
-``figures/<district>/``, ``data/processed/<district>/`` and ``reports/<district>/``; a
-failed run is moved to ``reports/_failed/<district>/`` and the previous good report stays
-untouched.
+A run builds everything in its own staging folder (``reports/.staging/<district>-XXXX/``,
+unique per run so concurrent runs never collide) by pointing ``IKZ_OUTPUT_ROOT`` there, so
+the notebooks' figures, summary parts and executed copies land in a private tree. Only when
+every notebook succeeded is the staged tree published into ``figures/<district>/``,
+``data/processed/<district>/`` and ``reports/<district>/``: a full run swaps the folders, a
+run of a subset of the notebooks replaces just the files it produced and keeps the others
+(and re-merges ``summary.json``). A failed run is moved to ``reports/_failed/<district>/``
+and the previous good report stays untouched.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,8 +30,11 @@ KERNEL_NAME = "python3"
 DEFAULT_TIMEOUT = 900  # seconds per cell
 KERNEL_START_RETRIES = 1  # a kernel that fails to start is retried this many times
 # Messages of jupyter_client/nbclient when a kernel never became ready (not a notebook error).
-_KERNEL_START_MESSAGES = ("Kernel died before replying to kernel_info", "Kernel didn't respond",
-                          "kernel_info")
+_KERNEL_START_MESSAGES = (
+    "Kernel died before replying to kernel_info",
+    "Kernel didn't respond",
+    "kernel_info",
+)
 PER_DISTRICT_PATTERN = "[0-8][0-9]_*.ipynb"  # 9x notebooks compare districts
 
 
@@ -108,7 +114,8 @@ def is_kernel_start_failure(exc: BaseException, cell_started: bool) -> bool:
     if type(exc).__name__ == "DeadKernelError":
         return True
     return isinstance(exc, (RuntimeError, TimeoutError)) and any(
-        message in str(exc) for message in _KERNEL_START_MESSAGES)
+        message in str(exc) for message in _KERNEL_START_MESSAGES
+    )
 
 
 def _execute(
@@ -141,8 +148,9 @@ def _execute(
                 return timeout
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise NotebookTimeoutError(f"notebook exceeded its budget of "
-                                           f"{notebook_timeout:g} s")
+                raise NotebookTimeoutError(
+                    f"notebook exceeded its budget of {notebook_timeout:g} s"
+                )
             return max(1, min(timeout, math.ceil(remaining)))
 
         def on_cell_start(cell: Any, cell_index: int, current: dict = current) -> None:
@@ -163,15 +171,26 @@ def _execute(
                 log_output=False,
             )
         except PapermillExecutionError as exc:
-            return NotebookResult(notebook.name, "failed", time.perf_counter() - started,
-                                  f"{exc.ename}: {exc.evalue}", exc.cell_index, attempts)
+            return NotebookResult(
+                notebook.name,
+                "failed",
+                time.perf_counter() - started,
+                f"{exc.ename}: {exc.evalue}",
+                exc.cell_index,
+                attempts,
+            )
         except Exception as exc:  # kernel, timeout, bad notebook: report, never crash the batch
             if attempts <= retries and is_kernel_start_failure(exc, current["cell"] is not None):
                 continue
-            return NotebookResult(notebook.name, "failed", time.perf_counter() - started,
-                                  f"{type(exc).__name__}: {exc}", current["cell"], attempts)
-        return NotebookResult(notebook.name, "ok", time.perf_counter() - started,
-                              attempts=attempts)
+            return NotebookResult(
+                notebook.name,
+                "failed",
+                time.perf_counter() - started,
+                f"{type(exc).__name__}: {exc}",
+                current["cell"],
+                attempts,
+            )
+        return NotebookResult(notebook.name, "ok", time.perf_counter() - started, attempts=attempts)
 
 
 def export_html(executed: Path, target: Path) -> None:
@@ -179,21 +198,42 @@ def export_html(executed: Path, target: Path) -> None:
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
     write_text(target, body)
 
 
-def _publish(staging: Path, district: str) -> None:
-    """Swap each staged output folder into place (rename old away, rename new in, delete old)."""
+def _merge_tree(source: Path, target: Path) -> None:
+    """Move every file of ``source`` into ``target``, replacing same-named files one by one."""
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, destination)
+
+
+def _publish(staging: Path, district: str, *, merge: bool = False) -> None:
+    """Put each staged output folder in place.
+
+    A full run swaps folders (rename old away, rename new in, delete old), so files of
+    notebooks that no longer produce them disappear; with ``merge`` (a run of some of the
+    notebooks) only the staged files replace their published namesakes.
+    """
     final_root = paths.output_root()
-    for relative in (Path("figures") / district, Path("data") / "processed" / district,
-                     Path("reports") / district):
+    for relative in (
+        Path("figures") / district,
+        Path("data") / "processed" / district,
+        Path("reports") / district,
+    ):
         new = staging / relative
         if not new.exists():
             continue
         target = final_root / relative
+        if merge and target.exists():
+            _merge_tree(new, target)
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         old = target.with_name(f".{district}.old")
         if old.exists():
@@ -247,9 +287,19 @@ def run_district_report(
     from ikzlib.catalog import get_district
 
     get_district(district)  # fail fast on an unknown key
-    return run_staged(district, district_notebooks(notebooks), {"district": district},
-                      timeout=timeout, html=html, notebook_timeout=notebook_timeout,
-                      retries=retries, keep_going=keep_going, on_notebook=on_notebook)
+    chosen = district_notebooks(notebooks)
+    return run_staged(
+        district,
+        chosen,
+        {"district": district},
+        timeout=timeout,
+        html=html,
+        notebook_timeout=notebook_timeout,
+        retries=retries,
+        keep_going=keep_going,
+        on_notebook=on_notebook,
+        merge=chosen != district_notebooks(),
+    )
 
 
 def run_staged(
@@ -264,18 +314,21 @@ def run_staged(
     keep_going: bool = False,
     on_notebook: Callable[[str, NotebookResult], None] | None = None,
     prepare: Callable[[Path], None] | None = None,
+    merge: bool = False,
 ) -> ReportResult:
     """Run ``notebooks`` in the staging tree of ``key`` and publish them as one report.
 
     The engine of :func:`run_district_report`, also used for the cross-district notebooks
     (``key = "_compare"``). ``prepare(staging_root)`` may place inputs into the staging tree
-    before the first notebook runs. Keyword arguments as in :func:`run_district_report`.
+    before the first notebook runs. ``merge`` publishes file by file into an existing report
+    (used when only some notebooks ran). Other keyword arguments as in
+    :func:`run_district_report`.
     """
     started = time.perf_counter()
     final_root = paths.output_root()
-    staging = final_root / "reports" / ".staging" / key
-    if staging.exists():
-        shutil.rmtree(staging)
+    staging_parent = final_root / "reports" / ".staging"
+    staging_parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{key}-", dir=staging_parent))
     staged_reports = staging / "reports" / key
     staged_reports.mkdir(parents=True)
     if prepare is not None:
@@ -284,8 +337,14 @@ def run_staged(
     with _output_root(staging):
         for notebook in notebooks:
             executed = staged_reports / notebook.name
-            result = _execute(notebook, executed, parameters, timeout,
-                              notebook_timeout=notebook_timeout, retries=retries)
+            result = _execute(
+                notebook,
+                executed,
+                parameters,
+                timeout,
+                notebook_timeout=notebook_timeout,
+                retries=retries,
+            )
             if executed.exists() and html:
                 try:
                     export_html(executed, executed.with_suffix(".html"))
@@ -307,7 +366,12 @@ def run_staged(
     write_json(staged_reports / "summary.json", {"district": key, "sections": merged})
     write_json(staged_reports / "run.json", asdict(outcome))
     if outcome.ok:
-        _publish(staging, key)
+        _publish(staging, key, merge=merge)
+        if merge:  # sections of notebooks not re-run come from the published parts
+            sections = summary.collect(key)
+            write_json(
+                paths.reports_dir(key) / "summary.json", {"district": key, "sections": sections}
+            )
     else:
         failed = final_root / outcome.report_dir
         if failed.exists():
@@ -315,13 +379,17 @@ def run_staged(
         failed.parent.mkdir(parents=True, exist_ok=True)
         staging.rename(failed)
     shutil.rmtree(staging, ignore_errors=True)
+    with suppress(OSError):  # leave no empty staging folder behind
+        staging_parent.rmdir()
     return outcome
 
 
 def format_result(result: ReportResult) -> str:
     """Short human-readable summary of a district run."""
-    lines = [f"{result.district}: {result.status.upper()} in {result.seconds:.1f} s "
-             f"-> {result.report_dir}"]
+    lines = [
+        f"{result.district}: {result.status.upper()} in {result.seconds:.1f} s "
+        f"-> {result.report_dir}"
+    ]
     for nb in result.notebooks:
         detail = "" if nb.status == "ok" else f"  cell {nb.cell}: {nb.error}"
         lines.append(f"  {nb.status:6} {nb.seconds:6.1f} s  {nb.notebook}{detail}")

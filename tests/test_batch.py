@@ -216,3 +216,20 @@ def test_split_notebook_names(tiny_suite: Path):
     assert batch.split_notebook_names(["90_compare"]) == ([], ["90_compare"])
     with pytest.raises(ValueError, match="no notebook matches '07'"):
         batch.split_notebook_names(["07"])
+
+
+def test_partial_run_keeps_the_other_notebooks_outputs(tiny_suite: Path):
+    full = report.run_district_report("harz", html=False)
+    assert full.ok
+    published = tiny_suite / "reports" / "harz"
+    assert (published / "01_ok.ipynb").exists()
+
+    partial = report.run_district_report("harz", ["02"], html=False)
+    assert partial.ok
+    assert [nb.notebook for nb in partial.notebooks] == ["02_fails_for_one.ipynb"]
+    # notebook 01's executed copy and summary section survive a run of notebook 02 only
+    assert (published / "01_ok.ipynb").exists()
+    assert (published / "02_fails_for_one.ipynb").exists()
+    sections = json.loads((published / "summary.json").read_text(encoding="utf-8"))["sections"]
+    assert sections == {"tiny": {"n_chars": 4}}
+    assert not (tiny_suite / "reports" / ".staging").exists()
