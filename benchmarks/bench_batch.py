@@ -13,55 +13,35 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from cli_timing import ikz_seconds
+
 from ikzlib import catalog, paths
 from ikzlib.report import KERNEL_NAME, district_notebooks
-
-
-def batch_seconds(districts: list[str], jobs: int) -> float:
-    """Wall time of ``ikz batch`` in a subprocess writing to a scratch output root."""
-    script = Path(sys.executable).with_name("ikz")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "ikzlib.cli"]
-    command += ["batch", "--districts", *districts, "--jobs", str(jobs), "--no-compare"]
-    with tempfile.TemporaryDirectory(prefix="ikz-bench-batch-") as output:
-        env = dict(os.environ, IKZ_OUTPUT_ROOT=output)
-        started = time.perf_counter()
-        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-        seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"ikz batch failed:\n{result.stdout}\n{result.stderr[-2000:]}")
-    return seconds
 
 
 def naive_seconds(districts: list[str]) -> float:
     """Wall time of one papermill call per (district, notebook), one after the other."""
     import papermill
 
-    with tempfile.TemporaryDirectory(prefix="ikz-bench-naive-") as output:
-        previous = os.environ.get("IKZ_OUTPUT_ROOT")
-        os.environ["IKZ_OUTPUT_ROOT"] = output
+    with (
+        tempfile.TemporaryDirectory(prefix="ikz-bench-naive-") as output,
+        paths.use_output_root(Path(output)),
+    ):
         started = time.perf_counter()
-        try:
-            for district in districts:
-                for notebook in district_notebooks():
-                    papermill.execute_notebook(
-                        str(notebook),
-                        str(Path(output) / f"{district}_{notebook.name}"),
-                        parameters={"district": district},
-                        kernel_name=KERNEL_NAME,
-                        cwd=str(paths.NOTEBOOKS_DIR),
-                        progress_bar=False,
-                    )
-        finally:
-            if previous is None:
-                os.environ.pop("IKZ_OUTPUT_ROOT", None)
-            else:
-                os.environ["IKZ_OUTPUT_ROOT"] = previous
+        for district in districts:
+            for notebook in district_notebooks():
+                papermill.execute_notebook(
+                    str(notebook),
+                    str(Path(output) / f"{district}_{notebook.name}"),
+                    parameters={"district": district},
+                    kernel_name=KERNEL_NAME,
+                    cwd=str(paths.NOTEBOOKS_DIR),
+                    progress_bar=False,
+                )
         return time.perf_counter() - started
 
 
@@ -76,7 +56,9 @@ def main() -> None:
 
     naive = naive_seconds(districts)
     print(f"naive sequential papermill loop:  {naive:7.1f} s")
-    batch = batch_seconds(districts, args.jobs)
+    batch = ikz_seconds(
+        ["batch", "--districts", *districts, "--jobs", str(args.jobs), "--no-compare"]
+    )
     print(f"ikz batch --jobs {args.jobs}:               {batch:7.1f} s")
     print(f"speed-up (naive / batch):         {naive / batch:7.2f}x")
 

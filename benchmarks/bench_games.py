@@ -13,22 +13,10 @@ import time
 
 import numpy as np
 
-from ikzlib import costs, games
+from ikzlib import costs, games, uncertainty
 
-PARAMS = costs.CostParams(
-    fixed_cost=30_000,
-    unit_cost=1_500,
-    reference_volume=100,
-    scale_elasticity=0.2,
-    capacity=400,
-    transaction_per_partner=4_000,
-    transaction_per_pair=6_000,
-    exante_fixed=40_000,
-    exante_per_partner=15_000,
-    horizon_years=10,
-    discount_rate=0.02,
-    cases_per_capita=0.004,
-)
+# The illustrative cost model of the project's audit-office scenario (data/raw/scenarios.csv).
+PARAMS = uncertainty.load_scenarios()["audit_office"].cost
 
 
 def populations(n: int, seed: int) -> np.ndarray:

@@ -51,6 +51,19 @@ def synthetic(n: int, seed: int) -> tuple[pd.DataFrame, nx.Graph]:
     return nodes, graph
 
 
+def qap_ratio(label: str, y: np.ndarray, matrices: dict, permutations: int) -> None:
+    """Time the correlation and the logit QAP test on one network; print their ratio."""
+    _, corr = timed(
+        f"QAP correlation, {label}, {permutations} permutations",
+        lambda: tie_model.qap_test(y, matrices, tie_model.correlation_statistic, permutations),
+    )
+    _, logit = timed(
+        f"QAP logit, {label}, {permutations} permutations",
+        lambda: tie_model.qap_test(y, matrices, tie_model.logit_statistic, permutations),
+    )
+    print(f"ratio logit / correlation QAP ({len(y)} nodes): {logit / corr:.1f}")
+
+
 if __name__ == "__main__":
     register, _ = timed("load + validate Harz register", lambda: load_register("harz"), 5)
     municipalities = load_municipalities("harz")
@@ -68,25 +81,7 @@ if __name__ == "__main__":
         network.bipartite_graph(network.filter_memberships(register), nodes, "unit")
     )
     y = network.adjacency(projection, list(nodes["node_id"]))
-    matrices = tie_model.covariate_matrices(nodes)
-    _, corr = timed(
-        "QAP correlation, Harz units, 999 permutations",
-        lambda: tie_model.qap_test(y, matrices, tie_model.correlation_statistic, 999),
-    )
-    _, logit = timed(
-        "QAP logit, Harz units, 999 permutations",
-        lambda: tie_model.qap_test(y, matrices, tie_model.logit_statistic, 999),
-    )
-    print(f"ratio logit / correlation QAP (14 nodes): {logit / corr:.1f}")
+    qap_ratio("Harz units", y, tie_model.covariate_matrices(nodes), 999)
     big_nodes, big_graph = synthetic(234, seed=1)
     y_big = network.adjacency(big_graph, list(big_nodes["node_id"]))
-    big_matrices = tie_model.covariate_matrices(big_nodes)
-    _, corr = timed(
-        "QAP correlation, 234 nodes, 99 permutations",
-        lambda: tie_model.qap_test(y_big, big_matrices, tie_model.correlation_statistic, 99),
-    )
-    _, logit = timed(
-        "QAP logit, 234 nodes, 99 permutations",
-        lambda: tie_model.qap_test(y_big, big_matrices, tie_model.logit_statistic, 99),
-    )
-    print(f"ratio logit / correlation QAP (234 nodes): {logit / corr:.1f}")
+    qap_ratio("234 nodes", y_big, tie_model.covariate_matrices(big_nodes), 99)

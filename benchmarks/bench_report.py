@@ -14,11 +14,8 @@ import argparse
 import atexit
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 # Figures of the library-only part go to a scratch root, never to the project's figures/.
 os.environ["IKZ_OUTPUT_ROOT"] = tempfile.mkdtemp(prefix="ikz-bench-")
@@ -26,6 +23,7 @@ atexit.register(shutil.rmtree, os.environ["IKZ_OUTPUT_ROOT"], ignore_errors=True
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from cli_timing import ikz_seconds  # noqa: E402
 
 from ikzlib import boundaries, catalog, destatis, figures, paths  # noqa: E402
 from ikzlib.municipalities import administrative_units, load_municipalities  # noqa: E402
@@ -75,23 +73,6 @@ def library_only(district: str) -> dict[str, float]:
     return steps
 
 
-def report_seconds(district: str, notebooks: list[str] | None) -> float:
-    """Wall time of ``ikz report`` in a subprocess writing to a scratch output root."""
-    script = Path(sys.executable).with_name("ikz")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "ikzlib.cli"]
-    command += ["report", "--district", district]
-    if notebooks:
-        command += ["--notebooks", *notebooks]
-    with tempfile.TemporaryDirectory(prefix="ikz-bench-report-") as output:
-        env = dict(os.environ, IKZ_OUTPUT_ROOT=output)
-        started = time.perf_counter()
-        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-        seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"ikz report failed:\n{result.stdout}\n{result.stderr}")
-    return seconds
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--district", default=paths.DEFAULT_DISTRICT)
@@ -106,12 +87,13 @@ def main() -> None:
         print(f"  {step:32} {seconds:7.2f} s")
     print(f"  {'total':32} {library:7.2f} s")
 
-    nb01 = report_seconds(args.district, ["01"])
+    report = ["report", "--district", args.district]
+    nb01 = ikz_seconds([*report, "--notebooks", "01"])
     print(
         f"ikz report --notebooks 01:         {nb01:7.2f} s  "
         f"(ratio to library-only: {nb01 / library:.1f}x)"
     )
-    full = report_seconds(args.district, None)
+    full = ikz_seconds(report)
     print(
         f"ikz report (all notebooks):        {full:7.2f} s  "
         f"(ratio to library-only notebook-01 work: {full / library:.1f}x)"

@@ -49,6 +49,7 @@ import pandas as pd
 
 from ikzlib.errors import DataValidationError
 from ikzlib.municipalities import MUNICIPALITY_COLUMNS, validate_municipalities
+from ikzlib.tables import LINE, decode_strict
 
 LEVELS = {
     "10": "Land",
@@ -402,18 +403,8 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
                 return raw.decode("iso-8859-1"), "iso-8859-1"
     elif encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"  # a BOM is part of the UTF-8 releases, not of the data
-    try:
-        return raw.decode(encoding), encoding
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataValidationError(
-            path,
-            f"not valid {encoding} (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "older GV100AD releases are ISO-8859-1, recent ones UTF-8 with BOM",
-            row=line,
-        ) from None
-    except LookupError:
-        raise DataValidationError(path, f"unknown encoding {encoding!r}") from None
+    hint = "older GV100AD releases are ISO-8859-1, recent ones UTF-8 with BOM"
+    return decode_strict(raw, path, encoding, what=encoding, hint=hint), encoding
 
 
 def _field(line: str, name: str) -> str | None:
@@ -642,10 +633,10 @@ def municipalities_from_units(units: pd.DataFrame, kreis_key: str) -> pd.DataFra
                 "lon": gemeinde["lon"],
                 "lat": gemeinde["lat"],
                 "source": gemeinde["source"],
-                "_line": int(gemeinde["line"]),
+                LINE: int(gemeinde["line"]),
             }
         )
-    frame = pd.DataFrame(rows, columns=[*MUNICIPALITY_COLUMNS, "_line"])
+    frame = pd.DataFrame(rows, columns=[*MUNICIPALITY_COLUMNS, LINE])
     return validate_municipalities(frame, source=source, kreis_key=kreis_key)
 
 

@@ -60,18 +60,23 @@ def municipality_nodes(municipalities: pd.DataFrame, level: str = "unit") -> pd.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
-    frame = municipalities.assign(unit_key=municipalities["ars"].str[:9])
     if level == "gemeinde":
-        nodes = frame.assign(node_id=frame["ags"], member_ids=frame["ags"].map(lambda a: [a]))
+        nodes = municipalities.assign(
+            unit_key=municipalities["ars"].str[:9],
+            node_id=municipalities["ags"],
+            member_ids=municipalities["ags"].map(lambda a: [a]),
+        )
     else:
         units = administrative_units(municipalities)
-        members = frame.groupby("unit_key")["ags"].apply(sorted)
+        members = [
+            [*ags.split(";"), f"vg:{key}"]
+            for key, ags in zip(units["unit_key"], units["member_ags"], strict=True)
+        ]
         nodes = units.rename(columns={"unit_name": "name"}).assign(
             node_id=units["unit_key"],
-            member_ids=units["unit_key"].map(lambda k: [*members[k], f"vg:{k}"]),
+            member_ids=members,
+            gemeindeverband_key=units["unit_key"].str[5:9],  # ARS digits 6-9
         )
-        first_gv = frame.groupby("unit_key")["gemeindeverband_key"].first()
-        nodes["gemeindeverband_key"] = nodes["unit_key"].map(first_gv)
     nodes["population"] = nodes["population"].astype("int64")
     columns = [
         "node_id",

@@ -11,6 +11,8 @@ development, in ``../shared/data`` beside the project.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_ROOT = Path(os.environ.get("IKZ_ROOT", Path(__file__).resolve().parents[1]))
@@ -24,6 +26,20 @@ DEFAULT_DISTRICT = "harz"
 def output_root() -> Path:
     """Root under which processed data, figures and reports are written."""
     return Path(os.environ.get("IKZ_OUTPUT_ROOT", PROJECT_ROOT))
+
+
+@contextmanager
+def use_output_root(root: Path) -> Iterator[None]:
+    """Send outputs to ``root`` (via ``IKZ_OUTPUT_ROOT``, which kernels inherit) for a while."""
+    previous = os.environ.get("IKZ_OUTPUT_ROOT")
+    os.environ["IKZ_OUTPUT_ROOT"] = str(root)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("IKZ_OUTPUT_ROOT", None)
+        else:
+            os.environ["IKZ_OUTPUT_ROOT"] = previous
 
 
 def raw_dir(district: str) -> Path:

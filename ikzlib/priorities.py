@@ -176,7 +176,9 @@ def read_task_field_matrix(path: str | Path) -> pd.DataFrame:
     check_vocabulary(frame, "origin", ["anlage1_sheet1", "anlage1_sheet2", "text"], path)
     check_vocabulary(frame, "top_priority", ["yes", "no"], path)
     check_vocabulary(frame, "legibility", LEGIBILITY, path)
-    check_pattern(frame, "mode", r"[ZDO](/[ZDO])*", path, "a mode code Z, D, O or a combination")
+    mode = f"[{''.join(MODES)}]"
+    what = f"a mode code {', '.join(MODES)} or a combination"
+    check_pattern(frame, "mode", rf"{mode}(/{mode})*", path, what)
     for _, row in frame.iterrows():
         line = int(row[LINE])
         unknown = [c for c in (row["unknown_cells"] or "").split(";") if c]

@@ -327,9 +327,14 @@ def read_register(folder: str | Path, district_ags: set[str], kreis_key: str) ->
     )
 
 
+def _require_all_but(frame: pd.DataFrame, path: Path, *optional: str) -> None:
+    """Every column except ``optional`` ones (which may be left empty) must be filled."""
+    require_values(frame, [c for c in frame.columns if c != LINE and c not in optional], path)
+
+
 def _read_sources(path: Path) -> pd.DataFrame:
     frame = read_csv_strict(path, SOURCE_COLUMNS)
-    require_values(frame, ["source_id", "citation", "date"], path)
+    _require_all_but(frame, path, "url")
     check_pattern(frame, "source_id", r"[A-Za-z0-9][A-Za-z0-9.\-]*", path, "a source key")
     check_unique(frame, "source_id", path)
     return frame
@@ -350,23 +355,7 @@ def _check_source_keys(frame: pd.DataFrame, known: set[str], path: Path) -> None
 
 def _read_bodies(path: Path, known_sources: set[str]) -> pd.DataFrame:
     frame = read_csv_strict(path, BODY_COLUMNS)
-    require_values(
-        frame,
-        [
-            "body_id",
-            "name",
-            "legal_form",
-            "task_field",
-            "category",
-            "founding_year",
-            "scope",
-            "member_list",
-            "status",
-            "source",
-            "info_date",
-        ],
-        path,
-    )
+    _require_all_but(frame, path, "legal_basis", "seat", "notes")
     check_pattern(frame, "body_id", r"[a-z0-9_-]+", path, "a body id (a-z, 0-9, _ or -)")
     check_unique(frame, "body_id", path)
     check_vocabulary(frame, "legal_form", LEGAL_FORMS, path)
@@ -393,21 +382,7 @@ def _read_memberships(
     kreis_key: str,
 ) -> pd.DataFrame:
     frame = read_csv_strict(path, MEMBERSHIP_COLUMNS)
-    require_values(
-        frame,
-        [
-            "body_id",
-            "member_id",
-            "member_name",
-            "member_type",
-            "role",
-            "source",
-            "info_date",
-            "confidence",
-            "external",
-        ],
-        path,
-    )
+    _require_all_but(frame, path, "share_percent", "since", "until", "notes")
     check_vocabulary(frame, "body_id", body_ids, path)
     check_pattern(
         frame,
@@ -428,19 +403,10 @@ def _read_memberships(
         frame, "share_percent", path, minimum=0, maximum=100, allow_missing=True
     )
     frame["external"] = frame["external"].eq("true")
-    seen: dict[tuple[str, str, str], int] = {}
+    check_unique(frame, "member_id", path, within=["body_id", "role"])
     for _, row in frame.iterrows():
         line = int(row[LINE])
         member = row["member_id"]
-        key = (row["body_id"], member, row["role"])
-        if key in seen:
-            raise DataValidationError(
-                path,
-                f"duplicate membership {key[0]} / {member} / {key[2]} (first on line {seen[key]})",
-                row=line,
-                element="member_id",
-            )
-        seen[key] = line
         _check_external(path, row, line, kreis_key)
         if member.startswith("body:") and member[5:] not in body_ids:
             raise DataValidationError(
@@ -512,20 +478,7 @@ def _check_external(path: Path, row: pd.Series, line: int, kreis_key: str) -> No
 
 def _read_aggregates(path: Path, known_sources: set[str]) -> pd.DataFrame:
     frame = read_csv_strict(path, AGGREGATE_COLUMNS)
-    require_values(
-        frame,
-        [
-            "aggregate_id",
-            "area_id",
-            "area_name",
-            "legal_form",
-            "count",
-            "reference_year",
-            "members_published",
-            "source",
-        ],
-        path,
-    )
+    _require_all_but(frame, path, "notes")
     check_unique(frame, "aggregate_id", path)
     check_pattern(frame, "area_id", r"kreis:\d{5}|land:\d{2}", path, "a kreis: or land: id")
     check_vocabulary(frame, "legal_form", LEGAL_FORMS, path)
@@ -538,7 +491,7 @@ def _read_aggregates(path: Path, known_sources: set[str]) -> pd.DataFrame:
 
 def _read_fields(path: Path, known_sources: set[str]) -> pd.DataFrame:
     frame = read_csv_strict(path, FIELD_COLUMNS)
-    require_values(frame, ["field_id", "field", "status", "evidence", "source"], path)
+    _require_all_but(frame, path, "notes")
     check_unique(frame, "field_id", path)
     check_vocabulary(frame, "status", FIELD_STATUSES, path)
     _check_source_keys(frame, known_sources, path)

@@ -17,8 +17,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,19 +82,6 @@ def district_notebooks(names: Sequence[str] | None = None) -> list[Path]:
             raise ValueError(f"no notebook matches {name!r}; available: {listing}")
         chosen.extend(m for m in matches if m not in chosen)
     return sorted(chosen)
-
-
-@contextmanager
-def _output_root(root: Path) -> Iterator[None]:
-    previous = os.environ.get("IKZ_OUTPUT_ROOT")
-    os.environ["IKZ_OUTPUT_ROOT"] = str(root)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("IKZ_OUTPUT_ROOT", None)
-        else:
-            os.environ["IKZ_OUTPUT_ROOT"] = previous
 
 
 class NotebookTimeoutError(TimeoutError):
@@ -334,7 +321,7 @@ def run_staged(
     if prepare is not None:
         prepare(staging)
     results = []
-    with _output_root(staging):
+    with paths.use_output_root(staging):
         for notebook in notebooks:
             executed = staged_reports / notebook.name
             result = _execute(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -21,18 +21,39 @@ from ikzlib.errors import DataValidationError
 LINE = "_line"  # column that carries the 1-based file line of every record
 
 
-def decode_utf8(raw: bytes, source: str | Path) -> str:
-    """Decode UTF-8 (with or without BOM) strictly; name the line of the first bad byte."""
+def decode_strict(
+    raw: bytes,
+    source: str | Path,
+    encoding: str = "utf-8-sig",
+    *,
+    what: str = "UTF-8",
+    hint: str | None = "save the file as UTF-8 (it may be ISO-8859-1/Windows-1252)",
+) -> str:
+    """Decode ``raw`` strictly; a bad byte raises an error naming its line and offset.
+
+    Parameters
+    ----------
+    raw
+        File content.
+    source
+        File named in the error.
+    encoding
+        Python codec; the default accepts UTF-8 with or without BOM.
+    what
+        How the error names the expected encoding.
+    hint
+        Advice appended to the error, if any.
+    """
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        problem = f"not valid {what} (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         raise DataValidationError(
-            source,
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8 (it may be ISO-8859-1/Windows-1252)",
-            row=line,
+            source, f"{problem}; {hint}" if hint else problem, row=line
         ) from None
+    except LookupError:
+        raise DataValidationError(source, f"unknown encoding {encoding!r}") from None
 
 
 def read_csv_strict(
@@ -64,7 +85,7 @@ def read_csv_strict(
     path = Path(path)
     if not path.exists():
         raise DataValidationError(path, "file not found")
-    text = decode_utf8(path.read_bytes(), path)
+    text = decode_strict(path.read_bytes(), path)
     if not text.strip():
         raise DataValidationError(path, "file is empty (a header line is required)")
     frame = pd.read_csv(
@@ -127,17 +148,26 @@ def check_pattern(
             _fail(frame, index, source, column, f"{value!r} is not {what}")
 
 
-def check_unique(frame: pd.DataFrame, column: str, source: str | Path) -> None:
-    """Non-empty values of ``column`` must not repeat; names both lines of the first repeat."""
-    seen: dict[str, int] = {}
-    for index, value in frame[column].items():
+def check_unique(
+    frame: pd.DataFrame, column: str, source: str | Path, *, within: Sequence[str] = ()
+) -> None:
+    """Non-empty values of ``column`` must not repeat; names both lines of the first repeat.
+
+    With ``within``, a value may repeat across combinations of those columns, but not within
+    one (e.g. a variable name once per document).
+    """
+    seen: dict[tuple, int] = {}
+    keys = frame[[*within, column]].itertuples(index=False, name=None)
+    for index, key in zip(frame.index, keys, strict=True):
+        value = key[-1]
         if value is None:
             continue
-        if value in seen:
-            first = seen[value]
-            problem = f"duplicate {column} {value!r} (first on line {first})"
-            _fail(frame, index, source, column, problem)
-        seen[value] = int(frame.at[index, LINE]) if LINE in frame.columns else index
+        if key in seen:
+            first = f"first on line {seen[key]}"
+            scope = ", ".join(f"{c} {v!r}" for c, v in zip(within, key, strict=False))
+            where = f"{scope}; {first}" if within else first
+            _fail(frame, index, source, column, f"duplicate {column} {value!r} ({where})")
+        seen[key] = int(frame.at[index, LINE]) if LINE in frame.columns else index
 
 
 def check_vocabulary(
@@ -148,6 +178,15 @@ def check_vocabulary(
     for index, value in frame[column].items():
         if value is not None and value not in allowed:
             _fail(frame, index, source, column, f"{value!r} is not one of {allowed}")
+
+
+def check_references(
+    frame: pd.DataFrame, column: str, known: Container[str], source: str | Path, defined_in: str
+) -> None:
+    """Non-empty values of ``column`` must be keys of another table (``defined_in`` names it)."""
+    for index, value in frame[column].items():
+        if value is not None and value not in known:
+            _fail(frame, index, source, column, f"{column} {value!r} is not in {defined_in}")
 
 
 def to_number(

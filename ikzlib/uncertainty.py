@@ -43,7 +43,7 @@ import pandas as pd
 
 from ikzlib import costs, games, paths
 from ikzlib.errors import DataValidationError
-from ikzlib.tables import check_vocabulary, read_csv_strict, require_values
+from ikzlib.tables import LINE, check_unique, check_vocabulary, read_csv_strict, require_values
 
 SCENARIO_COLUMNS = ["scenario", "parameter", "value", "low", "high", "unit", "status", "source"]
 STATUSES = ["illustrative", "sourced"]
@@ -157,17 +157,7 @@ def load_scenarios(path: str | Path | None = None) -> dict[str, Scenario]:
     check_vocabulary(frame, "status", STATUSES, path)
     numeric = costs.CostParams.names() + ResourceParams.names()
     check_vocabulary(frame, "parameter", numeric + TEXT_PARAMETERS, path)
-    seen: dict[tuple[str, str], int] = {}
-    for _, row in frame.iterrows():
-        key = (row["scenario"], row["parameter"])
-        if key in seen:
-            raise DataValidationError(
-                path,
-                f"parameter {key[1]!r} repeats for scenario {key[0]!r} (first on line {seen[key]})",
-                row=int(row["_line"]),
-                element="parameter",
-            )
-        seen[key] = int(row["_line"])
+    check_unique(frame, "parameter", path, within=["scenario"])
     result = {}
     for name, group in frame.groupby("scenario", sort=True):
         result[str(name)] = _build_scenario(str(name), group, path, numeric)
@@ -180,11 +170,11 @@ def _number(row: pd.Series, column: str, path: Path) -> float:
         value = math.inf if raw in ("inf", "infinity") else float(raw)
     except ValueError:
         raise DataValidationError(
-            path, f"{row[column]!r} is not a number", row=int(row["_line"]), element=column
+            path, f"{row[column]!r} is not a number", row=int(row[LINE]), element=column
         ) from None
     if math.isnan(value) or value < 0:
         raise DataValidationError(
-            path, f"{row[column]!r} must be >= 0", row=int(row["_line"]), element=column
+            path, f"{row[column]!r} must be >= 0", row=int(row[LINE]), element=column
         )
     return value
 
@@ -201,18 +191,18 @@ def _build_scenario(name: str, group: pd.DataFrame, path: Path, numeric: list[st
         if row["low"] is not None or row["high"] is not None:
             if row["low"] is None or row["high"] is None:
                 raise DataValidationError(
-                    path, "give both low and high or neither", row=int(row["_line"]), element="low"
+                    path, "give both low and high or neither", row=int(row[LINE]), element="low"
                 )
             low, high = _number(row, "low", path), _number(row, "high", path)
             if math.isinf(high):
                 raise DataValidationError(
-                    path, "a range must be finite", row=int(row["_line"]), element="high"
+                    path, "a range must be finite", row=int(row[LINE]), element="high"
                 )
             if not low <= value <= high:
                 raise DataValidationError(
                     path,
                     f"value {value:g} is outside its range [{low:g}, {high:g}]",
-                    row=int(row["_line"]),
+                    row=int(row[LINE]),
                     element="value",
                 )
             if high > low:

@@ -13,7 +13,6 @@ from shapely import wkt
 from ikzlib import boundaries, paths
 from ikzlib.errors import DataValidationError
 from ikzlib.figures import BKG_ATTRIBUTION
-from ikzlib.municipalities import load_municipalities
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bkg"
 MODEL_AGS = ["15085040", "15085055", "15085135", "15085145", "15085185"]
@@ -41,8 +40,7 @@ def geopackage(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def municipalities() -> pd.DataFrame:
-    harz = load_municipalities("harz")
+def municipalities(harz: pd.DataFrame) -> pd.DataFrame:
     return harz[harz["ags"].isin(MODEL_AGS)].reset_index(drop=True)
 
 
@@ -145,11 +143,10 @@ def test_discover_boundary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.mark.shared
-def test_real_vg5000_harz():
+def test_real_vg5000_harz(harz: pd.DataFrame):
     path = paths.reference_file("bkg_vg5000_2021/VG5000_GEM.shp")
     if path is None:
         pytest.skip("reference file bkg_vg5000_2021/VG5000_GEM.shp absent")
-    harz = load_municipalities("harz")
     joined = boundaries.municipality_boundaries(path, harz)
     assert joined.geometry.notna().all() and len(joined) == 20
     assert joined.attrs == {"unmatched_ags": [], "extra_ags": [], "ars_mismatch": []}

@@ -10,7 +10,7 @@ import pytest
 
 from ikzlib import destatis, paths
 from ikzlib.errors import DataValidationError
-from ikzlib.municipalities import MUNICIPALITY_COLUMNS, load_municipalities
+from ikzlib.municipalities import MUNICIPALITY_COLUMNS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "destatis"
 GV_UTF8 = FIXTURES / "gv100ad_utf8bom.txt"
@@ -127,11 +127,6 @@ def write_auszug_xlsx(path: Path, rows: list[list], sheet: str = destatis.AUSZUG
         worksheet.append(row)
     workbook.save(path)
     return path
-
-
-@pytest.fixture
-def harz() -> pd.DataFrame:
-    return load_municipalities("harz")
 
 
 @pytest.fixture
@@ -291,27 +286,22 @@ def _fixture_lines() -> list[str]:
     return GV_UTF8.read_text(encoding="utf-8-sig").splitlines()
 
 
-def test_gv100ad_truncated_record(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("index", "edit", "message"),
+    [
+        (5, lambda line: line[:150], r"GV100AD.txt, line 6: truncated record: 150"),
+        (2, lambda line: line + "X", r"line 3: overlong record: 221"),
+        (1, lambda line: "70" + line[2:], r"line 2, Satzart: unknown Satzart '70'"),
+        # a Gemeinde code with a blank
+        (3, lambda line: line[:15] + "04 " + line[18:], r"line 4, gemeinde: .*expected 3 digit"),
+    ],
+    ids=["truncated", "overlong", "unknown-satzart", "bad-key-part"],
+)
+def test_gv100ad_bad_record(tmp_path: Path, index: int, edit, message: str):
     lines = _fixture_lines()
-    lines[5] = lines[5][:150]
+    lines[index] = edit(lines[index])
     path = _write_lines(tmp_path / "GV100AD.txt", lines)
-    with pytest.raises(DataValidationError, match=r"GV100AD.txt, line 6: truncated record: 150"):
-        destatis.read_gv100ad(path)
-
-
-def test_gv100ad_overlong_record(tmp_path: Path):
-    lines = _fixture_lines()
-    lines[2] += "X"
-    path = _write_lines(tmp_path / "GV100AD.txt", lines)
-    with pytest.raises(DataValidationError, match=r"line 3: overlong record: 221"):
-        destatis.read_gv100ad(path)
-
-
-def test_gv100ad_unknown_satzart(tmp_path: Path):
-    lines = _fixture_lines()
-    lines[1] = "70" + lines[1][2:]
-    path = _write_lines(tmp_path / "GV100AD.txt", lines)
-    with pytest.raises(DataValidationError, match=r"line 2, Satzart: unknown Satzart '70'"):
+    with pytest.raises(DataValidationError, match=message):
         destatis.read_gv100ad(path)
 
 
@@ -330,14 +320,6 @@ def test_gv100ad_forced_wrong_encoding():
     # ISO-8859-1 decodes anything; the BOM and the umlauts then break the record length
     with pytest.raises(DataValidationError, match=r"line 1: overlong record: 223.*iso-8859-1"):
         destatis.read_gv100ad(GV_UTF8, encoding="iso-8859-1")
-
-
-def test_gv100ad_bad_key_part(tmp_path: Path):
-    lines = _fixture_lines()
-    lines[3] = lines[3][:15] + "04 " + lines[3][18:]  # Gemeinde code with a blank
-    path = _write_lines(tmp_path / "GV100AD.txt", lines)
-    with pytest.raises(DataValidationError, match=r"line 4, gemeinde: .*expected 3 digit"):
-        destatis.read_gv100ad(path)
 
 
 # --- national comparison ------------------------------------------------------------------

@@ -14,18 +14,12 @@ from ikzlib.municipalities import (
     MUNICIPALITY_COLUMNS,
     SIZE_CLASS_LABELS,
     administrative_units,
-    load_municipalities,
     read_municipalities_csv,
     size_class,
     validate_municipalities,
 )
 
 HARZ_CSV = paths.raw_dir("harz") / "municipalities.csv"
-
-
-@pytest.fixture
-def harz() -> pd.DataFrame:
-    return load_municipalities("harz")
 
 
 def _edited_csv(tmp_path: Path, ags: str, column: str, value: str) -> tuple[Path, int]:

@@ -167,6 +167,8 @@ def test_missing_columns_and_wrong_files(tmp_path: Path) -> None:
     forced.write_bytes(HEADER.encode() + "G;D;C;1;1;;Kämmerei\n".encode("cp1252"))
     with pytest.raises(DataValidationError, match=r"utf\.csv, line 2: not valid utf-8"):
         read_maxqda(forced, encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"utf\.csv: unknown encoding 'latin-9x'"):
+        read_maxqda(forced, encoding="latin-9x")
 
 
 def _other(tmp_path: Path) -> Path:

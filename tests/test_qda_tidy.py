@@ -169,7 +169,13 @@ def test_write_tidy_removes_stale_transcripts(tmp_path: Path) -> None:
         (
             "variables.csv",
             "doc_id,variable,value\nI1,n,2\nI1,n,3\n",
-            "line 3, variable: variable 'n' repeated for 'I1'",
+            "line 3, variable: duplicate variable 'n' (doc_id 'I1'; first on line 2)",
+        ),
+        (
+            "sets.csv",
+            "set_id,set_name,member_type,member_id\nS,A,code,C1\nS,A,code,C1\n",
+            "sets.csv, line 3, member_id: duplicate member_id 'C1' "
+            "(set_id 'S', member_type 'code'; first on line 2)",
         ),
         (
             "sets.csv",

@@ -222,8 +222,8 @@ def test_duplicate_membership_names_both_lines(register_folder: Path) -> None:
     write(register_folder, "memberships.csv", rows)
     with pytest.raises(
         DataValidationError,
-        match=r"line 7.*duplicate membership .*first on "
-        r"line 2",
+        match=r"line 7, member_id: duplicate member_id '15085135' "
+        r"\(body_id 'zv', role 'member'; first on line 2\)",
     ):
         read(register_folder)
 

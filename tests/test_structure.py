@@ -9,7 +9,7 @@ import pytest
 
 from ikzlib import paths
 from ikzlib.errors import DataValidationError
-from ikzlib.municipalities import SIZE_CLASS_LABELS, administrative_units, load_municipalities
+from ikzlib.municipalities import SIZE_CLASS_LABELS, administrative_units
 from ikzlib.structure import (
     PUBLISHED_COLUMNS,
     compare_units,
@@ -24,8 +24,8 @@ TABLE1 = paths.raw_dir("harz") / "table1_fallstudie.csv"
 
 
 @pytest.fixture
-def units() -> pd.DataFrame:
-    return administrative_units(load_municipalities("harz"))
+def units(harz: pd.DataFrame) -> pd.DataFrame:
+    return administrative_units(harz)
 
 
 @pytest.fixture

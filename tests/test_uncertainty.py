@@ -61,7 +61,7 @@ def test_a_valid_minimal_table_loads(tmp_path):
     ("edit", "message"),
     [
         (lambda r: r[:-1], "lacks parameter"),
-        (lambda r: r + [r[0]], "repeats"),
+        (lambda r: r + [r[0]], r"duplicate parameter '\w+' \(scenario '\w+'; first on line 2\)"),
         (lambda r: [r[0].replace("illustrative,", "guessed,")] + r[1:], "is not one of"),
         (lambda r: [r[0].replace(",1,,,", ",5,1,2,")] + r[1:], "outside its range"),
         (lambda r: [r[0].replace(",1,,,", ",abc,,,")] + r[1:], "not a number"),

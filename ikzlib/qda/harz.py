@@ -26,11 +26,17 @@ from pathlib import Path
 import pandas as pd
 
 from ikzlib import paths
-from ikzlib.errors import DataValidationError
 from ikzlib.qda.analysis import code_frequencies, descendants
 from ikzlib.qda.model import CodedProject
 from ikzlib.qda.tidy import read_tidy
-from ikzlib.tables import LINE, check_pattern, check_unique, read_csv_strict, require_values
+from ikzlib.tables import (
+    LINE,
+    check_pattern,
+    check_references,
+    check_unique,
+    read_csv_strict,
+    require_values,
+)
 
 FOOTNOTE_EVIDENCE = re.compile(r"footnote (\d+)")
 ALL_EVIDENCE = re.compile(r"text: .*\ball\b.*\(no footnote\)")
@@ -61,7 +67,7 @@ def load_unattributed_findings(district: str, project: CodedProject | None = Non
     check_unique(frame, "finding_id", path)
     check_pattern(frame, "section", r"\d+(\.\d+)*", path, "a section number like 3.5.4")
     if project is not None:
-        _check_codes(frame, project, path)
+        check_references(frame, "code_id", set(project.codes["code_id"]), path, "codes.csv")
     return frame.drop(columns=LINE)
 
 
@@ -86,18 +92,6 @@ def load_study_facts(district: str) -> pd.DataFrame:
     require_values(frame, ["fact", "value", "meaning", "source"], path)
     check_unique(frame, "fact", path)
     return frame.drop(columns=LINE)
-
-
-def _check_codes(frame: pd.DataFrame, project: CodedProject, path: Path) -> None:
-    known = set(project.codes["code_id"])
-    for index, code in frame["code_id"].items():
-        if code not in known:
-            raise DataValidationError(
-                path,
-                f"code_id {code!r} is not in codes.csv",
-                row=int(frame.at[index, LINE]),
-                element="code_id",
-            )
 
 
 def documents_by_code(project: CodedProject, code_id: str) -> list[str]:

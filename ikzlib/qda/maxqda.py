@@ -40,6 +40,7 @@ import pandas as pd
 from ikzlib.errors import DataValidationError
 from ikzlib.qda.model import CodedProject
 from ikzlib.qda.safezip import SafeZip
+from ikzlib.tables import decode_strict
 
 HEADERS = {
     "group": ("dokumentgruppe", "document group"),
@@ -244,13 +245,12 @@ def _csv_rows(
 
 def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
     """The given encoding, else UTF-8 (BOM optional), else Windows-1252 (MAXQDA on Windows)."""
-    for candidate in [encoding] if encoding else ["utf-8-sig", "cp1252"]:
-        try:
-            return raw.decode(candidate)
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            problem = f"not valid {encoding or 'UTF-8 or Windows-1252'} text"
-    raise DataValidationError(path, problem, row=line)
+    if encoding:
+        return decode_strict(raw, path, encoding, what=f"{encoding} text", hint=None)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return decode_strict(raw, path, "cp1252", what="UTF-8 or Windows-1252 text", hint=None)
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:

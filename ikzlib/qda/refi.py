@@ -41,9 +41,9 @@ from ikzlib import io as ikz_io
 from ikzlib.errors import DataValidationError
 from ikzlib.qda.model import CodedProject
 from ikzlib.qda.safezip import SafeZip, parse_xml
+from ikzlib.tables import decode_strict
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
-CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 GUID_NAMESPACE = uuid.UUID("6f1c3d5e-2b7a-5c4e-9f0d-8a1b2c3d4e5f")  # fixed: stable GUIDs
 ORIGIN = "ikzlib"
 GROUP_SET_MARKER = "ikz:document-group"
@@ -802,12 +802,7 @@ def _decode(raw: bytes, source: str | Path) -> str:
     """Source texts are UTF-8 (BOM tolerated); UTF-16 with a BOM is accepted too."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataValidationError(
-            source, f"source text is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
-        ) from None
+    return decode_strict(raw, source, hint="source texts must be UTF-8, or UTF-16 with a BOM")
 
 
 def _strip_namespaces(root: Element, source: str, expected: str) -> None:

@@ -37,9 +37,10 @@ from ikzlib.qda.model import (
 from ikzlib.tables import (
     LINE,
     check_pattern,
+    check_references,
     check_unique,
     check_vocabulary,
-    decode_utf8,
+    decode_strict,
     read_csv_strict,
     require_values,
     to_number,
@@ -84,19 +85,16 @@ def read_tidy(folder: str | Path, *, position_unit: str = "codepoint") -> CodedP
     if not folder.is_dir():
         raise DataValidationError(folder, "not a folder (expected a tidy coded-data folder)")
     documents = _read_documents(folder / "documents.csv")
-    doc_ids = {d: line for d, line in zip(documents["doc_id"], documents[LINE], strict=True)}
+    doc_ids = set(documents["doc_id"])
     documents["text"] = _read_texts(folder / TEXTS_DIR, list(documents["doc_id"]))
     codes = _read_codes(folder / "codes.csv")
+    code_ids = set(codes["code_id"])
     texts = dict(zip(documents["doc_id"], documents["text"], strict=True))
     codings = _read_codings(
-        folder / "codings.csv",
-        doc_ids,
-        set(codes["code_id"]),
-        texts,
-        check_text=position_unit == "codepoint",
+        folder / "codings.csv", doc_ids, code_ids, texts, check_text=position_unit == "codepoint"
     )
     variables = _read_variables(folder / "variables.csv", doc_ids)
-    sets = _read_sets(folder / "sets.csv", doc_ids, set(codes["code_id"]))
+    sets = _read_sets(folder / "sets.csv", doc_ids, code_ids)
     project = CodedProject(
         documents=documents.drop(columns=LINE),
         codes=codes.drop(columns=LINE),
@@ -174,7 +172,7 @@ def _read_texts(texts_dir: Path, doc_ids: list[str]) -> list[str | None]:
     for doc_id in doc_ids:
         file = texts_dir / f"{doc_id}.txt"
         safe = re.fullmatch(SAFE_ID, doc_id) is not None
-        texts.append(decode_utf8(file.read_bytes(), file) if safe and file.is_file() else None)
+        texts.append(decode_strict(file.read_bytes(), file) if safe and file.is_file() else None)
     return texts
 
 
@@ -199,7 +197,7 @@ def _read_codes(path: Path) -> pd.DataFrame:
 
 def _read_codings(
     path: Path,
-    doc_ids: dict[str, int],
+    doc_ids: set[str],
     code_ids: set[str],
     texts: dict[str, str | None],
     *,
@@ -209,18 +207,8 @@ def _read_codings(
     frame = read_csv_strict(path, ["coding_id", "doc_id", "code_id"], optional=optional)
     require_values(frame, ["coding_id", "doc_id", "code_id"], path)
     check_unique(frame, "coding_id", path)
-    for column, known, what in (
-        ("doc_id", doc_ids, "documents.csv"),
-        ("code_id", code_ids, "codes.csv"),
-    ):
-        for index, value in frame[column].items():
-            if value not in known:
-                raise DataValidationError(
-                    path,
-                    f"{column} {value!r} is not in {what}",
-                    row=int(frame.at[index, LINE]),
-                    element=column,
-                )
+    check_references(frame, "doc_id", doc_ids, path, "documents.csv")
+    check_references(frame, "code_id", code_ids, path, "codes.csv")
     start = to_number(frame, "start", path, integer=True, minimum=0, allow_missing=True)
     end = to_number(frame, "end", path, integer=True, minimum=0, allow_missing=True)
     weight = to_number(frame, "weight", path, integer=True, allow_missing=True)
@@ -266,33 +254,17 @@ def _read_codings(
     return frame.drop(columns=LINE)
 
 
-def _read_variables(path: Path, doc_ids: dict[str, int]) -> pd.DataFrame | None:
+def _read_variables(path: Path, doc_ids: set[str]) -> pd.DataFrame | None:
     if not path.exists():
         return None
     frame = read_csv_strict(path, ["doc_id", "variable"], optional=["value", "type"])
     require_values(frame, ["doc_id", "variable"], path)
     frame["type"] = frame["type"].where(frame["type"].notna(), "text")
     check_vocabulary(frame, "type", VARIABLE_TYPES, path)
-    seen: dict[tuple[str, str], int] = {}
+    check_references(frame, "doc_id", doc_ids, path, "documents.csv")
+    check_unique(frame, "variable", path, within=["doc_id"])
     for _, row in frame.iterrows():
         line = int(row[LINE])
-        if row["doc_id"] not in doc_ids:
-            raise DataValidationError(
-                path,
-                f"doc_id {row['doc_id']!r} is not in documents.csv",
-                row=line,
-                element="doc_id",
-            )
-        key = (row["doc_id"], row["variable"])
-        if key in seen:
-            raise DataValidationError(
-                path,
-                f"variable {row['variable']!r} repeated for "
-                f"{row['doc_id']!r} (first on line {seen[key]})",
-                row=line,
-                element="variable",
-            )
-        seen[key] = line
         pattern = VALUE_PATTERNS.get(row["type"])
         if pattern and row["value"] is not None and not re.fullmatch(pattern[0], row["value"]):
             raise DataValidationError(
@@ -304,7 +276,7 @@ def _read_variables(path: Path, doc_ids: dict[str, int]) -> pd.DataFrame | None:
     return frame.drop(columns=LINE)
 
 
-def _read_sets(path: Path, doc_ids: dict[str, int], code_ids: set[str]) -> pd.DataFrame | None:
+def _read_sets(path: Path, doc_ids: set[str], code_ids: set[str]) -> pd.DataFrame | None:
     if not path.exists():
         return None
     frame = read_csv_strict(path, ["set_id", "set_name", "member_type", "member_id"])
@@ -333,11 +305,7 @@ def _read_sets(path: Path, doc_ids: dict[str, int], code_ids: set[str]) -> pd.Da
                 row=line,
                 element="member_id",
             )
-    if frame.duplicated(["set_id", "member_type", "member_id"]).any():
-        index = frame.index[frame.duplicated(["set_id", "member_type", "member_id"])][0]
-        raise DataValidationError(
-            path, "set member listed twice", row=int(frame.at[index, LINE]), element="member_id"
-        )
+    check_unique(frame, "member_id", path, within=["set_id", "member_type"])
     return frame.drop(columns=LINE)
 
 
