@@ -25,6 +25,15 @@ from ikzlib.errors import DataValidationError
 
 LONG_COLUMNS = ["district", "section", "figure", "value"]
 PANEL_COLUMNS = 3  # small multiples per row
+# Figures a reader looks for first when comparing districts; drawn before the rest of their
+# section. Names are the keys the notebooks record with ikzlib.summary.record.
+HEADLINE_FIGURES: dict[str, tuple[str, ...]] = {
+    "structure": ("population", "n_municipalities", "share_pop_under_10k", "density"),
+    "network": ("density", "share_without_documented_formal_tie", "n_bodies"),
+    "interviews": ("n_interviews", "n_codings"),
+    "transaction_costs": ("optimal_size", "p_net_gain_positive", "break_even_size"),
+    "task_fields": ("n_scored_fields", "top_field_p_top_k"),
+}
 
 
 class PanelChoice(NamedTuple):
@@ -173,13 +182,19 @@ def numeric_figures(long: pd.DataFrame) -> pd.DataFrame:
     return numeric.assign(value=numeric["value"].astype(float))
 
 
-def choose_panels(long: pd.DataFrame, section_order: Sequence[str], max_panels: int) -> PanelChoice:
+def choose_panels(
+    long: pd.DataFrame,
+    section_order: Sequence[str],
+    max_panels: int,
+    headline: Mapping[str, Sequence[str]] | None = None,
+) -> PanelChoice:
     """Choose the numeric figures that differ between districts for small multiples.
 
     A figure earns a panel when at least two districts report it as a number and the values
     differ. Panels are taken round robin over the sections (in ``section_order``, then by
-    name; figures by name within a section), so every section gets a panel before any
-    section gets a second one.
+    name), so every section gets a panel before any section gets a second one. Within a
+    section the ``headline`` figures come first, in their listed order, then the others by
+    name.
 
     Parameters
     ----------
@@ -189,6 +204,8 @@ def choose_panels(long: pd.DataFrame, section_order: Sequence[str], max_panels: 
         Order of the sections in each round.
     max_panels
         Largest number of panels.
+    headline
+        Per section, the figures to draw first (default :data:`HEADLINE_FIGURES`).
 
     Returns
     -------
@@ -199,7 +216,14 @@ def choose_panels(long: pd.DataFrame, section_order: Sequence[str], max_panels: 
     numeric = numeric_figures(long)
     spread = numeric.groupby(["section", "figure"])["value"].agg(["nunique", "count"])
     shared = spread[spread["count"] >= 2]
-    by_rank = sorted(shared.index, key=lambda k: (section_rank(k[0], section_order), k[1]))
+    headline = HEADLINE_FIGURES if headline is None else headline
+
+    def figure_rank(key: tuple[str, str]) -> tuple[int, int, str]:
+        first = list(headline.get(key[0], ()))
+        position = first.index(key[1]) if key[1] in first else len(first)
+        return (section_rank(key[0], section_order), position, key[1])
+
+    by_rank = sorted(shared.index, key=figure_rank)
     constant = [k for k in by_rank if shared.loc[k, "nunique"] == 1]
     varying = [k for k in by_rank if shared.loc[k, "nunique"] > 1]
     within: dict[str, int] = {}
@@ -207,7 +231,7 @@ def choose_panels(long: pd.DataFrame, section_order: Sequence[str], max_panels: 
     for key in varying:  # the i-th differing figure of its section is drawn in round i
         turn[key] = within.get(key[0], 0)
         within[key[0]] = turn[key] + 1
-    ordered = sorted(varying, key=lambda k: (turn[k], section_rank(k[0], section_order), k[1]))
+    ordered = sorted(varying, key=lambda k: (turn[k], *figure_rank(k)))
     return PanelChoice(ordered[:max_panels], constant, ordered[max_panels:])
 
 

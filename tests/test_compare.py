@@ -153,7 +153,7 @@ def test_section_tables_exact():
 
 
 def test_choose_panels_round_robin_constant_and_limit():
-    choice = compare.choose_panels(_long(), SECTION_ORDER, max_panels=3)
+    choice = compare.choose_panels(_long(), SECTION_ORDER, max_panels=3, headline={})
     # round 1: the first differing figure of each section in section order, then round 2
     assert choice.panels == [
         ("structure", "n_municipalities"),
@@ -163,8 +163,18 @@ def test_choose_panels_round_robin_constant_and_limit():
     assert choice.omitted == [("zeta_extra", "score"), ("structure", "population")]
     # 1 and 1.0 are the same value; booleans, strings and one-district figures never count
     assert choice.constant == [("structure", "national_n_kreise"), ("network", "n_components")]
-    everything = compare.choose_panels(_long(), SECTION_ORDER, max_panels=12)
+    everything = compare.choose_panels(_long(), SECTION_ORDER, max_panels=12, headline={})
     assert everything.panels == choice.panels + choice.omitted and everything.omitted == []
+
+
+def test_choose_panels_draws_headline_figures_first():
+    choice = compare.choose_panels(
+        _long(), SECTION_ORDER, max_panels=3, headline={"structure": ("population",)}
+    )
+    assert choice.panels[0] == ("structure", "population")
+    assert ("structure", "n_municipalities") in choice.omitted
+    # the default headline list puts a district's population before its other figures
+    assert compare.choose_panels(_long(), SECTION_ORDER, 3).panels[0] == ("structure", "population")
 
 
 def test_choose_panels_needs_two_reporting_districts():
@@ -271,7 +281,7 @@ def test_notebook_90_against_fixture_reports(tmp_path: Path, monkeypatch: pytest
         "  structure: national_n_kreise\n"
         "  network: n_components\n"
         "Not drawn (limit of 4 panels):\n"
-        "  structure: population\n"
+        "  structure: n_municipalities\n"
         "Saved: figures/_compare/90_key_figures.png, figures/_compare/90_key_figures.svg\n"
     )
     png = out / "figures" / "_compare" / "90_key_figures.png"
