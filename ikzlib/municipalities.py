@@ -244,3 +244,13 @@ def administrative_units(municipalities: pd.DataFrame) -> pd.DataFrame:
         "population_date",
     ]
     return units[columns]
+
+
+def source_summary(municipalities: pd.DataFrame) -> str:
+    """The distinct publications behind a municipality table, for figure source lines.
+
+    Row sources may add row-level detail after a semicolon (e.g. the spreadsheet row); only
+    the publication part before it is kept.
+    """
+    publications = municipalities["source"].str.split(";").str[0].str.strip()
+    return "; ".join(sorted(set(publications)))
