@@ -247,7 +247,9 @@ def plot_small_multiples(
     panels
         ``(section, figure)`` pairs from :func:`choose_panels` (at least one).
     districts
-        Bar order; each district keeps its colour across panels.
+        Bar order; each district keeps its colour and its place on the x axis across panels.
+        Each bar carries its value; a district that does not report the figure gets a grey
+        "n/a" instead of a bar.
 
     Returns
     -------
@@ -262,14 +264,29 @@ def plot_small_multiples(
     colours = {key: figures.PALETTE[i % len(figures.PALETTE)] for i, key in enumerate(districts)}
     for ax, (section, name) in zip(axes.flat, panels, strict=False):
         data = numeric[(numeric["section"] == section) & (numeric["figure"] == name)]
-        values = data.set_index("district")["value"].reindex(list(districts)).dropna()
-        ax.bar(values.index, values.to_numpy(), color=[colours[k] for k in values.index])
+        values = data.set_index("district")["value"].reindex(list(districts))
+        shown = values.dropna()
+        whole = bool((shown % 1 == 0).all())
+        decimals = 0 if whole or shown.abs().max() >= 10 else 2
+        # Numeric positions keep every district on the axis, reported or not.
+        position = {key: i for i, key in enumerate(districts)}
+        bars = ax.bar(
+            [position[k] for k in shown.index],
+            shown.to_numpy(),
+            color=[colours[k] for k in shown.index],
+        )
+        # Value labels tell a zero (no visible bar) apart from a figure not reported.
+        ax.bar_label(
+            bars, [figures.format_number(v, decimals) for v in shown], padding=2, fontsize=7
+        )
+        for key in values.index[values.isna()]:
+            ax.text(position[key], 0, "n/a", ha="center", va="bottom", fontsize=7, color="grey")
+        ax.margins(y=0.2)  # room for the value labels
+        ax.set_xticks(range(len(districts)), list(districts))
         ax.set_title(f"{section}: {name}", fontsize=9)
         ax.tick_params(axis="both", labelsize=8)
-        whole = bool((values % 1 == 0).all())
         if whole:
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        decimals = 0 if whole or values.abs().max() >= 10 else 2
         ax.yaxis.set_major_formatter(figures.number_formatter(decimals))
     for ax in list(axes.flat)[len(panels) :]:
         ax.set_visible(False)

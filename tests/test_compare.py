@@ -7,6 +7,7 @@ one district lacks and a section the suite does not know.
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -190,13 +191,34 @@ def test_plot_small_multiples_draws_one_panel_per_figure():
         assert [ax.get_title() for ax in visible] == ["structure: population", "network: n_ties"]
         heights = [[bar.get_height() for bar in ax.patches] for ax in visible]
         assert heights == [[209117, 90000, 119000], [63, 10]]  # no bar for a missing figure
-        assert [t.get_text() for t in visible[1].get_xticklabels()] == ["harz", "helmstedt"]
+        # every district keeps its place on the x axis, reported or not
+        for ax in visible:
+            assert [t.get_text() for t in ax.get_xticklabels()] == DISTRICTS
+        # each bar is labelled with its value; the missing figure is marked "n/a"
+        labels = [[(t.get_text(), t.get_color()) for t in ax.texts] for ax in visible]
+        assert [text for text, _ in labels[0]] == ["209,117", "90,000", "119,000"]
+        assert [text for text, _ in labels[1]] == ["63", "10", "n/a"]
+        assert labels[1][2][1] == "grey"
+        assert visible[1].texts[2].get_position()[0] == 2  # at wolfenbuettel's position
         # a district keeps its colour across panels
         assert visible[0].patches[1].get_facecolor() == visible[1].patches[1].get_facecolor()
     finally:
         plt.close(fig)
     with pytest.raises(ValueError, match="at least one panel"):
         compare.plot_small_multiples(_long(), [], DISTRICTS)
+
+
+def test_plot_small_multiples_tells_zero_from_missing():
+    summaries = copy.deepcopy(SUMMARIES)
+    summaries["helmstedt"]["sections"]["network"]["n_ties"] = 0
+    long = compare.key_figures_long(summaries, SECTION_ORDER)
+    fig = compare.plot_small_multiples(long, [("network", "n_ties")], DISTRICTS)
+    try:
+        ax = fig.axes[0]
+        assert [bar.get_height() for bar in ax.patches] == [63, 0]
+        assert [t.get_text() for t in ax.texts] == ["63", "0", "n/a"]
+    finally:
+        plt.close(fig)
 
 
 def test_load_summaries_reads_published_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
