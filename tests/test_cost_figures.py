@@ -6,23 +6,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from cost_cases import PARAMS, POPULATION
 from matplotlib.patches import Rectangle
 
 from ikzlib import cost_figures, costs, uncertainty
 from ikzlib.cost_sensitivity import best_net_gain, best_size, growth_sensitivity
 
-PARAMS = costs.CostParams(
-    fixed_cost=50_000,
-    unit_cost=100,
-    reference_volume=1_000,
-    scale_elasticity=0.2,
-    transaction_per_partner=2_000,
-    transaction_per_pair=1_000,
-    exante_fixed=20_000,
-    exante_per_partner=5_000,
-    cases_per_capita=0.05,
-)
-POPULATION = np.array([40_000.0, 3_000.0, 12_000.0])
 NAMES = ["Big, Stadt", "Small", "Middle, Stadt"]
 
 

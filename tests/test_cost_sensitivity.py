@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import pandas as pd
 import pytest
+from cost_cases import PARAMS, POPULATION
 
 from ikzlib import costs, uncertainty
 from ikzlib.cost_sensitivity import feasibility_findings
 
-PARAMS = costs.CostParams(
-    fixed_cost=50_000,
-    unit_cost=100,
-    reference_volume=1_000,
-    scale_elasticity=0.2,
-    transaction_per_partner=2_000,
-    transaction_per_pair=1_000,
-    exante_fixed=20_000,
-    exante_per_partner=5_000,
-    cases_per_capita=0.05,
-)
 # Capacity equals population (kappa 1, beta 1); the initiator fronts half the set-up lump.
 RESOURCE = uncertainty.ResourceParams(capacity_kappa=1.0, capacity_beta=1.0, initiator_share=0.5)
-POPULATION = np.array([40_000.0, 3_000.0, 12_000.0])
 NAMES = ["Big", "Small", "Middle"]
 ORDER = [0, 2, 1]  # largest first
 # Optimal coalition Middle + Big, listed with the largest partner second (position 1).
