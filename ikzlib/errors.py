@@ -50,3 +50,7 @@ class UnknownDistrictError(IkzError, KeyError):
 
     def __str__(self) -> str:  # KeyError quotes its message; keep it readable
         return str(self.args[0])
+
+
+class ParameterError(IkzError, ValueError):
+    """A bad parameter of a study, notebook or command: names the parameter and what it takes."""

@@ -1,9 +1,10 @@
 """The one place that knows where things live.
 
 Inputs live under the project root (``data/raw/<district>/``). Outputs (``data/processed``,
-``figures``, ``reports``) live under the *output root*, which is the project root unless the
-environment variable ``IKZ_OUTPUT_ROOT`` points elsewhere; the report runner uses that to
-build a report in a staging folder and swap it into place only when it succeeded.
+``figures``, ``reports``) live under an *output root*: every output function takes it as the
+``root`` argument (the report runner passes its staging folder, so a report is swapped into
+place only when it succeeded). Without one, the root is the project root unless the user
+points ``IKZ_OUTPUT_ROOT`` elsewhere.
 Germany-wide reference files (Destatis, BKG) are looked up in ``IKZ_REFERENCE_DIR`` or, for
 development, in ``../shared/data`` beside the project.
 """
@@ -11,8 +12,6 @@ development, in ``../shared/data`` beside the project.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_ROOT = Path(os.environ.get("IKZ_ROOT", Path(__file__).resolve().parents[1]))
@@ -23,23 +22,11 @@ DISTRICT_CATALOG = DATA_RAW / "districts.csv"
 DEFAULT_DISTRICT = "harz"
 
 
-def output_root() -> Path:
-    """Root under which processed data, figures and reports are written."""
+def output_root(root: str | Path | None = None) -> Path:
+    """``root`` if given, else the user's ``IKZ_OUTPUT_ROOT``, else the project root."""
+    if root is not None:
+        return Path(root)
     return Path(os.environ.get("IKZ_OUTPUT_ROOT", PROJECT_ROOT))
-
-
-@contextmanager
-def use_output_root(root: Path) -> Iterator[None]:
-    """Send outputs to ``root`` (via ``IKZ_OUTPUT_ROOT``, which kernels inherit) for a while."""
-    previous = os.environ.get("IKZ_OUTPUT_ROOT")
-    os.environ["IKZ_OUTPUT_ROOT"] = str(root)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("IKZ_OUTPUT_ROOT", None)
-        else:
-            os.environ["IKZ_OUTPUT_ROOT"] = previous
 
 
 def raw_dir(district: str) -> Path:
@@ -47,29 +34,29 @@ def raw_dir(district: str) -> Path:
     return DATA_RAW / district
 
 
-def processed_dir(district: str) -> Path:
+def processed_dir(district: str, root: str | Path | None = None) -> Path:
     """Derived tables of one district (regenerated, git-ignored)."""
-    return output_root() / "data" / "processed" / district
+    return output_root(root) / "data" / "processed" / district
 
 
-def figures_dir(district: str) -> Path:
+def figures_dir(district: str, root: str | Path | None = None) -> Path:
     """Figures of one district (PNG for screens, SVG for papers)."""
-    return output_root() / "figures" / district
+    return output_root(root) / "figures" / district
 
 
-def reports_root() -> Path:
+def reports_root(root: str | Path | None = None) -> Path:
     """Folder holding every district's report plus the batch index."""
-    return output_root() / "reports"
+    return output_root(root) / "reports"
 
 
-def reports_dir(district: str) -> Path:
+def reports_dir(district: str, root: str | Path | None = None) -> Path:
     """Executed notebooks, HTML exports and ``summary.json`` of one district (git-ignored)."""
-    return reports_root() / district
+    return reports_root(root) / district
 
 
-def summary_parts_dir(district: str) -> Path:
-    """Per-notebook key figures; the runner merges them into ``summary.json``."""
-    return processed_dir(district) / "summary"
+def summary_parts_dir(district: str, root: str | Path | None = None) -> Path:
+    """Per-study key figures; the runner merges them into ``summary.json``."""
+    return processed_dir(district, root) / "summary"
 
 
 def reference_dir() -> Path | None:

@@ -242,7 +242,7 @@ def candidate_fields(
     Sources: a transcribed priority matrix (``task_fields.csv``; illegible rows are left
     out), fields named in a motion (``candidate_fields.csv``) and fields named in coded
     interviews (``interview_fields``: the output of
-    :func:`ikzlib.qda.harz.potential_field_counts`, columns ``code_id``, ``name``,
+    :func:`ikzlib.interview_data.potential_field_counts`, columns ``code_id``, ``name``,
     ``n_interviews`` and optionally ``unattributed``). A district without any of these gets an
     empty frame.
 

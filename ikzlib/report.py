@@ -1,8 +1,9 @@
 """Run the numbered notebooks for one district with papermill and publish the report.
 
 A run builds everything in its own staging folder (``reports/.staging/<district>-XXXX/``,
-unique per run so concurrent runs never collide) by pointing ``IKZ_OUTPUT_ROOT`` there, so
-the notebooks' figures, summary parts and executed copies land in a private tree. Only when
+unique per run so concurrent runs never collide) and passes it to every notebook as the
+``output_root`` parameter, so the notebooks' figures, summary parts and executed copies land
+in a private tree. Only when
 every notebook succeeded is the staged tree published into ``figures/<district>/``,
 ``data/processed/<district>/`` and ``reports/<district>/``: a full run swaps the folders, a
 run of a subset of the notebooks replaces just the files it produced and keeps the others
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ikzlib import paths, summary
+from ikzlib.errors import ParameterError
 from ikzlib.io import write_json, write_text
 
 KERNEL_NAME = "python3"
@@ -79,7 +81,7 @@ def district_notebooks(names: Sequence[str] | None = None) -> list[Path]:
         matches = [p for p in available if name in (p.name, p.stem, p.name[:2])]
         if not matches:
             listing = ", ".join(p.stem for p in available)
-            raise ValueError(f"no notebook matches {name!r}; available: {listing}")
+            raise ParameterError(f"no notebook matches {name!r}; available: {listing}")
         chosen.extend(m for m in matches if m not in chosen)
     return sorted(chosen)
 
@@ -320,45 +322,41 @@ def run_staged(
     staged_reports.mkdir(parents=True)
     if prepare is not None:
         prepare(staging)
+    parameters = {**parameters, "output_root": str(staging)}
     results = []
-    with paths.use_output_root(staging):
-        for notebook in notebooks:
-            executed = staged_reports / notebook.name
-            result = _execute(
-                notebook,
-                executed,
-                parameters,
-                timeout,
-                notebook_timeout=notebook_timeout,
-                retries=retries,
-            )
-            if executed.exists() and html:
-                try:
-                    export_html(executed, executed.with_suffix(".html"))
-                except Exception as exc:  # a broken executed notebook is a failure, not a crash
-                    result.status = "failed"
-                    result.error = result.error or f"HTML export: {type(exc).__name__}: {exc}"
-            results.append(result)
-            if on_notebook is not None:
-                on_notebook(key, result)
-            if result.status != "ok" and not keep_going:
-                break
-        merged = summary.collect(key)
+    for notebook in notebooks:
+        executed = staged_reports / notebook.name
+        result = _execute(
+            notebook,
+            executed,
+            parameters,
+            timeout,
+            notebook_timeout=notebook_timeout,
+            retries=retries,
+        )
+        if executed.exists() and html:
+            try:
+                export_html(executed, executed.with_suffix(".html"))
+            except Exception as exc:  # a broken executed notebook is a failure, not a crash
+                result.status = "failed"
+                result.error = result.error or f"HTML export: {type(exc).__name__}: {exc}"
+        results.append(result)
+        if on_notebook is not None:
+            on_notebook(key, result)
+        if result.status != "ok" and not keep_going:
+            break
     status = "ok" if all(r.status == "ok" for r in results) and results else "failed"
     outcome = ReportResult(key, status, time.perf_counter() - started, results)
     if outcome.ok:
         outcome.report_dir = str(paths.reports_dir(key).relative_to(final_root))
     else:
         outcome.report_dir = str((final_root / "reports" / "_failed" / key).relative_to(final_root))
-    write_json(staged_reports / "summary.json", {"district": key, "sections": merged})
+    summary.write_report_summary(key, staged_reports / "summary.json", root=staging)
     write_json(staged_reports / "run.json", asdict(outcome))
     if outcome.ok:
         _publish(staging, key, merge=merge)
         if merge:  # sections of notebooks not re-run come from the published parts
-            sections = summary.collect(key)
-            write_json(
-                paths.reports_dir(key) / "summary.json", {"district": key, "sections": sections}
-            )
+            summary.write_report_summary(key, paths.reports_dir(key) / "summary.json")
     else:
         failed = final_root / outcome.report_dir
         if failed.exists():

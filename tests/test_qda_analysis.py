@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from ikzlib.errors import DataValidationError
-from ikzlib.qda import analysis, cooccurrence, demo, plots
+from ikzlib.figures import interviews as plots
+from ikzlib.qda import analysis, cooccurrence, demo
 from ikzlib.qda.model import CodedProject
 
 

@@ -9,8 +9,9 @@ import pytest
 from cost_cases import PARAMS, POPULATION
 from matplotlib.patches import Rectangle
 
-from ikzlib import cost_figures, costs, uncertainty
+from ikzlib import costs, uncertainty
 from ikzlib.cost_sensitivity import best_net_gain, best_size, growth_sensitivity
+from ikzlib.figures import costs as cost_figures
 
 NAMES = ["Big, Stadt", "Small", "Middle, Stadt"]
 

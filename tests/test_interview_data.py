@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
+from ikzlib import interview_data as harz
 from ikzlib import paths
 from ikzlib.errors import DataValidationError
 from ikzlib.municipalities import load_municipalities
-from ikzlib.qda import harz
 
 ALL = [1, 2, 3, 4, 5, 6, 7]
 

@@ -9,7 +9,8 @@ import pytest
 from matplotlib.patches import Rectangle
 from shapely.geometry import box
 
-from ikzlib import boundaries, figures, structure_figures
+from ikzlib import boundaries, figures
+from ikzlib.figures import structure as structure_figures
 from ikzlib.structure import demography_series, size_class_table
 
 

@@ -1,8 +1,11 @@
-"""One style and one save helper for every figure of the suite.
+"""Every drawing of the suite: one style, one save helper, one module per topic.
 
-Figures get readable fonts, a source line underneath, optional German number formatting,
-and are written to ``figures/<district>/<name>.png`` (screens) and ``.svg`` (papers). Files
-are byte-stable between runs (no timestamps, fixed SVG ids) so they can be compared.
+Topic modules (:mod:`.structure`, :mod:`.network`, :mod:`.interviews`, :mod:`.costs`,
+:mod:`.priorities`, :mod:`.compare`) follow one convention: a drawing function takes a study's
+data (and ``ax=None`` where it draws a single panel) and returns the
+:class:`~matplotlib.figure.Figure`; it neither saves nor shows. :func:`save_figure` adds the
+source line and writes ``figures/<district>/<name>.png`` (screens) and ``.svg`` (papers).
+Files are byte-stable between runs (no timestamps, fixed SVG ids) so they can be compared.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ def save_figure(
     *,
     source: str,
     formats: tuple[str, ...] = ("png", "svg"),
+    root: str | Path | None = None,
 ) -> list[Path]:
     """Add the source line and save ``fig`` as ``figures/<district>/<name>.<fmt>``.
 
@@ -82,6 +86,8 @@ def save_figure(
         provenance). Include :data:`BKG_ATTRIBUTION` when BKG geometry is drawn.
     formats
         File formats to write.
+    root
+        Output root (see :mod:`ikzlib.paths`); the report runner passes its staging folder.
 
     Returns
     -------
@@ -90,14 +96,14 @@ def save_figure(
     """
     add_source_note(fig, source)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    folder = paths.figures_dir(district)
+    folder = paths.figures_dir(district, root)
     written = []
     for fmt in formats:
         target = folder / f"{name}.{fmt}"
         metadata = {"Date": None} if fmt in ("svg", "pdf") else {"Software": None}
         with atomic_path(target) as tmp:
             fig.savefig(tmp, format=fmt, metadata=metadata, bbox_inches="tight")
-        written.append(target.relative_to(paths.output_root()))
+        written.append(target.relative_to(paths.output_root(root)))
     return written
 
 

@@ -1,4 +1,7 @@
-"""The Harz interview reconstruction: loaders for its tables and the findings it reproduces.
+"""A district's coded interviews: where they live, their extra tables, and the findings tables.
+
+:mod:`ikzlib.qda` is about formats; this module knows the project layout. The Harz data is a
+reconstruction of the case study's footnotes; other districts add their own coded data here.
 
 ``data/raw/<district>/interviews/`` holds the tidy coded-data layout (documents, codes,
 document-level codings, variables) plus three tables of its own:
@@ -25,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ikzlib import paths
+from ikzlib.catalog import District, resolve
 from ikzlib.qda.analysis import code_frequencies, descendants
 from ikzlib.qda.model import CodedProject
 from ikzlib.qda.tidy import read_tidy
@@ -43,22 +46,24 @@ ALL_EVIDENCE = re.compile(r"text: .*\ball\b.*\(no footnote\)")
 TASK_FIELD_PARENT = "potential.field"
 
 
-def interviews_dir(district: str) -> Path:
+def interviews_dir(district: str | District) -> Path:
     """Folder of a district's coded interviews (may not exist)."""
-    return paths.raw_dir(district) / "interviews"
+    return resolve(district).inputs.path("interviews")
 
 
-def has_interviews(district: str) -> bool:
+def has_interviews(district: str | District) -> bool:
     """Whether the district has coded interview data."""
     return (interviews_dir(district) / "documents.csv").is_file()
 
 
-def load_interviews(district: str) -> CodedProject:
+def load_interviews(district: str | District) -> CodedProject:
     """The district's coded interviews as a validated :class:`CodedProject`."""
     return read_tidy(interviews_dir(district))
 
 
-def load_unattributed_findings(district: str, project: CodedProject | None = None) -> pd.DataFrame:
+def load_unattributed_findings(
+    district: str | District, project: CodedProject | None = None
+) -> pd.DataFrame:
     """``unattributed_findings.csv`` checked (unique ids, filled cells, known codes)."""
     path = interviews_dir(district) / "unattributed_findings.csv"
     columns = ["finding_id", "code_id", "count_word", "section", "statement", "source"]
@@ -71,7 +76,7 @@ def load_unattributed_findings(district: str, project: CodedProject | None = Non
     return frame.drop(columns=LINE)
 
 
-def load_footnotes(district: str) -> pd.DataFrame:
+def load_footnotes(district: str | District) -> pd.DataFrame:
     """``footnotes.csv`` with ``interviews`` parsed into tuples of interview numbers."""
     path = interviews_dir(district) / "footnotes.csv"
     frame = read_csv_strict(path, ["footnote", "interviews", "section", "topic", "source"])
@@ -84,7 +89,7 @@ def load_footnotes(district: str) -> pd.DataFrame:
     return frame.drop(columns=LINE)
 
 
-def load_study_facts(district: str) -> pd.DataFrame:
+def load_study_facts(district: str | District) -> pd.DataFrame:
     """``study_facts.csv`` (study-level facts, each with its source)."""
     path = interviews_dir(district) / "study_facts.csv"
     columns = ["fact", "value", "unit", "meaning", "source"]
