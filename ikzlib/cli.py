@@ -1,4 +1,4 @@
-"""The ``ikz`` command line: run reports for one district or a batch of districts."""
+"""The ``ikz`` command line: key figures, reports for one district, or a batch of districts."""
 
 from __future__ import annotations
 
@@ -18,19 +18,37 @@ def _cmd_districts(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from ikzlib import studies
+    from ikzlib.catalog import get_district
+    from ikzlib.summary import summary_document
+
+    district = get_district(args.district)
+    results = studies.key_figures(district)
+    if args.json:
+        sections = {k.section.name: k.as_json() for k in results}
+        print(json.dumps(summary_document(district.key, sections), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{district.official_name} (Kreis {district.kreis_key}, {district.land})")
+    for figures in results:
+        print(f"\n[{figures.section.name}] {figures.section.title}")
+        for figure in figures.figures:
+            print(f"  {figure.spec.label:44} {figure.text():>22}  {figure.kind:12} {figure.source}")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from ikzlib.report import format_result, run_district_report
+    from ikzlib.summary import load_report_summary
 
     result = run_district_report(
         args.district, args.notebooks, timeout=args.timeout, html=not args.no_html
     )
     print(format_result(result))
-    if result.ok:
-        summary_path = paths.reports_dir(args.district) / "summary.json"
-        sections = json.loads(summary_path.read_text(encoding="utf-8"))["sections"]
-        for section, values in sections.items():
-            shown = {k: v for k, v in values.items() if not isinstance(v, (list, dict))}
-            print(f"  [{section}] " + ", ".join(f"{k}={v}" for k, v in list(shown.items())[:6]))
+    document = load_report_summary(args.district) if result.ok else None
+    for name, section in (document or {}).get("sections", {}).items():
+        headline = [f for f in section["figures"].values() if f["headline"]]
+        print(f"  [{name}] " + ", ".join(f"{f['label']}={f['value']}" for f in headline))
     return 0 if result.ok else 1
 
 
@@ -61,6 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     districts = commands.add_parser("districts", help="list the configured districts")
     districts.set_defaults(func=_cmd_districts)
+
+    summary = commands.add_parser(
+        "summary", help="key figures of one district, computed in-process with kind and source"
+    )
+    summary.add_argument(
+        "--district",
+        default=paths.DEFAULT_DISTRICT,
+        help="district key from data/raw/districts.csv (default: %(default)s)",
+    )
+    summary.add_argument("--json", action="store_true", help="print summary.json-style JSON")
+    summary.set_defaults(func=_cmd_summary)
 
     report = commands.add_parser("report", help="run the notebooks for one district")
     report.add_argument(

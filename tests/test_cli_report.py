@@ -61,10 +61,12 @@ def test_report_produces_notebook_html_summary_and_figures(first_run):
     assert "load_municipalities(" not in html and "summary.record(" not in html  # no code
     summary = json.loads((report / "summary.json").read_text(encoding="utf-8"))
     assert summary["district"] == "harz"
-    structure = summary["sections"]["structure"]
-    assert structure["population"] == 209_117
-    assert structure["published_population"] == 209_117
-    assert structure["n_area_disagreements"] == 4
+    structure = summary["sections"]["structure"]["figures"]
+    assert structure["population"]["value"] == 209_117
+    assert structure["population"]["kind"] == "official"
+    assert structure["published_population"]["value"] == 209_117
+    assert structure["published_population"]["kind"] == "published"
+    assert structure["n_area_disagreements"]["value"] == 4
     for name in FIGURES:
         for fmt in ("png", "svg"):
             path = output / "figures" / "harz" / f"{name}.{fmt}"
@@ -79,6 +81,23 @@ def test_unknown_district_is_a_clear_error(first_run, project: Path):
     assert result.returncode == 2
     assert "unknown district 'atlantis'" in result.stderr
     assert "harz" in result.stderr  # lists the configured keys
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("report", "--notebooks", "99"), "no notebook matches '99'"),
+        (("batch", "--districts", "harz", "--notebooks", "nope"), "no notebook matches 'nope'"),
+        (("summary", "--district", "atlantis"), "unknown district 'atlantis'"),
+    ],
+)
+def test_bad_arguments_are_one_line_errors(args, message, first_run, project: Path):
+    _, output = first_run
+    result = _ikz(*args, root=project, output=output)
+    assert result.returncode == 2
+    assert message in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -1,0 +1,64 @@
+"""The notebooks narrate: no definitions, little code, no embedded images, no Harz prose."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbformat
+import pytest
+
+from ikzlib import paths
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+MAX_CODE_LINES = 600  # all notebooks together
+HARZ_ONLY = re.compile(r"Vorharz|Halberstadt|Wernigerode|Quedlinburg|Table 1|Harz interview")
+
+
+def _cells(path, kind):
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == kind]
+
+
+def _code_lines(cell) -> list[str]:
+    return [line for line in cell.source.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_function_or_class_definitions(notebook):
+    for cell in _cells(notebook, "code"):
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+        defined = [
+            node
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Lambda))
+        ]
+        assert not defined, f"{notebook.name}: {cell.source[:80]}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_cell_with_district_and_output_root(notebook):
+    tagged = [c for c in _cells(notebook, "code") if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    names = {t.id for node in ast.parse(tagged[0].source).body for t in node.targets}
+    assert "output_root" in names
+    assert "district" in names or "districts" in names
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_outputs_hold_no_embedded_images(notebook):
+    for cell in _cells(notebook, "code"):
+        for output in cell.get("outputs", []):
+            assert not {"image/png", "image/svg+xml"} & set(output.get("data", {}))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_markdown_is_not_written_for_one_district(notebook):
+    for cell in _cells(notebook, "markdown"):
+        assert not HARZ_ONLY.search(cell.source), f"{notebook.name}: {cell.source[:120]}"
+
+
+def test_notebooks_hold_little_code():
+    total = sum(len(_code_lines(c)) for nb in NOTEBOOKS for c in _cells(nb, "code"))
+    assert total <= MAX_CODE_LINES, f"{total} code lines in {len(NOTEBOOKS)} notebooks"
