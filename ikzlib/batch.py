@@ -11,7 +11,6 @@ notebook with status, duration, links and the key figures of each ``summary.json
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import multiprocessing
@@ -25,9 +24,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ikzlib import paths
+import jinja2
+
+from ikzlib import compare, paths, summary
 from ikzlib.catalog import District, get_district, load_catalog
+from ikzlib.errors import DataValidationError
 from ikzlib.io import write_text
+from ikzlib.keyfigures import KIND_LABELS, Figure
 from ikzlib.report import (
     DEFAULT_TIMEOUT,
     KERNEL_START_RETRIES,
@@ -39,8 +42,6 @@ from ikzlib.report import (
 )
 
 COMPARE_KEY = "_compare"
-# Summary sections in the order of the notebooks that record them; others follow by name.
-SECTION_ORDER = ("structure", "network", "interviews", "transaction_costs", "task_fields")
 COMPARE_PATTERN = "9[0-9]_*.ipynb"  # cross-district notebooks, run once per batch
 DEFAULT_NOTEBOOK_TIMEOUT = 1800  # seconds of wall-clock time per notebook
 FAILED = "failed"
@@ -355,7 +356,6 @@ def _entry(key: str, title: str, this_run: ReportResult | None) -> dict[str, Any
         exists = (paths.reports_root() / folder / html_file).exists()
         notebooks.append({**asdict(nb), "link": f"{folder}/{html_file}" if exists else None})
     good = published is not None and published.ok
-    summary = _read_json(paths.reports_dir(key) / "summary.json") if good else None
     return {
         "key": key,
         "title": title,
@@ -364,8 +364,17 @@ def _entry(key: str, title: str, this_run: ReportResult | None) -> dict[str, Any
         "seconds": latest.seconds if latest else None,
         "notebooks": notebooks,
         "previous_good": good and latest is not None and not latest.ok,
-        "sections": (summary or {}).get("sections", {}),
+        **(_summary_view(key) if good else key_figure_view(None)),
     }
+
+
+def _summary_view(key: str) -> dict[str, Any]:
+    """:func:`key_figure_view` of the published ``summary.json`` of ``key``."""
+    try:
+        document = summary.load_report_summary(key)
+    except (OSError, ValueError, AttributeError) as exc:  # bad JSON, or not an object
+        return {**key_figure_view(None), "problem": f"summary.json unreadable: {exc}"}
+    return key_figure_view(document)
 
 
 def write_index(batch: BatchResult) -> Path:
@@ -382,161 +391,75 @@ def write_index(batch: BatchResult) -> Path:
     return target
 
 
-def _format_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if value.is_integer() or abs(value) >= 100:
-            return f"{value:,.0f}"
-        return f"{value:.3g}"
-    return str(value)
+def key_figure_view(document: dict[str, Any] | None) -> dict[str, Any]:
+    """What a card shows of a ``summary.json``: headline evidence, and apart, non-evidence.
 
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;
-color:#1d2733;line-height:1.45}
-main{max-width:1360px;margin:0 auto;padding:28px 32px 48px}
-h1{font-size:1.6rem;margin:0 0 4px}h2{font-size:1.15rem;margin:0}
-.lead{color:#56606b;margin:0 0 20px}
-.overview{border-collapse:collapse;width:100%;background:#fff;border-radius:8px;
-overflow:hidden;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:28px}
-th,td{text-align:left;padding:7px 12px;border-bottom:1px solid #e6e9ee;vertical-align:top}
-th{background:#eef1f5;font-size:.8rem;text-transform:uppercase;letter-spacing:.04em;color:#56606b}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.card{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:16px 20px;
-margin-bottom:18px}
-.card header{display:flex;gap:12px;align-items:baseline;flex-wrap:wrap;margin-bottom:10px}
-.card table{border-collapse:collapse;width:100%;table-layout:fixed}
-.card th:nth-child(2){width:8em}.card th:nth-child(3){width:7em}
-.meta{color:#56606b;font-size:.9rem}
-.badge{display:inline-block;padding:1px 9px;border-radius:10px;font-size:.78rem;font-weight:600;
-text-transform:uppercase;letter-spacing:.03em}
-.ok{background:#dff3e4;color:#1e6b34}.failed{background:#fbe0e0;color:#9b1c1c}
-.none{background:#eceff3;color:#56606b}
-.error{color:#9b1c1c;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;
-white-space:pre-wrap;word-break:break-word}
-.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(235px,1fr));gap:10px;
-margin-top:12px}
-.section{background:#f7f8fa;border-radius:6px;padding:8px 12px}
-.section h3{font-size:.82rem;margin:0 0 4px;text-transform:uppercase;letter-spacing:.04em;
-color:#1b6a8f}
-.section dl{margin:0;display:grid;grid-template-columns:minmax(0,1fr) auto;gap:1px 10px;
-font-size:.82rem}
-.section dt{color:#56606b}.section dd{margin:0;text-align:right;max-width:10em;
-overflow-wrap:break-word;font-variant-numeric:tabular-nums}
-.note{background:#fff8e1;border-left:4px solid #d4a017;padding:6px 12px;margin:8px 0;
-font-size:.9rem}
-a{color:#1b6a8f}
-"""
-
-_MAX_FIGURES = 8  # key figures shown per summary section
-
-
-def _section_key(item: tuple[str, Any]) -> tuple[int, str]:
-    name = item[0]
-    order = SECTION_ORDER.index(name) if name in SECTION_ORDER else len(SECTION_ORDER)
-    return order, name
-
-
-def _breakable(name: str) -> str:
-    """Escape a key and let long snake_case names wrap after underscores."""
-    return html.escape(name).replace("_", "_<wbr>")
-
-
-def _badge(status: str) -> str:
-    css = status if status in (OK, FAILED) else "none"
-    label = {"none": "no report"}.get(status, status)
-    return f'<span class="badge {css}">{html.escape(label)}</span>'
-
-
-def _seconds(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f} s"
-
-
-def _card(entry: dict[str, Any]) -> str:
-    e = html.escape
-    parts = [
-        f'<section class="card" id="{e(entry["key"])}"><header><h2>{e(entry["title"])}</h2>'
-        f'{_badge(entry["status"])}<span class="meta">{e(entry["origin"])}'
-        f"{' · ' + _seconds(entry['seconds']) if entry['seconds'] is not None else ''}"
-        "</span></header>"
-    ]
-    if entry["previous_good"]:
-        parts.append(
-            f'<p class="note">This run failed; its partial outputs are in '
-            f"<code>reports/_failed/{e(entry['key'])}/</code>. The previous good report "
-            f'is kept: <a href="{e(entry["key"])}/">reports/{e(entry["key"])}/</a>; '
-            "the key figures below are from it.</p>"
-        )
-    if entry["notebooks"]:
-        rows = []
-        for nb in entry["notebooks"]:
-            name = e(nb["notebook"])
-            link = f'<a href="{e(nb["link"])}">{name}</a>' if nb["link"] else name
-            detail = ""
-            if nb["status"] != OK:
-                detail = (
-                    f'<div class="error">cell {e(str(nb["cell"]))}: {e(nb["error"] or "")}</div>'
-                )
-            rows.append(
-                f"<tr><td>{link}{detail}</td><td>{_badge(nb['status'])}</td>"
-                f'<td class="num">{_seconds(nb["seconds"])}</td></tr>'
+    Returns
+    -------
+    dict
+        ``sections``: per section in declared order its title, the declared headline figures
+        that are evidence (label, name, text formatted as declared, kind) and how many other
+        evidence figures ``summary.json`` holds; ``not_evidence``: the declared headline
+        figures that are illustrative or synthetic, with section title and kind, and
+        ``not_evidence_more``: how many others there are; ``problem``: why the summary could
+        not be read, or ``None``.
+    """
+    view: dict[str, Any] = {
+        "sections": [],
+        "not_evidence": [],
+        "not_evidence_more": 0,
+        "problem": None,
+    }
+    if document is None:
+        return view
+    try:
+        sections = compare.key_figures_of(document)
+    except DataValidationError as exc:
+        view["problem"] = str(exc)
+        return view
+    for section in sections:
+        evidence = section.evidence()
+        headline = [f for f in evidence if f.spec.headline]
+        if evidence:
+            view["sections"].append(
+                {
+                    "name": section.section.name,
+                    "title": section.section.title,
+                    "figures": [_figure_view(f) for f in headline],
+                    "more": len(evidence) - len(headline),
+                }
             )
-        parts.append(
-            '<table><tr><th>notebook</th><th>status</th><th class="num">duration</th>'
-            "</tr>" + "".join(rows) + "</table>"
-        )
-    sections = []
-    for name, values in sorted(entry["sections"].items(), key=_section_key):
-        scalars = [(k, v) for k, v in values.items() if not isinstance(v, (list, dict))]
-        if not scalars:
-            continue
-        shown = "".join(
-            f"<dt>{_breakable(k)}</dt><dd>{e(_format_value(v))}</dd>"
-            for k, v in scalars[:_MAX_FIGURES]
-        )
-        more = len(scalars) - _MAX_FIGURES
-        if more > 0:
-            shown += f"<dt>… {more} more in summary.json</dt><dd></dd>"
-        sections.append(f'<div class="section"><h3>{e(name)}</h3><dl>{shown}</dl></div>')
-    if sections:
-        parts.append('<div class="figures">' + "".join(sections) + "</div>")
-    parts.append("</section>")
-    return "".join(parts)
+        shown = [f for f in section.not_evidence() if f.spec.headline]
+        view["not_evidence"] += [
+            {**_figure_view(f), "section": section.section.title} for f in shown
+        ]
+        view["not_evidence_more"] += len(section.not_evidence()) - len(shown)
+    return view
+
+
+def _figure_view(figure: Figure) -> dict[str, str]:
+    return {
+        "name": figure.name,
+        "label": figure.spec.label,
+        "text": compare.figure_text(figure),
+        "kind": str(figure.kind),
+        "kind_label": KIND_LABELS[figure.kind],
+    }
 
 
 def render_index(
     entries: list[dict[str, Any]], compare_entry: dict[str, Any], batch: BatchResult
 ) -> str:
-    """The index page: overview table, then one card per district and the comparison."""
-    e = html.escape
-    overview = []
-    for entry in [*entries, compare_entry]:
-        done = sum(nb["status"] == OK for nb in entry["notebooks"])
-        target = f'<a href="#{e(entry["key"])}">{e(entry["key"])}</a>'
-        overview.append(
-            f"<tr><td>{target}</td><td>{e(entry['title'])}</td>"
-            f"<td>{_badge(entry['status'])}</td>"
-            f'<td class="num">{done}/{len(entry["notebooks"])}</td>'
-            f'<td class="num">{_seconds(entry["seconds"])}</td>'
-            f"<td>{e(entry['origin'])}</td></tr>"
-        )
-    verdict = "all reports built" if batch.ok else "some reports failed"
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>ikz reports</title><style>{_CSS}</style></head><body><main>"
-        "<h1>IKZ reports</h1>"
-        f'<p class="lead">Last batch: {len(batch.reports)} district(s), {e(verdict)}, '
-        f"{batch.seconds:.0f} s with {batch.jobs} parallel job(s). Key figures come from each "
-        "district's <code>summary.json</code>.</p>"
-        '<table class="overview"><tr><th>key</th><th>district</th><th>status</th>'
-        '<th class="num">notebooks ok</th><th class="num">duration</th><th>shown</th></tr>'
-        + "".join(overview)
-        + "</table>"
-        + "".join(_card(entry) for entry in entries)
-        + _card(compare_entry)
-        + "</main></body></html>\n"
+    """The index page (template ``templates/index.html.j2``): overview, then one card each."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("ikzlib", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    template = environment.get_template("index.html.j2")
+    return template.render(
+        entries=entries, compare_entry=compare_entry, batch=batch, ok=OK, failed=FAILED
     )

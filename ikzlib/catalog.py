@@ -36,45 +36,44 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "municipalities",
         "municipalities.csv",
-        "one row per Gemeinde from the Destatis GV-ISys (AGS, ARS, Gemeindeverband, area, "
-        "population, centre)",
+        "municipality table (one row per Gemeinde from the Destatis GV-ISys)",
         "build it with ikzlib.destatis.municipalities_from_units (README: Adding a district)",
         required=True,
     ),
     InputSpec(
         "published_units",
         "table1_fallstudie.csv",
-        "a unit table published by a case study, to cross-check the aggregation",
+        "published unit table (from a case study, to cross-check the aggregation)",
         "transcribe the study's unit table with its section/table reference per row",
     ),
     InputSpec(
         "demography",
         "demography_fallstudie.csv",
-        "demographic statements of a study (population, change, projection)",
-        "one row per statement with its footnote (see data/raw/harz/)",
+        "demographic statements (population, change, projection from a study)",
+        "one row per statement with its source (README: Municipal data)",
     ),
     InputSpec(
         "register",
         "register",
-        "the cooperation register: bodies, memberships with evidence, aggregates, sources",
-        "fill the five register CSV files (data/raw/harz/register/README.md)",
+        "cooperation register (bodies, memberships with evidence, aggregates, sources)",
+        "fill the five register CSV files (README: Cooperation register and networks)",
     ),
     InputSpec(
         "interviews",
         "interviews",
-        "coded interviews in the tidy layout (documents, codes, codings, variables)",
+        "coded interviews (tidy layout: documents, codes, codings, variables)",
         "export from MAXQDA/ATLAS.ti/NVivo as REFI-QDA and convert with ikzlib.qda.write_tidy",
     ),
     InputSpec(
         "task_fields",
         "task_fields.csv",
-        "a transcribed task-field priority matrix",
+        "task-field priority matrix (transcribed)",
         "transcribe the matrix with one row per field and its legibility",
     ),
     InputSpec(
         "candidate_fields",
         "candidate_fields.csv",
-        "candidate task fields named by a motion or plan",
+        "candidate task fields (named by a motion or plan)",
         "one row per field with the document it comes from",
     ),
 )
@@ -104,7 +103,7 @@ class DistrictInputs:
         """One sentence saying what is missing and how to add it."""
         spec = _INPUTS_BY_NAME[name]
         relative = self.path(name).relative_to(paths.PROJECT_ROOT)
-        return f"No {spec.what} for this district ({relative}); to add one: {spec.how_to_add}."
+        return f"Missing input: {spec.what}, expected at {relative}. To add it: {spec.how_to_add}."
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,10 @@ from ikzlib.tables import (
 FOOTNOTE_EVIDENCE = re.compile(r"footnote (\d+)")
 ALL_EVIDENCE = re.compile(r"text: .*\ball\b.*\(no footnote\)")
 TASK_FIELD_PARENT = "potential.field"
+UNATTRIBUTED_FILE = "unattributed_findings.csv"
+FOOTNOTES_FILE = "footnotes.csv"
+FACTS_FILE = "study_facts.csv"
+FINDINGS_COLUMNS = ["code_id", "code", "n_interviews", "interviews", "evidence", "unattributed"]
 
 
 def interviews_dir(district: str | District) -> Path:
@@ -56,6 +60,16 @@ def has_interviews(district: str | District) -> bool:
     return (interviews_dir(district) / "documents.csv").is_file()
 
 
+def has_table(district: str | District, file_name: str) -> bool:
+    """Whether the district's interview folder holds the optional table ``file_name``.
+
+    The extra tables (:data:`UNATTRIBUTED_FILE`, :data:`FOOTNOTES_FILE`, :data:`FACTS_FILE`)
+    belong to reconstructions of a published study; coded data exported from a QDA program
+    usually has none of them.
+    """
+    return (interviews_dir(district) / file_name).is_file()
+
+
 def load_interviews(district: str | District) -> CodedProject:
     """The district's coded interviews as a validated :class:`CodedProject`."""
     return read_tidy(interviews_dir(district))
@@ -65,7 +79,7 @@ def load_unattributed_findings(
     district: str | District, project: CodedProject | None = None
 ) -> pd.DataFrame:
     """``unattributed_findings.csv`` checked (unique ids, filled cells, known codes)."""
-    path = interviews_dir(district) / "unattributed_findings.csv"
+    path = interviews_dir(district) / UNATTRIBUTED_FILE
     columns = ["finding_id", "code_id", "count_word", "section", "statement", "source"]
     frame = read_csv_strict(path, columns)
     require_values(frame, columns, path)
@@ -78,7 +92,7 @@ def load_unattributed_findings(
 
 def load_footnotes(district: str | District) -> pd.DataFrame:
     """``footnotes.csv`` with ``interviews`` parsed into tuples of interview numbers."""
-    path = interviews_dir(district) / "footnotes.csv"
+    path = interviews_dir(district) / FOOTNOTES_FILE
     frame = read_csv_strict(path, ["footnote", "interviews", "section", "topic", "source"])
     require_values(frame, ["footnote", "interviews", "section", "source"], path)
     check_unique(frame, "footnote", path)
@@ -91,7 +105,7 @@ def load_footnotes(district: str | District) -> pd.DataFrame:
 
 def load_study_facts(district: str | District) -> pd.DataFrame:
     """``study_facts.csv`` (study-level facts, each with its source)."""
-    path = interviews_dir(district) / "study_facts.csv"
+    path = interviews_dir(district) / FACTS_FILE
     columns = ["fact", "value", "unit", "meaning", "source"]
     frame = read_csv_strict(path, columns)
     require_values(frame, ["fact", "value", "meaning", "source"], path)
@@ -107,9 +121,35 @@ def documents_by_code(project: CodedProject, code_id: str) -> list[str]:
 
 
 def interview_numbers(project: CodedProject, doc_ids: list[str]) -> list[int]:
-    """Interview numbers (document variable ``interview_number``) of the given documents."""
-    numbers = project.variables_wide()["interview_number"]
+    """Interview numbers of the given documents, sorted.
+
+    The number is the document variable ``interview_number`` where the data has one, else
+    the document's 1-based position in ``doc_id`` order: a pseudonymous number either way,
+    never a name.
+    """
+    wide = project.variables_wide()
+    if "interview_number" in wide.columns and wide["interview_number"].notna().all():
+        numbers = wide["interview_number"].astype(int).to_dict()
+    else:
+        numbers = {d: i for i, d in enumerate(sorted(project.documents["doc_id"]), start=1)}
     return sorted(int(numbers[d]) for d in doc_ids)
+
+
+def attribution_counts(project: CodedProject) -> dict[str, int]:
+    """How the codings are attributed: ``footnote``, ``all`` (said by all) and ``other``.
+
+    ``footnote`` counts codings whose ``evidence`` is a footnote naming the interview,
+    ``all`` those a statement made for all interviewees carries (:data:`ALL_EVIDENCE`),
+    ``other`` every other coding (e.g. a coded segment of a transcript).
+    """
+    evidence = [e or "" for e in project.codings["evidence"]]
+    footnote = sum(bool(FOOTNOTE_EVIDENCE.fullmatch(e)) for e in evidence)
+    said_by_all = sum(bool(ALL_EVIDENCE.fullmatch(e)) for e in evidence)
+    return {
+        "footnote": footnote,
+        "all": said_by_all,
+        "other": len(evidence) - footnote - said_by_all,
+    }
 
 
 def _evidence(project: CodedProject, code_ids: list[str]) -> str:
@@ -149,7 +189,7 @@ def findings_table(
                 "unattributed": mentions,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=FINDINGS_COLUMNS)
 
 
 def potential_field_counts(

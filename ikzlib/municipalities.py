@@ -32,11 +32,11 @@ unit. The unit key is the first nine ARS digits (Land, RB, Kreis, Gemeindeverban
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ikzlib import paths
 from ikzlib.errors import DataValidationError
 from ikzlib.tables import (
     LINE,
@@ -75,26 +75,27 @@ _LAT_RANGE = (47.0, 55.2)
 
 _CSV_COLUMNS = [c for c in MUNICIPALITY_COLUMNS if c != "kreis_key"]
 
+if TYPE_CHECKING:
+    from ikzlib.catalog import District
 
-def load_municipalities(district: str) -> pd.DataFrame:
-    """Load and validate ``data/raw/<district>/municipalities.csv``.
+
+def load_municipalities(district: str | District) -> pd.DataFrame:
+    """Load and validate the district's ``municipalities.csv``.
 
     Parameters
     ----------
     district
-        District key from the catalog (see :mod:`ikzlib.catalog`).
+        District key or :class:`~ikzlib.catalog.District`.
 
     Returns
     -------
     pandas.DataFrame
         The municipality model, sorted by AGS.
     """
-    from ikzlib.catalog import get_district  # local import: the catalog imports this module
+    from ikzlib.catalog import resolve  # local import: the catalog imports this module
 
-    info = get_district(district)
-    return read_municipalities_csv(
-        paths.raw_dir(district) / "municipalities.csv", kreis_key=info.kreis_key
-    )
+    info = resolve(district)
+    return read_municipalities_csv(info.inputs.path("municipalities"), kreis_key=info.kreis_key)
 
 
 def read_municipalities_csv(path: str | Path, kreis_key: str | None = None) -> pd.DataFrame:

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -34,7 +35,10 @@ import pandas as pd
 from ikzlib import paths
 from ikzlib.io import atomic_path
 from ikzlib.municipalities import administrative_units
-from ikzlib.register import CONFIDENCE_RANK, FORMAL, INFORMAL, Register
+from ikzlib.register import CONFIDENCE_RANK, FORMAL, INFORMAL, LEGAL_FORMS, Register
+
+if TYPE_CHECKING:
+    from ikzlib.catalog import District
 
 LEVELS = ("unit", "gemeinde")
 MUNICIPALITY, BODY, ACTOR = "municipality", "body", "actor"
@@ -453,19 +457,36 @@ def _graph_for_export(graph: nx.Graph) -> nx.Graph:
     return clean
 
 
-def export_graph(graph: nx.Graph, district: str, name: str) -> list[Path]:
-    """Write ``<name>.graphml`` and ``<name>.gexf`` to ``data/processed/<district>/`` atomically.
+def export_graph(
+    graph: nx.Graph, district: str | District, name: str, *, root: str | Path | None = None
+) -> list[Path]:
+    """Write ``<name>.graphml`` and ``<name>.gexf`` to the district's processed-data folder.
 
-    Returns the written paths relative to the output root.
+    Parameters
+    ----------
+    graph
+        Bipartite graph or projection.
+    district
+        District key or :class:`~ikzlib.catalog.District`.
+    name
+        File stem, e.g. ``"02_projection_unit_inferred"``.
+    root
+        Output root (see :mod:`ikzlib.paths`); the report runner passes its staging folder.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The written paths (written atomically), relative to the output root.
     """
+    key = district if isinstance(district, str) else district.key
     clean = _graph_for_export(graph)
-    folder = paths.processed_dir(district)
+    folder = paths.processed_dir(key, root)
     written = []
     for suffix, writer in ((".graphml", nx.write_graphml), (".gexf", nx.write_gexf)):
         target = folder / f"{name}{suffix}"
         with atomic_path(target) as tmp:
             writer(clean, tmp)
-        written.append(target.relative_to(paths.output_root()))
+        written.append(target.relative_to(paths.output_root(root)))
     return written
 
 
@@ -479,3 +500,101 @@ def node_pairs(ags_pairs: Iterable[tuple[str, str]], nodes: pd.DataFrame) -> set
         if a in lookup and b in lookup and lookup[a] != lookup[b]:
             pairs.add(tuple(sorted((lookup[a], lookup[b]))))
     return pairs
+
+
+def comparison_layers(layer: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The layers set against ``layer`` (this layer's settings, see :func:`filter_memberships`).
+
+    ``this layer`` itself; its documented memberships without service areas (all legal
+    forms); its formal bodies only; its informal bodies only; its inter-municipal bodies only.
+    """
+    base = dict(layer)
+    return {
+        "this layer": base,
+        "documented, no service areas": {
+            **base,
+            "min_confidence": "documented",
+            "include_service_area": False,
+        },
+        "formal bodies only": {**base, "legal_forms": _forms_of(FORMAL)},
+        "informal bodies only": {**base, "legal_forms": _forms_of(INFORMAL)},
+        "inter-municipal category only": {**base, "categories": ["inter-municipal"]},
+    }
+
+
+def _forms_of(formality: str) -> list[str]:
+    return [label for label, form in LEGAL_FORMS.items() if form.formality == formality]
+
+
+def compare_layers(
+    register: Register,
+    municipalities: pd.DataFrame,
+    level: str,
+    layers: Mapping[str, Mapping[str, Any]],
+) -> pd.DataFrame:
+    """:func:`district_summary` of each layer's projection, one row per layer name."""
+    rows = {}
+    for name, settings in layers.items():
+        _, _, graph = build_layer(register, municipalities, level, **settings)
+        rows[name] = district_summary(graph)
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def ties_table(projection: nx.Graph) -> pd.DataFrame:
+    """The ties of a projection, strongest (Newman weight) first.
+
+    Columns: ``a``, ``b`` (node labels), ``weight``, ``count``, ``multiplexity``,
+    ``confidence``, ``documented_formal``, ``task_fields``.
+    """
+    columns = [
+        "a",
+        "b",
+        "weight",
+        "count",
+        "multiplexity",
+        "confidence",
+        "documented_formal",
+        "task_fields",
+    ]
+    rows = [
+        {"a": projection.nodes[u]["label"], "b": projection.nodes[v]["label"], **data}
+        for u, v, data in projection.edges(data=True)
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values("weight", ascending=False, kind="stable").reset_index(drop=True)
+
+
+MEMBERSHIP_GROUPS = [
+    f"{formality}, {confidence}"
+    for formality in (FORMAL, INFORMAL, "unknown")
+    for confidence in ("documented", "inferred", "unknown")
+]
+
+
+def membership_counts(bipartite: nx.Graph) -> pd.DataFrame:
+    """Memberships per municipality node by formality of the body and evidence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: municipality label; columns: the groups of :data:`MEMBERSHIP_GROUPS` that
+        occur (``"formal, documented"`` ...); rows ordered by total, fewest first.
+    """
+    labels = {n: d["label"] for n, d in bipartite.nodes(data=True) if d["kind"] == MUNICIPALITY}
+    rows = [
+        {
+            "municipality": label,
+            "group": f"{bipartite.nodes[body]['formality']}, "
+            f"{bipartite.edges[node, body]['confidence']}",
+        }
+        for node, label in labels.items()
+        for body in bipartite[node]
+    ]
+    counts = (
+        pd.DataFrame(rows, columns=["municipality", "group"])
+        .pivot_table(index="municipality", columns="group", aggfunc="size", fill_value=0)
+        .reindex(sorted(labels.values()), fill_value=0)
+    )
+    counts = counts.reindex(columns=[c for c in MEMBERSHIP_GROUPS if c in counts.columns])
+    counts.columns.name = None
+    return counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]

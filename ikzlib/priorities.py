@@ -40,6 +40,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from ikzlib import paths
+from ikzlib.catalog import District, resolve
 from ikzlib.errors import DataValidationError
 from ikzlib.tables import (
     LINE,
@@ -85,6 +86,27 @@ ILLUSTRATIVE_WEIGHTS: dict[str, float] = {
     "staff_capacity": 2,
     "legal_constraints": 1,
     "political_resistance": 2,
+}
+
+# Illustrative AHP judgements (Saaty 1-9 scale, row criterion vs column criterion): they only
+# demonstrate the method.
+ILLUSTRATIVE_AHP_JUDGEMENTS: dict[str, dict[str, float]] = {
+    "monetary_gain": {
+        "success_likelihood": 1,
+        "effort": 2,
+        "staff_capacity": 2,
+        "legal_constraints": 3,
+        "political_resistance": 2,
+    },
+    "success_likelihood": {
+        "effort": 2,
+        "staff_capacity": 2,
+        "legal_constraints": 3,
+        "political_resistance": 1,
+    },
+    "effort": {"staff_capacity": 1, "legal_constraints": 2, "political_resistance": 0.5},
+    "staff_capacity": {"legal_constraints": 2, "political_resistance": 0.5},
+    "legal_constraints": {"political_resistance": 1 / 3},
 }
 
 # Saaty's random consistency index RI(n) (Saaty 1980), n = 1 ... 10.
@@ -235,12 +257,12 @@ def read_motion_fields(path: str | Path) -> pd.DataFrame:
 
 
 def candidate_fields(
-    district: str, *, interview_fields: pd.DataFrame | None = None
+    district: str | District, *, interview_fields: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """The candidate task fields known for ``district``, from every source it has, in one layout.
 
-    Sources: a transcribed priority matrix (``task_fields.csv``; illegible rows are left
-    out), fields named in a motion (``candidate_fields.csv``) and fields named in coded
+    Sources: a transcribed priority matrix (input ``task_fields``; illegible rows are left
+    out), fields named in a motion (input ``candidate_fields``) and fields named in coded
     interviews (``interview_fields``: the output of
     :func:`ikzlib.interview_data.potential_field_counts`, columns ``code_id``, ``name``,
     ``n_interviews`` and optionally ``unattributed``). A district without any of these gets an
@@ -256,68 +278,110 @@ def candidate_fields(
         ``mentions_unattributed`` (the study's own quantifier for mentions it does not
         attribute, e.g. ``viele``) and ``source``.
     """
-    raw = paths.raw_dir(district)
+    district = resolve(district)
     parts = []
-    if (raw / "task_fields.csv").exists():
-        matrix = read_task_field_matrix(raw / "task_fields.csv")
-        matrix = matrix[matrix["legibility"] != "illegible"]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "field_id": matrix["field_id"],
-                    "label": matrix["label_en"],
-                    "field": matrix["field"],
-                    "group": matrix["task_group"],
-                    "origin": "matrix",
-                    "top_priority": matrix["top_priority"].eq("yes"),
-                    "source": matrix["source"],
-                }
-            )
-        )
-    if (raw / "candidate_fields.csv").exists():
-        motion = read_motion_fields(raw / "candidate_fields.csv")
-        parts.append(
-            pd.DataFrame(
-                {
-                    "field_id": motion["field_id"],
-                    "label": motion["label_en"],
-                    "field": motion["field"],
-                    "group": motion["area"],
-                    "origin": "motion",
-                    "top_priority": motion["emphasis"].eq("primary"),
-                    "source": motion["source"],
-                }
-            )
-        )
+    if district.inputs.has("task_fields"):
+        parts.append(_matrix_fields(read_task_field_matrix(district.inputs.path("task_fields"))))
+    if district.inputs.has("candidate_fields"):
+        parts.append(_motion_fields(read_motion_fields(district.inputs.path("candidate_fields"))))
     if interview_fields is not None and len(interview_fields):
-        counts = interview_fields.sort_values(
-            ["n_interviews", "name"], ascending=[False, True]
-        ).reset_index(drop=True)
-        unattributed = counts.get("unattributed")
-        parts.append(
-            pd.DataFrame(
-                {
-                    "field_id": counts["code_id"],
-                    "label": counts["name"],
-                    "field": counts["name"],
-                    "group": None,
-                    "origin": "interviews",
-                    "top_priority": False,
-                    "mentions": counts["n_interviews"],
-                    "mentions_unattributed": unattributed,
-                    "source": [
-                        f"coded interviews in data/raw/{district}/interviews, code {code}"
-                        for code in counts["code_id"]
-                    ],
-                }
-            )
-        )
+        folder = project_relative(district.inputs.path("interviews"))
+        parts.append(_interview_candidates(interview_fields, folder))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     frame = frame.reindex(columns=CANDIDATE_COLUMNS)
     frame["mentions"] = frame["mentions"].astype("Int64")
     frame["mentions_unattributed"] = frame["mentions_unattributed"].astype("str")
     frame["top_priority"] = frame["top_priority"].fillna(False).astype(bool)
     return frame
+
+
+def project_relative(path: Path) -> Path:
+    """``path`` relative to the project root when it lies inside it, else unchanged."""
+    try:
+        return path.relative_to(paths.PROJECT_ROOT)
+    except ValueError:
+        return path
+
+
+def _matrix_fields(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Legible rows of a priority matrix in the candidate layout."""
+    matrix = matrix[matrix["legibility"] != "illegible"]
+    return pd.DataFrame(
+        {
+            "field_id": matrix["field_id"],
+            "label": matrix["label_en"],
+            "field": matrix["field"],
+            "group": matrix["task_group"],
+            "origin": "matrix",
+            "top_priority": matrix["top_priority"].eq("yes"),
+            "source": matrix["source"],
+        }
+    )
+
+
+def _motion_fields(motion: pd.DataFrame) -> pd.DataFrame:
+    """Fields of a motion in the candidate layout (``primary`` fields are top priority)."""
+    return pd.DataFrame(
+        {
+            "field_id": motion["field_id"],
+            "label": motion["label_en"],
+            "field": motion["field"],
+            "group": motion["area"],
+            "origin": "motion",
+            "top_priority": motion["emphasis"].eq("primary"),
+            "source": motion["source"],
+        }
+    )
+
+
+def _interview_candidates(counts: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    """Interview task-field counts in the candidate layout, most mentioned first."""
+    counts = counts.sort_values(["n_interviews", "name"], ascending=[False, True])
+    counts = counts.reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "field_id": counts["code_id"],
+            "label": counts["name"],
+            "field": counts["name"],
+            "group": None,
+            "origin": "interviews",
+            "top_priority": False,
+            "mentions": counts["n_interviews"],
+            "mentions_unattributed": counts.get("unattributed"),
+            "source": [f"coded interviews in {folder}, code {code}" for code in counts["code_id"]],
+        }
+    )
+
+
+def fields_to_score(fields: pd.DataFrame, only_top_priority: bool) -> pd.DataFrame:
+    """The candidate fields to score: the top-priority ones when asked and there are any."""
+    if only_top_priority and fields["top_priority"].any():
+        return fields[fields["top_priority"]]
+    return fields
+
+
+def matrix_legibility(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a transcribed matrix by sheet (``origin``) and ``legibility``."""
+    return matrix.groupby(["origin", "legibility"]).size().rename("rows").to_frame()
+
+
+def matrix_modes(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a transcribed matrix per cooperation mode (``unknown`` where illegible)."""
+    modes = matrix["mode"].fillna("unknown").value_counts().rename("rows").to_frame()
+    modes.index.name = "mode (" + ", ".join(f"{k} = {v}" for k, v in MODES.items()) + ")"
+    return modes
+
+
+def criteria_table(criteria: Sequence[str], weights: Mapping[str, float]) -> pd.DataFrame:
+    """The chosen criteria with their effect on the priority and their weight."""
+    chosen = criteria_by_key(criteria)
+    return pd.DataFrame(
+        {
+            "criterion": [c.label for c in chosen],
+            "effect on priority": ["raises" if c.effect == BENEFIT else "lowers" for c in chosen],
+            "weight": [weights[c.key] for c in chosen],
+        }
+    )
 
 
 # --- scores ----------------------------------------------------------------------------------
@@ -617,3 +681,40 @@ def pairwise_from_judgements(
     if missing:
         raise ValueError(f"pairs without a judgement: {missing}")
     return pd.DataFrame(values, index=keys, columns=keys)
+
+
+def restrict_judgements(
+    judgements: Mapping[str, Mapping[str, float]], criteria: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """The judgements between pairs of ``criteria`` only (others are dropped)."""
+    keep = set(criteria)
+    return {
+        a: {b: value for b, value in row.items() if b in keep}
+        for a, row in judgements.items()
+        if a in keep
+    }
+
+
+def compare_weights(
+    weights: Mapping[str, float], ahp: AhpResult, criteria: Sequence[str]
+) -> pd.DataFrame:
+    """Direct weights (normalised to sum 1) beside the AHP weights, one row per criterion."""
+    chosen = criteria_by_key(criteria)
+    total = sum(float(weights[c.key]) for c in chosen)
+    return pd.DataFrame(
+        {
+            "criterion": [c.label for c in chosen],
+            "direct weights (normalised)": [float(weights[c.key]) / total for c in chosen],
+            "AHP weights": [float(ahp.weights[c.key]) for c in chosen],
+        }
+    )
+
+
+def compare_rankings(direct: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+    """Ranks of two :func:`weighted_scores` results side by side (``rank_direct``, ``rank_ahp``).
+
+    Rows follow ``direct``.
+    """
+    return direct[["field_id", "label", "rank"]].merge(
+        other[["field_id", "rank"]], on="field_id", suffixes=("_direct", "_ahp")
+    )

@@ -39,10 +39,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ikzlib import paths
 from ikzlib.errors import DataValidationError
 from ikzlib.tables import (
     LINE,
@@ -53,6 +53,9 @@ from ikzlib.tables import (
     require_values,
     to_number,
 )
+
+if TYPE_CHECKING:
+    from ikzlib.catalog import District
 
 REGISTER_DIR = "register"
 
@@ -267,17 +270,19 @@ class Register:
     sources: pd.DataFrame
 
 
-def register_dir(district: str) -> Path:
+def register_dir(district: str | District) -> Path:
     """Folder of a district's register."""
-    return paths.raw_dir(district) / REGISTER_DIR
+    from ikzlib.catalog import resolve  # local import: keep the register free of the catalog
+
+    return resolve(district).inputs.path("register")
 
 
-def has_register(district: str) -> bool:
+def has_register(district: str | District) -> bool:
     """Whether the district has a register (its ``bodies.csv``)."""
     return (register_dir(district) / "bodies.csv").exists()
 
 
-def load_register(district: str) -> Register:
+def load_register(district: str | District) -> Register:
     """Load and validate ``data/raw/<district>/register/`` against the district's municipalities.
 
     Raises
@@ -285,12 +290,12 @@ def load_register(district: str) -> Register:
     DataValidationError
         For any violation; the message names file, line and column.
     """
-    from ikzlib.catalog import get_district  # local import: catalog imports municipalities
+    from ikzlib.catalog import resolve
     from ikzlib.municipalities import load_municipalities
 
-    info = get_district(district)
-    ags = set(load_municipalities(district)["ags"])
-    return read_register(register_dir(district), district_ags=ags, kreis_key=info.kreis_key)
+    info = resolve(district)
+    ags = set(load_municipalities(info.key)["ags"])
+    return read_register(register_dir(info), district_ags=ags, kreis_key=info.kreis_key)
 
 
 def read_register(folder: str | Path, district_ags: set[str], kreis_key: str) -> Register:
@@ -534,3 +539,55 @@ def bodies_with_members(register: Register) -> pd.DataFrame:
 
     frame["gap"] = frame.apply(describe, axis=1)
     return frame
+
+
+BODY_DISPLAY_COLUMNS = [
+    "body_id",
+    "name",
+    "legal_form",
+    "task_field",
+    "category",
+    "founding_year",
+    "scope",
+    "status",
+    "member_list",
+]
+
+
+def counts_by_form(bodies: pd.DataFrame) -> pd.DataFrame:
+    """Number of bodies per formality and legal form (``formality``, ``legal_form``, ``bodies``)."""
+    return (
+        bodies.groupby(["formality", "legal_form"])
+        .size()
+        .rename("bodies")
+        .reset_index()
+        .sort_values(["formality", "legal_form"])
+        .reset_index(drop=True)
+    )
+
+
+def task_category_table(bodies: pd.DataFrame) -> pd.DataFrame:
+    """Bodies by task field (rows) and category (columns), with ``total`` margins."""
+    return pd.crosstab(bodies["task_field"], bodies["category"], margins=True, margins_name="total")
+
+
+def gap_table(register: Register) -> pd.DataFrame:
+    """The bodies of :func:`bodies_with_members` that are gaps, with their member counts."""
+    gaps = bodies_with_members(register)
+    columns = ["body_id", "name", "n_documented", "n_inferred", "n_unknown", "gap"]
+    return gaps.loc[gaps["gap"].ne(""), columns].reset_index(drop=True)
+
+
+def unpublished_counts(register: Register, area_id: str) -> pd.DataFrame:
+    """Published counts of bodies in ``area_id`` (e.g. ``kreis:15085``) without member lists.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``legal_form``, ``count`` and ``reference_year`` of the aggregates whose members are
+        not published: bodies the register knows exist but cannot place in the network.
+    """
+    aggregates = register.aggregates
+    rows = aggregates["area_id"].eq(area_id) & aggregates["members_published"].eq("no")
+    columns = ["legal_form", "count", "reference_year"]
+    return aggregates.loc[rows, columns].reset_index(drop=True)

@@ -241,6 +241,20 @@ def logit_statistic(y: np.ndarray, matrices: Mapping[str, np.ndarray]) -> np.nda
     return np.array([fit.params.get(name, np.nan) for name in matrices])
 
 
+def _qap_or_observed(
+    y: np.ndarray,
+    matrices: Mapping[str, np.ndarray],
+    statistic: Statistic,
+    n_permutations: int,
+    seed: int,
+) -> pd.DataFrame:
+    """:func:`qap_test`, or the observed statistic with NaN p-values when no permutation."""
+    if n_permutations > 0:
+        return qap_test(y, matrices, statistic, n_permutations, seed)
+    observed = np.asarray(statistic(y, matrices), dtype=float)
+    return pd.DataFrame({"observed": observed, "p_value": np.nan, "n_valid": 0})
+
+
 @dataclass
 class TieModel:
     """Dyadic logit with naive and QAP p-values, plus the QAP correlations."""
@@ -262,6 +276,9 @@ def tie_model(
 ) -> TieModel:
     """Fit the tie-formation model on a projection and attach QAP p-values.
 
+    ``n_permutations=0`` skips the permutations: the QAP p-values are then NaN (with a note)
+    and the observed logit and correlations are still reported.
+
     Returns
     -------
     TieModel
@@ -276,8 +293,8 @@ def tie_model(
     matrices = covariate_matrices(nodes, border_pairs, small_threshold)
     dyads = dyad_table(nodes, y, matrices)
     fit = fit_logit(dyads["tie"].to_numpy(), dyads[list(matrices)])
-    corr = qap_test(y, matrices, correlation_statistic, n_permutations, seed)
-    logit = qap_test(y, matrices, logit_statistic, n_permutations, seed)
+    corr = _qap_or_observed(y, matrices, correlation_statistic, n_permutations, seed)
+    logit = _qap_or_observed(y, matrices, logit_statistic, n_permutations, seed)
     table = pd.DataFrame(
         {
             "term": list(matrices),
@@ -297,6 +314,8 @@ def tie_model(
     notes.append(f"{len(nodes)} nodes, {len(dyads)} dyads, {n_ties} tied")
     if border_pairs is None:
         notes.append("no boundary file: shared_border left out")
+    if n_permutations == 0:
+        notes.append("no QAP permutations requested: QAP p-values left empty")
     kept = [t not in fit.dropped for t in matrices]
     if fit.usable and (logit.loc[kept, "n_valid"] < n_permutations).any():
         notes.append(

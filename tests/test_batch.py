@@ -14,7 +14,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from ikzlib import batch, cli, paths, report
+from ikzlib import batch, cli, compare, paths, report, summary
+from ikzlib.io import write_json
+from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Section
 
 DISTRICTS = ["harz", "helmstedt", "wolfenbuettel"]
 FAILING = "helmstedt"
@@ -45,10 +47,19 @@ def tiny_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _notebook(
         notebooks / "01_ok.ipynb",
         [
-            ('district = "harz"', ["parameters"]),
+            ('district = "harz"\noutput_root = None', ["parameters"]),
             (
                 "from ikzlib import summary\n"
-                'summary.record(district, "tiny", {"n_chars": len(district)})',
+                "from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Section\n"
+                'tiny = Section("tiny", "Tiny study", (\n'
+                '    KeyFigure("n_chars", "Characters in the key", kind=Kind.DERIVED,\n'
+                '              source="key", headline=True),\n'
+                '    KeyFigure("demo", "Demo value", decimals=2, kind=Kind.SYNTHETIC,\n'
+                '              source="demo", headline=True),\n'
+                "))\n"
+                'values = {"n_chars": len(district), "demo": 0.123}\n'
+                "summary.record(district, KeyFigures(tiny, tiny.figures_from(values)),\n"
+                "               root=output_root)",
                 [],
             ),
         ],
@@ -78,13 +89,25 @@ def tiny_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return out
 
 
+def _summary_document(district: str, values: dict) -> dict:
+    parts = {TINY.name: KeyFigures(TINY, TINY.figures_from(values)).as_json()}
+    return summary.summary_document(district, parts)
+
+
+TINY = Section(
+    "tiny",
+    "Tiny study",
+    (KeyFigure("n_chars", "Characters in the key", kind=Kind.DERIVED, source="key"),),
+)
+
+
 def _previous_good_report(out: Path, district: str) -> dict[str, str]:
     """A published report from an earlier run, to check that a failure leaves it alone."""
     folder = out / "reports" / district
     folder.mkdir(parents=True)
     files = {
         "01_ok.html": "<p>previous good report</p>",
-        "summary.json": json.dumps({"district": district, "sections": {"tiny": {"n_chars": 0}}}),
+        "summary.json": json.dumps(_summary_document(district, {"n_chars": 0})),
         "run.json": json.dumps(
             {
                 "district": district,
@@ -112,7 +135,7 @@ def test_failing_notebook_is_isolated(tiny_suite: Path, capsys: pytest.CaptureFi
     # the other districts completed and were published
     for district in ("harz", "wolfenbuettel"):
         published = json.loads((out / "reports" / district / "summary.json").read_text())
-        assert published["sections"]["tiny"] == {"n_chars": len(district)}
+        assert published["sections"]["tiny"]["figures"]["n_chars"]["value"] == len(district)
         assert (out / "reports" / district / "02_fails_for_one.html").exists()
     # the failure names notebook, cell (after papermill's injected-parameters cell) and error
     assert "helmstedt / 02_fails_for_one.ipynb: cell 2: ValueError: boom in helmstedt" in stdout
@@ -133,7 +156,12 @@ def test_failing_notebook_is_isolated(tiny_suite: Path, capsys: pytest.CaptureFi
     assert f'href="_failed/{FAILING}/reports/{FAILING}/02_fails_for_one.html"' in index
     assert "ValueError: boom in helmstedt" in index
     assert "previous good report" in index.lower()
-    assert "n_chars" in index
+    harz_card = index[index.index('<section class="card" id="harz">') :]
+    harz_card = harz_card[: harz_card.index("</section>")]
+    assert "Characters in the key</dt><dd>4</dd>" in harz_card
+    # the synthetic figure is shown only in the labelled group, after the evidence
+    group = harz_card.index("Illustrative / synthetic — not evidence")
+    assert harz_card.index("0.12") > group
     assert 'href="_compare/90_compare.html"' in index
 
 
@@ -231,5 +259,84 @@ def test_partial_run_keeps_the_other_notebooks_outputs(tiny_suite: Path):
     assert (published / "01_ok.ipynb").exists()
     assert (published / "02_fails_for_one.ipynb").exists()
     sections = json.loads((published / "summary.json").read_text(encoding="utf-8"))["sections"]
-    assert sections == {"tiny": {"n_chars": 4}}
+    assert list(sections) == ["tiny"]
+    assert sections["tiny"]["figures"]["n_chars"]["value"] == 4
     assert not (tiny_suite / "reports" / ".staging").exists()
+
+
+INDEX_SECTIONS = (
+    Section(
+        "transaction_costs",
+        "Transaction costs",
+        (
+            KeyFigure("optimal_size", "Optimal size", kind=Kind.MODEL, source="m", headline=True),
+            KeyFigure("p_gain", "P(net gain)", "", 1, Kind.ILLUSTRATIVE, "invented", percent=True),
+        ),
+        order=40,
+    ),
+    Section(
+        "structure",
+        "Municipal structure",
+        (
+            KeyFigure("population", "Population", kind=Kind.OFFICIAL, source="D", headline=True),
+            KeyFigure("n_units", "Units", kind=Kind.OFFICIAL, source="Destatis"),
+            KeyFigure("density", "Density", "inhabitants/km²", 1, Kind.DERIVED, "a", headline=True),
+            KeyFigure("demo_kappa", "Demo kappa", "", 3, Kind.SYNTHETIC, "demo", headline=True),
+        ),
+        order=10,
+    ),
+)
+INDEX_VALUES = {
+    "transaction_costs": {"optimal_size": 5, "p_gain": 0.62549},
+    "structure": {"population": 209117, "n_units": 20, "density": 99.3456, "demo_kappa": 0.43219},
+}
+
+
+def _card(page: str, key: str) -> str:
+    card = page[page.index(f'<section class="card" id="{key}">') :]
+    return card[: card.index("</section>")]
+
+
+def _publish_run(key: str, document: dict) -> None:
+    run = {"district": key, "status": "ok", "seconds": 3.0, "notebooks": [], "report_dir": ""}
+    write_json(paths.reports_dir(key) / "run.json", run)
+    write_json(paths.reports_dir(key) / "summary.json", document)
+
+
+def test_index_page_is_rendered_from_the_declarations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("IKZ_OUTPUT_ROOT", str(tmp_path))
+    declared = {s.name: s for s in INDEX_SECTIONS}
+    monkeypatch.setattr(compare, "declared_sections", lambda: declared)
+    parts = {
+        s.name: KeyFigures(s, s.figures_from(INDEX_VALUES[s.name])).as_json()
+        for s in INDEX_SECTIONS
+    }
+    _publish_run("harz", summary.summary_document("harz", parts))
+    _publish_run("helmstedt", {"district": "helmstedt", "sections": {"structure": {"x": 1}}})
+    failed = report.NotebookResult("01_x.ipynb", "failed", 1.0, "KeyError: <tag> & more", 3)
+    run = report.ReportResult("wolfenbuettel", "failed", 1.0, [failed])
+    page = batch.write_index(batch.BatchResult([run], None, 2.0)).read_text(encoding="utf-8")
+
+    assert page.startswith("<!DOCTYPE html>") and "{{" not in page and "{%" not in page
+    assert "{'" not in page and "Figure(" not in page  # no Python repr of a value
+    harz = _card(page, "harz")
+    # sections in declared order; headline evidence figures in declaration order, as declared
+    assert harz.index("Municipal structure") < harz.index("Transaction costs")
+    assert harz.index(">Population<") < harz.index(">Density<")
+    assert "Population</dt><dd>209,117</dd>" in harz
+    assert "Density</dt><dd>99.3 inhabitants/km²</dd>" in harz
+    assert "Optimal size</dt><dd>5</dd>" in harz
+    assert ">Units<" not in harz and "1 more in summary.json" in harz  # not a headline
+    # illustrative and synthetic figures only in the labelled group: headline ones with
+    # their kind, the others counted
+    group = harz.index("Illustrative / synthetic — not evidence")
+    assert harz.index("Demo kappa") > group and harz.index("0.432") > group
+    assert "synthetic</span>" in harz[group:]
+    assert "62.5" not in harz and "P(net gain)" not in harz
+    assert "1 more in summary.json" in harz[group:]
+    # an old-schema summary shows no figures; notebook errors are escaped
+    assert 'class="figures"' not in _card(page, "helmstedt")
+    assert "cell 3: KeyError: &lt;tag&gt; &amp; more" in _card(page, "wolfenbuettel")
+    assert 'badge none">no report</span>' in _card(page, "_compare")

@@ -28,7 +28,8 @@ def test_inputs_say_which_files_exist():
 def test_missing_note_names_the_file_and_how_to_add_it():
     inputs = catalog.resolve("helmstedt").inputs
     note = inputs.missing_note("register")
-    assert "data/raw/helmstedt/register" in note and "to add one" in note
+    assert "data/raw/helmstedt/register" in note and "To add it" in note
+    assert "harz" not in note.lower()
     assert inputs.path("register") == paths.raw_dir("helmstedt") / "register"
 
 

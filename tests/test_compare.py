@@ -1,14 +1,14 @@
-"""Cross-district comparison: long table, section tables, panel choice, and notebook 90.
+"""Cross-district comparison: declared key figures read back, evidence apart from illustration.
 
-The summaries are small hand-made fixtures (three districts) covering numbers, strings,
-booleans, lists, a figure only one district reports, a figure equal everywhere, a section
-one district lacks and a section the suite does not know.
+The summaries are fixture ``summary.json`` files in the current schema, written from
+:mod:`ikzlib.keyfigures` objects (the test's own sections, not the studies' declarations):
+official, derived, percent, text and list figures, an illustrative and a synthetic figure,
+a figure whose kind differs between districts (model in one, illustrative in another), a
+figure equal everywhere, a section one district lacks and a section declared out of order.
 """
 
 from __future__ import annotations
 
-import copy
-import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -17,236 +17,299 @@ import pandas as pd
 import papermill
 import pytest
 
-from ikzlib import compare, paths
-from ikzlib.batch import SECTION_ORDER
-from ikzlib.errors import DataValidationError
+from ikzlib import compare, paths, summary
+from ikzlib.errors import DataValidationError, ParameterError
+from ikzlib.figures import compare as compare_figures
+from ikzlib.io import write_json
+from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
+from ikzlib.studies import compare as compare_study
 
 DISTRICTS = ["harz", "helmstedt", "wolfenbuettel"]
-SUMMARIES = {
+OFFICIAL, DERIVED, MODEL = Kind.OFFICIAL, Kind.DERIVED, Kind.MODEL
+ILLUSTRATIVE, SYNTHETIC = Kind.ILLUSTRATIVE, Kind.SYNTHETIC
+
+STRUCTURE = Section(
+    "structure",
+    "Municipal structure",
+    (
+        KeyFigure("n_municipalities", "Municipalities", kind=OFFICIAL, source="Destatis"),
+        KeyFigure("largest", "Largest municipality", decimals=None, kind=OFFICIAL, source="D"),
+        KeyFigure("national_n_kreise", "Kreise in Germany", kind=OFFICIAL, source="Destatis"),
+        KeyFigure("population", "Population", kind=OFFICIAL, source="Destatis", headline=True),
+        KeyFigure("density", "Density", "inhabitants/km²", 1, DERIVED, "area", headline=True),
+        KeyFigure("share_small", "Share under 10k", "", 1, DERIVED, "sizes", percent=True),
+    ),
+    order=10,
+)
+PRIORITIES = Section(
+    "task_fields",
+    "Task-field priorities",
+    (
+        KeyFigure("n_fields", "Candidate fields", kind=OFFICIAL, source="field list"),
+        KeyFigure(
+            "top_score", "Top score", "", 2, ILLUSTRATIVE, "random", kinds=(MODEL,), headline=True
+        ),
+        KeyFigure("legal_risk", "Legal risk ranks", "", None, DERIVED, "ranking"),
+        KeyFigure("demo_kappa", "Demo kappa", "", 3, SYNTHETIC, "demo", headline=True),
+    ),
+    order=50,
+)
+NETWORK = Section(  # declared before task_fields although its name sorts after
+    "zeta_network",
+    "Cooperation network",
+    (KeyFigure("n_ties", "Ties", kind=DERIVED, source="register", headline=True),),
+    order=20,
+)
+VALUES = {
     "harz": {
-        "district": "harz",
-        "sections": {
-            "task_fields": {"n_candidate_fields": 11, "top_fields": ["IT", "Payroll"]},
-            "structure": {
-                "n_municipalities": 20,
-                "population": 209117,
-                "largest_municipality": "Halberstadt",
-                "has_table1": True,
-                "national_n_kreise": 400,
-            },
-            "network": {"n_ties": 63, "n_components": 1, "density": 0.69},
-            "interviews": {"n_interviews": 7, "codes": {"nested": 1}, "verdict": None},
-            "zeta_extra": {"score": 1.5},
+        STRUCTURE: {
+            "n_municipalities": 20,
+            "largest": "Halberstadt",
+            "national_n_kreise": 400,
+            "population": 209117,
+            "density": 99.3456,
+            "share_small": 0.6923,
+        },
+        NETWORK: {"n_ties": 63},
+        PRIORITIES: {
+            "n_fields": 11,
+            "top_score": 0.8765,
+            "legal_risk": [1, 2, 3, 6],
+            "demo_kappa": 0.4321,
         },
     },
     "helmstedt": {
-        "district": "helmstedt",
-        "sections": {
-            "structure": {
-                "n_municipalities": 10,
-                "population": 90000,
-                "largest_municipality": "Helmstedt",
-                "has_table1": False,
-                "national_n_kreise": 400,
-            },
-            "network": {"n_ties": 10, "n_components": 1.0},
-            "task_fields": {"n_candidate_fields": 14, "top_fields": []},
-            "zeta_extra": {"score": 2.5},
+        STRUCTURE: {
+            "n_municipalities": 10,
+            "largest": "Helmstedt",
+            "national_n_kreise": 400,
+            "population": 90000,
+            "density": 148.2,
+            "share_small": 0.5,
+        },
+        NETWORK: {"n_ties": 0},
+        PRIORITIES: {
+            "n_fields": 14,
+            "top_score": Reported(0.5555, kind=MODEL, source="user's scores"),
+            "legal_risk": [],
         },
     },
     "wolfenbuettel": {
-        "district": "wolfenbuettel",
-        "sections": {
-            "structure": {
-                "n_municipalities": 33,
-                "population": 119000,
-                "largest_municipality": "Wolfenbüttel",
-                "has_table1": False,
-                "national_n_kreise": 400,
-            },
-            "task_fields": {"n_candidate_fields": 8},
-        },
+        STRUCTURE: {"n_municipalities": 33, "population": 119000, "national_n_kreise": 400},
+        PRIORITIES: {"n_fields": 8, "top_score": 0.1234, "demo_kappa": 0.6543},
     },
 }
+NOT_EVIDENCE_TEXT = ["0.88", "0.877", "0.12", "0.123", "0.432", "0.654"]  # never beside data
 
 
-def _long() -> pd.DataFrame:
-    return compare.key_figures_long(SUMMARIES, SECTION_ORDER)
-
-
-def _publish(root: Path, summaries: dict) -> None:
-    for key, data in summaries.items():
-        folder = root / "reports" / key
-        folder.mkdir(parents=True)
-        (folder / "summary.json").write_text(json.dumps(data), encoding="utf-8")
-
-
-def test_key_figures_long_orders_and_flattens():
-    long = _long()
-    rows = list(long.itertuples(index=False, name=None))
-    assert rows == [
-        ("harz", "structure", "has_table1", True),
-        ("helmstedt", "structure", "has_table1", False),
-        ("wolfenbuettel", "structure", "has_table1", False),
-        ("harz", "structure", "largest_municipality", "Halberstadt"),
-        ("helmstedt", "structure", "largest_municipality", "Helmstedt"),
-        ("wolfenbuettel", "structure", "largest_municipality", "Wolfenbüttel"),
-        ("harz", "structure", "n_municipalities", 20),
-        ("helmstedt", "structure", "n_municipalities", 10),
-        ("wolfenbuettel", "structure", "n_municipalities", 33),
-        ("harz", "structure", "national_n_kreise", 400),
-        ("helmstedt", "structure", "national_n_kreise", 400),
-        ("wolfenbuettel", "structure", "national_n_kreise", 400),
-        ("harz", "structure", "population", 209117),
-        ("helmstedt", "structure", "population", 90000),
-        ("wolfenbuettel", "structure", "population", 119000),
-        ("harz", "network", "density", 0.69),
-        ("harz", "network", "n_components", 1),
-        ("helmstedt", "network", "n_components", 1.0),
-        ("harz", "network", "n_ties", 63),
-        ("helmstedt", "network", "n_ties", 10),
-        # the nested object and the null are not key figures
-        ("harz", "interviews", "n_interviews", 7),
-        ("harz", "task_fields", "n_candidate_fields", 11),
-        ("helmstedt", "task_fields", "n_candidate_fields", 14),
-        ("wolfenbuettel", "task_fields", "n_candidate_fields", 8),
-        ("harz", "task_fields", "top_fields", "IT, Payroll"),
-        ("helmstedt", "task_fields", "top_fields", "(none)"),  # empty, not missing
-        ("harz", "zeta_extra", "score", 1.5),  # unknown sections follow the known ones
-        ("helmstedt", "zeta_extra", "score", 2.5),
-    ]
-    # booleans stay booleans (not 1/0) next to numbers in the object column
-    assert long["value"].dtype == object
-    assert type(rows[0][3]) is bool
-
-
-def test_key_figures_long_of_nothing_has_the_columns():
-    long = compare.key_figures_long({}, SECTION_ORDER)
-    assert long.empty and list(long.columns) == compare.LONG_COLUMNS
-
-
-def test_section_tables_exact():
-    tables = compare.section_tables(_long(), DISTRICTS)
-    assert list(tables) == ["structure", "network", "interviews", "task_fields", "zeta_extra"]
-    expected_network = pd.DataFrame(
-        {"harz": [0.69, 1, 63], "helmstedt": ["", 1.0, 10], "wolfenbuettel": ["", "", ""]},
-        index=pd.Index(["density", "n_components", "n_ties"], name="figure"),
-        dtype=object,
-    )
-    pd.testing.assert_frame_equal(tables["network"], expected_network)
-    structure = tables["structure"]
-    assert list(structure.index) == [
-        "has_table1",
-        "largest_municipality",
-        "n_municipalities",
-        "national_n_kreise",
-        "population",
-    ]
-    assert structure.loc["has_table1"].tolist() == [True, False, False]
-    assert structure.loc["largest_municipality", "wolfenbuettel"] == "Wolfenbüttel"
-    assert tables["interviews"].to_dict("index") == {
-        "n_interviews": {"harz": 7, "helmstedt": "", "wolfenbuettel": ""}
+def _document(key: str) -> dict:
+    parts = {
+        section.name: KeyFigures(section, section.figures_from(values)).as_json()
+        for section, values in VALUES[key].items()
     }
-    # every district gets a column in every section, by default in the order of the long table
-    assert list(compare.section_tables(_long())["zeta_extra"].columns) == DISTRICTS
-    reordered = compare.section_tables(_long(), ["wolfenbuettel", "harz"])["zeta_extra"]
-    assert reordered.to_dict("index") == {"score": {"wolfenbuettel": "", "harz": 1.5}}
+    return summary.summary_document(key, parts)
 
 
-def test_choose_panels_round_robin_constant_and_limit():
-    choice = compare.choose_panels(_long(), SECTION_ORDER, max_panels=3, headline={})
-    # round 1: the first differing figure of each section in section order, then round 2
-    assert choice.panels == [
-        ("structure", "n_municipalities"),
-        ("network", "n_ties"),
-        ("task_fields", "n_candidate_fields"),
-    ]
-    assert choice.omitted == [("zeta_extra", "score"), ("structure", "population")]
-    # 1 and 1.0 are the same value; booleans, strings and one-district figures never count
-    assert choice.constant == [("structure", "national_n_kreise"), ("network", "n_components")]
-    everything = compare.choose_panels(_long(), SECTION_ORDER, max_panels=12, headline={})
-    assert everything.panels == choice.panels + choice.omitted and everything.omitted == []
+def _publish(root: Path, keys: list[str]) -> None:
+    for key in keys:
+        write_json(paths.reports_dir(key, root) / "summary.json", _document(key))
 
 
-def test_choose_panels_draws_headline_figures_first():
-    choice = compare.choose_panels(
-        _long(), SECTION_ORDER, max_panels=3, headline={"structure": ("population",)}
+@pytest.fixture
+def declarations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixture sections stand in for the studies' declarations (order of figures)."""
+    declared = {s.name: s for s in (STRUCTURE, NETWORK, PRIORITIES)}
+    monkeypatch.setattr(compare, "declared_sections", lambda: declared)
+
+
+@pytest.fixture
+def published(tmp_path: Path, declarations: None) -> Path:
+    _publish(tmp_path, DISTRICTS)
+    return tmp_path
+
+
+@pytest.fixture
+def study(published: Path) -> compare_study.CompareStudy:
+    return compare_study.run(DISTRICTS, max_panels=12, root=published)
+
+
+def test_summaries_are_read_back_as_declared(published: Path):
+    loaded = compare.load_summaries(["wolfenbuettel", "nowhere", "harz"], published)
+    assert list(loaded) == ["wolfenbuettel", "harz"]  # order of the keys; no report: absent
+    harz = loaded["harz"]
+    # sections in declared order (not by name), figures in declaration order
+    assert [k.section.name for k in harz] == ["structure", "zeta_network", "task_fields"]
+    assert [f.name for f in harz[0].figures] == [f.name for f in STRUCTURE.figures]
+    texts = {f.name: compare.figure_text(f) for k in harz for f in k.figures}
+    assert texts["population"] == "209,117"
+    assert texts["density"] == "99.3 inhabitants/km²"  # one decimal, as declared
+    assert texts["share_small"] == "69.2 %"
+    assert texts["legal_risk"] == "1, 2, 3, 6"
+    assert compare.figure_text(loaded["harz"][0]["density"], unit=False) == "99.3"
+    assert harz[2]["top_score"].kind == ILLUSTRATIVE and not harz[2]["top_score"].evidence
+
+
+def test_rounding_follows_the_declared_decimals():
+    document = _document("harz")
+    density = document["sections"]["structure"]["figures"]["density"]
+    density.update(value=12.3456, decimals=2)
+    figures = compare.key_figures_of(document)
+    assert compare.figure_text(figures[0]["density"]) == "12.35 inhabitants/km²"
+    density["decimals"] = 0
+    assert compare.figure_text(compare.key_figures_of(document)[0]["density"]) == (
+        "12 inhabitants/km²"
     )
-    assert choice.panels[0] == ("structure", "population")
-    assert ("structure", "n_municipalities") in choice.omitted
-    # the default headline list puts a district's population before its other figures
-    assert compare.choose_panels(_long(), SECTION_ORDER, 3).panels[0] == ("structure", "population")
 
 
-def test_choose_panels_needs_two_reporting_districts():
-    only_one = compare.key_figures_long({"harz": SUMMARIES["harz"]}, SECTION_ORDER)
-    assert compare.choose_panels(only_one, SECTION_ORDER, 12) == ([], [], [])
+def test_old_schema_and_malformed_summaries(tmp_path: Path):
+    old = {"district": "harz", "sections": {"structure": {"population": 209117}}}
+    write_json(paths.reports_dir("harz", tmp_path) / "summary.json", old)
+    assert compare.load_summaries(["harz"], tmp_path) == {}  # no kind: treated as absent
+    target = paths.reports_dir("helmstedt", tmp_path) / "summary.json"
+    target.parent.mkdir(parents=True)
+    target.write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="not a valid summary.json") as info:
+        compare.load_summaries(["helmstedt"], tmp_path)
+    assert str(target) in str(info.value)
+    document = _document("harz")
+    document["sections"]["structure"]["figures"]["population"]["kind"] = "guess"
+    with pytest.raises(DataValidationError, match="sections.structure.figures.population"):
+        compare.key_figures_of(document)
+    with pytest.raises(DataValidationError, match="'figures' object"):
+        compare.key_figures_of({"sections": {"structure": {"population": 1}}})
 
 
-def test_plot_small_multiples_draws_one_panel_per_figure():
-    panels = [("structure", "population"), ("network", "n_ties")]
-    fig = compare.plot_small_multiples(_long(), panels, DISTRICTS)
+def test_merged_order_keeps_every_declaration():
+    assert compare.merged_order([["a", "c"], ["a", "b", "c"], ["c", "d"]]) == ["a", "b", "c", "d"]
+    assert compare.merged_order([["b", "c"], ["a", "b"]]) == ["a", "b", "c"]
+
+
+def test_evidence_tables_keep_kind_and_hide_illustration(study: compare_study.CompareStudy):
+    assert study.reported == tuple(DISTRICTS) and study.missing == ()
+    assert list(study.tables) == ["structure", "zeta_network", "task_fields"]
+    structure = study.tables["structure"]
+    assert list(structure.columns) == ["label", "kind", *DISTRICTS]
+    assert list(structure.index) == [f.name for f in STRUCTURE.figures]
+    assert structure.loc["population"].tolist() == [
+        "Population",
+        "official",
+        "209,117",
+        "90,000",
+        "119,000",
+    ]
+    assert structure.loc["share_small", "harz"] == "69.2 %"
+    assert structure.loc["density", "wolfenbuettel"] == ""  # not recorded: blank, not zero
+    tasks = study.tables["task_fields"]
+    assert list(tasks.index) == ["n_fields", "top_score", "legal_risk"]  # no synthetic row
+    # the model value is evidence; the illustrative ones name their kind, not their value
+    assert tasks.loc["top_score"].tolist() == [
+        "Top score",
+        "model",
+        "(illustrative)",
+        "0.56",
+        "(illustrative)",
+    ]
+    assert tasks.loc["legal_risk", "helmstedt"] == "(none)"
+    everything = " ".join(t.to_string() for t in study.tables.values())
+    for text in NOT_EVIDENCE_TEXT:
+        assert text not in everything
+
+
+def test_not_evidence_is_listed_by_name_and_kind(study: compare_study.CompareStudy):
+    expected = pd.DataFrame(
+        {
+            "section": ["task_fields", "task_fields"],
+            "figure": ["top_score", "demo_kappa"],
+            "label": ["Top score", "Demo kappa"],
+            "kind": ["illustrative", "synthetic"],
+            "districts": ["harz, wolfenbuettel", "harz, wolfenbuettel"],
+        }
+    )
+    pd.testing.assert_frame_equal(study.not_evidence, expected)
+    assert not any(text in study.not_evidence.to_string() for text in NOT_EVIDENCE_TEXT)
+
+
+def test_panels_are_evidence_round_robin_headline_first(
+    study: compare_study.CompareStudy, published: Path
+):
+    choice = study.panels
+    # round 1: per section in declared order, headline first; then round 2 ...
+    assert choice.panels == [
+        ("structure", "population"),
+        ("zeta_network", "n_ties"),
+        ("task_fields", "n_fields"),
+        ("structure", "density"),
+        ("structure", "n_municipalities"),
+        ("structure", "share_small"),
+    ]
+    assert choice.constant == [("structure", "national_n_kreise")]
+    assert choice.omitted == []
+    drawn = {name for _, name in choice.panels}
+    assert not drawn & {"top_score", "demo_kappa"}  # one model value is not a comparison
+    limited = compare_study.run(DISTRICTS, max_panels=2, root=published)
+    assert limited.panels.panels == choice.panels[:2]
+    assert limited.panels.omitted == choice.panels[2:]
+    assert (
+        "Not drawn (limit of 2 panels): Candidate fields (Task-field priorities)"
+        in (limited.notes[-1])
+    )
+    assert "Same value in every reporting district (no panel): Kreise in Germany" in " ".join(
+        study.notes
+    )
+    assert "kinds drawn: official, derived." in study.panel_source
+
+
+def test_small_multiples_draw_evidence_as_declared(study: compare_study.CompareStudy):
+    fig = compare_figures.small_multiples(study)
     try:
         visible = [ax for ax in fig.axes if ax.get_visible()]
-        assert [ax.get_title() for ax in visible] == ["structure: population", "network: n_ties"]
+        titles = [ax.get_title() for ax in visible]
+        assert titles[:2] == ["Municipal structure\nPopulation", "Cooperation network\nTies"]
+        assert titles[3] == "Municipal structure\nDensity (inhabitants/km²)"
         heights = [[bar.get_height() for bar in ax.patches] for ax in visible]
-        assert heights == [[209117, 90000, 119000], [63, 10]]  # no bar for a missing figure
-        # every district keeps its place on the x axis, reported or not
-        for ax in visible:
+        assert heights[0] == [209117, 90000, 119000]
+        assert heights[5] == pytest.approx([69.2, 50.0])  # percent shares drawn in percent
+        labels = [[t.get_text() for t in ax.texts] for ax in visible]
+        assert labels[0] == ["209,117", "90,000", "119,000"]
+        assert labels[1] == ["63", "0", "n/a"]  # zero told apart from not reported
+        assert labels[3] == ["99.3", "148.2", "n/a"]
+        assert labels[5] == ["69.2 %", "50.0 %", "n/a"]
+        for ax in visible:  # every district keeps its place on the x axis
             assert [t.get_text() for t in ax.get_xticklabels()] == DISTRICTS
-        # each bar is labelled with its value; the missing figure is marked "n/a"
-        labels = [[(t.get_text(), t.get_color()) for t in ax.texts] for ax in visible]
-        assert [text for text, _ in labels[0]] == ["209,117", "90,000", "119,000"]
-        assert [text for text, _ in labels[1]] == ["63", "10", "n/a"]
-        assert labels[1][2][1] == "grey"
-        assert visible[1].texts[2].get_position()[0] == 2  # at wolfenbuettel's position
-        # a district keeps its colour across panels
         assert visible[0].patches[1].get_facecolor() == visible[1].patches[1].get_facecolor()
+        shown = " ".join(t for texts in labels for t in texts)
+        assert not any(text in shown.split() for text in NOT_EVIDENCE_TEXT)
     finally:
         plt.close(fig)
+
+
+def test_no_reports_gives_notes_and_no_panels(tmp_path: Path):
+    study = compare_study.run(None, root=tmp_path)
+    assert study.reported == () and study.tables == {} and study.panels.panels == []
+    assert study.notes[0].startswith("0 of ") and "No key figures to compare yet." in study.notes
     with pytest.raises(ValueError, match="at least one panel"):
-        compare.plot_small_multiples(_long(), [], DISTRICTS)
+        compare_figures.small_multiples(study)
 
 
-def test_plot_small_multiples_tells_zero_from_missing():
-    summaries = copy.deepcopy(SUMMARIES)
-    summaries["helmstedt"]["sections"]["network"]["n_ties"] = 0
-    long = compare.key_figures_long(summaries, SECTION_ORDER)
-    fig = compare.plot_small_multiples(long, [("network", "n_ties")], DISTRICTS)
-    try:
-        ax = fig.axes[0]
-        assert [bar.get_height() for bar in ax.patches] == [63, 0]
-        assert [t.get_text() for t in ax.texts] == ["63", "0", "n/a"]
-    finally:
-        plt.close(fig)
+def test_single_key_and_bad_parameters(published: Path):
+    assert compare_study.run("harz", root=published).districts == ("harz",)
+    with pytest.raises(ParameterError, match="unknown district.*'nowhere'"):
+        compare_study.run(["harz", "nowhere"], root=published)
+    with pytest.raises(ParameterError, match="max_panels"):
+        compare_study.run(DISTRICTS, max_panels=0, root=published)
+    with pytest.raises(ParameterError, match="max_panels"):
+        compare_study.run(DISTRICTS, max_panels="many", root=published)
 
 
-def test_load_summaries_reads_published_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("IKZ_OUTPUT_ROOT", str(tmp_path))
-    _publish(tmp_path, {k: SUMMARIES[k] for k in ("wolfenbuettel", "harz")})
-    loaded = compare.load_summaries(DISTRICTS)
-    assert list(loaded) == ["harz", "wolfenbuettel"]  # order of the keys; helmstedt absent
-    assert loaded["harz"] == SUMMARIES["harz"]
-
-
-@pytest.mark.parametrize(
-    ("text", "problem"),
-    [
-        ("{not json", "not valid UTF-8 JSON"),
-        ('{"district": "harz"}', "'sections' object"),
-        ('{"sections": {"structure": [1, 2]}}', "sections.structure"),
-    ],
-)
-def test_load_summaries_rejects_malformed_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, problem: str
-):
-    monkeypatch.setenv("IKZ_OUTPUT_ROOT", str(tmp_path))
-    target = paths.reports_dir("harz") / "summary.json"
-    target.parent.mkdir(parents=True)
-    target.write_text(text, encoding="utf-8")
-    with pytest.raises(DataValidationError, match=problem) as info:
-        compare.load_summaries(["harz"])
-    assert str(target) in str(info.value)
+def test_missing_reports_are_named(tmp_path: Path):
+    _publish(tmp_path, ["harz"])
+    study = compare_study.run(DISTRICTS, root=tmp_path)
+    assert study.reported == ("harz",) and study.missing == ("helmstedt", "wolfenbuettel")
+    assert study.notes[:2] == (
+        "1 of 3 districts have a report: harz.",
+        "No current report (run `ikz batch --all`): helmstedt, wolfenbuettel.",
+    )
+    assert study.panels.panels == []  # one district: nothing to compare
 
 
 def _outputs(cell: nbformat.NotebookNode) -> tuple[str, list[str]]:
@@ -261,52 +324,37 @@ def _outputs(cell: nbformat.NotebookNode) -> tuple[str, list[str]]:
 
 
 @pytest.mark.slow
-def test_notebook_90_against_fixture_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_notebook_90_against_fixture_reports(tmp_path: Path):
     out = tmp_path / "out"
-    _publish(out, {k: SUMMARIES[k] for k in ("harz", "helmstedt", "wolfenbuettel")})
-    monkeypatch.setenv("IKZ_OUTPUT_ROOT", str(out))  # inherited by the kernel
+    _publish(out, DISTRICTS)
     executed = tmp_path / "90.ipynb"
     papermill.execute_notebook(
         paths.NOTEBOOKS_DIR / "90_compare_districts.ipynb",
         executed,
-        parameters={"districts": [*DISTRICTS, "nowhere"], "max_panels": 4},
+        parameters={"districts": DISTRICTS, "max_panels": 4, "output_root": str(out)},
         kernel_name="python3",
         cwd=str(paths.NOTEBOOKS_DIR),
         progress_bar=False,
     )
     cells = [c for c in nbformat.read(executed, as_version=4).cells if c.cell_type == "code"]
-
-    setup, _ = _outputs(cells[2])  # after the parameters and papermill's injected cell
-    assert setup == "Districts compared (4): harz, helmstedt, wolfenbuettel, nowhere\n"
-
-    tables_cell = next(c for c in cells if "section_tables" in c.source)
-    text, shown = _outputs(tables_cell)
-    assert text.splitlines()[:2] == [
-        "3 of 4 districts have a report: harz, helmstedt, wolfenbuettel",
-        "No report yet (run `ikz batch --all`): nowhere",
-    ]
-    assert [line for line in text.splitlines() if line.startswith("[")] == [
-        "[structure]",
-        "[network]",
-        "[interviews]",
-        "[task_fields]",
-        "[zeta_extra]",
-    ]
-    expected = compare.section_tables(_long(), DISTRICTS)
-    assert shown == [repr(table) for table in expected.values()]
-    assert "Halberstadt" in shown[0] and "IT, Payroll" in shown[3]
-
-    panels_cell = next(c for c in cells if "choose_panels" in c.source)
-    text, shown = _outputs(panels_cell)
-    assert text == (
-        "Same value in every reporting district (no panel):\n"
-        "  structure: national_n_kreise\n"
-        "  network: n_components\n"
-        "Not drawn (limit of 4 panels):\n"
-        "  structure: n_municipalities\n"
-        "Saved: figures/_compare/90_key_figures.png, figures/_compare/90_key_figures.svg\n"
+    source = "\n".join(c.source for c in cells)
+    assert "def " not in source
+    printed = "".join(_outputs(c)[0] for c in cells)
+    shown = [s for c in cells for s in _outputs(c)[1]]
+    assert "3 of 3 districts have a report: harz, helmstedt, wolfenbuettel." in printed
+    assert "Not drawn (limit of 4 panels):" in printed
+    headers = [line for line in printed.splitlines() if line.startswith("[")]
+    assert headers == ["[Municipal structure]", "[Cooperation network]", "[Task-field priorities]"]
+    expected = compare_study.run(DISTRICTS, max_panels=4, root=out)
+    displayed = "\n".join(shown)
+    for table in [*expected.tables.values(), expected.not_evidence]:
+        for cell in table.to_numpy().ravel():
+            assert str(cell) in displayed
+    assert "209,117" in displayed and "demo_kappa" in displayed
+    assert "Saved: figures/_compare/90_key_figures.png, figures/_compare/90_key_figures.svg" in (
+        printed
     )
     png = out / "figures" / "_compare" / "90_key_figures.png"
     assert png.read_bytes().startswith(b"\x89PNG")
     assert (out / "figures" / "_compare" / "90_key_figures.svg").exists()
-    assert any("image/png" in o.get("data", {}) for o in panels_cell.outputs)
+    assert not any(text in printed + " ".join(shown) for text in ("0.877", "0.432", "0.654"))

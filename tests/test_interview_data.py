@@ -7,10 +7,11 @@ import shutil
 
 import pytest
 
+from ikzlib import catalog, paths
 from ikzlib import interview_data as harz
-from ikzlib import paths
-from ikzlib.errors import DataValidationError
+from ikzlib.errors import DataValidationError, UnknownDistrictError
 from ikzlib.municipalities import load_municipalities
+from ikzlib.qda import demo
 
 ALL = [1, 2, 3, 4, 5, 6, 7]
 
@@ -138,4 +139,38 @@ def test_bad_unattributed_finding_names_file_and_line(tmp_path, monkeypatch, pro
 
 def test_district_without_interviews():
     assert harz.has_interviews("harz")
-    assert not harz.has_interviews("no-such-district")
+    assert harz.has_interviews(catalog.get_district("harz"))
+    assert not harz.has_interviews("helmstedt")
+    assert not harz.has_interviews(catalog.get_district("wolfenbuettel"))
+    with pytest.raises(UnknownDistrictError, match="no-such-district"):
+        harz.has_interviews("no-such-district")
+
+
+def test_loaders_accept_a_district_object(project):
+    district = catalog.get_district("harz")
+    assert len(harz.load_interviews(district).documents) == len(project.documents)
+    assert len(harz.load_unattributed_findings(district, project)) == 52
+    assert harz.interviews_dir(district) == district.inputs.path("interviews")
+    fields = harz.potential_field_counts(project, harz.load_unattributed_findings(district))
+    assert list(fields.columns) == ["code_id", "name", "n_interviews", "evidence", "unattributed"]
+
+
+def test_optional_tables():
+    for name in (harz.UNATTRIBUTED_FILE, harz.FOOTNOTES_FILE, harz.FACTS_FILE):
+        assert harz.has_table("harz", name)
+        assert not harz.has_table("helmstedt", name)
+
+
+def test_attribution_counts(project):
+    counts = harz.attribution_counts(project)
+    assert counts == {"footnote": 25, "all": 35, "other": 0}
+    assert sum(counts.values()) == len(project.codings)
+    assert harz.attribution_counts(demo.demo_project(n_documents=3))["other"] > 0
+
+
+def test_interview_numbers_without_the_variable():
+    proj = demo.demo_project(n_documents=4, seed=1)
+    assert harz.interview_numbers(proj, ["D04", "D02"]) == [2, 4]
+    table = harz.findings_table(proj, [])
+    assert table.empty and list(table.columns) == harz.FINDINGS_COLUMNS
+    assert harz.potential_field_counts(proj).empty

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pandas as pd
 import pytest
@@ -183,21 +185,70 @@ def test_district_summary(register: Register) -> None:
     assert summary["share_without_documented_formal_tie"] == pytest.approx(0.5)
 
 
-def test_graphml_and_gexf_round_trip(register: Register, tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("IKZ_OUTPUT_ROOT", str(tmp_path))
+def test_graphml_and_gexf_round_trip(register: Register, tmp_path) -> None:
     bipartite, projection = build(register)
-    written = nw.export_graph(projection, "testdistrict", "projection")
+    written = nw.export_graph(projection, "testdistrict", "projection", root=tmp_path)
     assert [p.suffix for p in written] == [".graphml", ".gexf"]
+    assert written[0] == Path("data/processed/testdistrict/projection.graphml")
     back = nx.read_graphml(tmp_path / written[0])
     assert set(back.nodes) == set(projection.nodes)
     assert {frozenset(e) for e in back.edges} == {frozenset(e) for e in projection.edges}
     assert back.edges[A, B]["weight"] == pytest.approx(1.5)
     assert back.edges[A, B]["documented"] is True
     assert back.nodes[A]["population"] == 1000
-    nw.export_graph(bipartite, "testdistrict", "bipartite")
+    nw.export_graph(bipartite, "testdistrict", "bipartite", root=tmp_path)
     back_bip = nx.read_graphml(tmp_path / "data/processed/testdistrict/bipartite.graphml")
     assert back_bip.edges[C, "body:b1"]["role"] == "service area only"
     assert nx.read_gexf(tmp_path / written[1]).number_of_edges() == projection.number_of_edges()
+
+
+def test_export_graph_accepts_a_district_and_honours_the_environment(
+    register: Register, tmp_path, monkeypatch
+) -> None:
+    from ikzlib.catalog import get_district
+
+    monkeypatch.setenv("IKZ_OUTPUT_ROOT", str(tmp_path))
+    _, projection = build(register)
+    written = nw.export_graph(projection, get_district("harz"), "projection")
+    assert (tmp_path / written[0]).is_file()
+    assert written[0].parts[:3] == ("data", "processed", "harz")
+
+
+def test_ties_table_is_sorted_by_weight_with_labels(register: Register) -> None:
+    _, projection = build(register)
+    ties = nw.ties_table(projection)
+    assert list(ties["weight"]) == sorted(ties["weight"], reverse=True)
+    assert (ties.loc[0, "a"], ties.loc[0, "b"], ties.loc[0, "count"]) == ("A", "B", 2)
+    assert len(ties) == projection.number_of_edges()
+    assert nw.ties_table(nx.Graph()).empty
+
+
+def test_membership_counts_by_formality_and_evidence(register: Register) -> None:
+    bipartite, _ = build(register)
+    counts = nw.membership_counts(bipartite)
+    assert counts.loc["B"].to_dict() == {
+        "formal, documented": 2,
+        "formal, inferred": 0,
+        "informal, documented": 1,
+    }
+    assert counts.loc["C", "formal, inferred"] == 1  # the service area of b1
+    assert counts.index[-1] == "B"  # most memberships last
+    assert list(counts.columns) == [c for c in nw.MEMBERSHIP_GROUPS if c in counts.columns]
+
+
+def test_comparison_layers_vary_one_setting_each(register: Register) -> None:
+    layer = {"min_confidence": "inferred", "include_service_area": True, "categories": None}
+    layers = nw.comparison_layers(layer)
+    assert list(layers)[0] == "this layer" and layers["this layer"] == layer
+    strict = layers["documented, no service areas"]
+    assert (strict["min_confidence"], strict["include_service_area"]) == ("documented", False)
+    assert "informal/network" in layers["informal bodies only"]["legal_forms"]
+    assert "Zweckverband" not in layers["informal bodies only"]["legal_forms"]
+    table = nw.compare_layers(register, MUNICIPALITIES, "unit", layers)
+    assert list(table.index) == list(layers)
+    assert table.loc["this layer", "n_ties"] == 4
+    assert table.loc["informal bodies only", "n_ties"] == 1
+    assert table["n_ties"].dtype.kind == "i"
 
 
 def test_node_pairs_aggregate_gemeinde_pairs_to_units() -> None:

@@ -291,3 +291,77 @@ def test_pairwise_from_judgements_builds_the_reciprocal_matrix():
         priorities.pairwise_from_judgements(
             keys, {**judgements, "effort": {"monetary_gain": 1 / 3}}
         )
+
+
+def test_candidate_fields_take_a_district_object():
+    from ikzlib import catalog
+
+    district = catalog.get_district("wolfenbuettel")
+    pd.testing.assert_frame_equal(candidate_fields(district), candidate_fields("wolfenbuettel"))
+
+
+def test_fields_to_score_prefers_top_priority_fields():
+    fields = pd.DataFrame({"field_id": ["A", "B", "C"], "top_priority": [True, False, True]})
+    assert list(priorities.fields_to_score(fields, True)["field_id"]) == ["A", "C"]
+    assert list(priorities.fields_to_score(fields, False)["field_id"]) == ["A", "B", "C"]
+    none_first = fields.assign(top_priority=False)
+    assert list(priorities.fields_to_score(none_first, True)["field_id"]) == ["A", "B", "C"]
+
+
+def test_matrix_summaries_count_every_row():
+    matrix = read_task_field_matrix(paths.raw_dir("helmstedt") / "task_fields.csv")
+    legibility = priorities.matrix_legibility(matrix)
+    assert legibility["rows"].sum() == len(matrix)
+    assert legibility.index.names == ["origin", "legibility"]
+    modes = priorities.matrix_modes(matrix)
+    assert modes["rows"].sum() == len(matrix)
+    assert modes.loc["unknown", "rows"] == matrix["mode"].isna().sum()
+    assert modes.index.name.startswith("mode (Z = centralise")
+
+
+def test_criteria_table_names_effect_and_weight():
+    table = priorities.criteria_table(
+        ["effort", "monetary_gain"], {"effort": 2, "monetary_gain": 3}
+    )
+    assert table.to_dict("list") == {
+        "criterion": ["Effort", "Expected monetary gain"],
+        "effect on priority": ["lowers", "raises"],
+        "weight": [2, 3],
+    }
+
+
+def test_restrict_judgements_keeps_pairs_of_the_chosen_criteria():
+    kept = priorities.restrict_judgements(
+        priorities.ILLUSTRATIVE_AHP_JUDGEMENTS, ["monetary_gain", "effort"]
+    )
+    assert kept == {"monetary_gain": {"effort": 2}, "effort": {}}
+    every = priorities.restrict_judgements(
+        priorities.ILLUSTRATIVE_AHP_JUDGEMENTS, priorities.CRITERION_KEYS
+    )
+    assert every == priorities.ILLUSTRATIVE_AHP_JUDGEMENTS
+
+
+def test_illustrative_judgements_judge_every_pair_consistently_enough():
+    keys = priorities.CRITERION_KEYS
+    matrix = priorities.pairwise_from_judgements(keys, priorities.ILLUSTRATIVE_AHP_JUDGEMENTS)
+    result = ahp_weights(matrix)
+    assert result.acceptable
+    assert round(result.consistency_ratio, 4) == 0.011
+
+
+def test_compare_weights_and_rankings():
+    keys = ["monetary_gain", "effort"]
+    ahp = ahp_weights(pairwise_from_weights({"monetary_gain": 1, "effort": 3}))
+    table = priorities.compare_weights({"monetary_gain": 3, "effort": 1}, ahp, keys)
+    assert table["direct weights (normalised)"].tolist() == [0.75, 0.25]
+    np.testing.assert_allclose(table["AHP weights"], [0.25, 0.75])
+    scores = _scores([("A", 3, 3), ("B", 1, 1)])
+    direct = weighted_scores(scores, {"monetary_gain": 3, "effort": 1}, keys)
+    other = weighted_scores(scores, ahp.weights.to_dict(), keys)
+    both = priorities.compare_rankings(direct, other)
+    assert both.to_dict("list") == {
+        "field_id": ["A", "B"],
+        "label": ["A", "B"],
+        "rank_direct": [1, 2],
+        "rank_ahp": [2, 1],
+    }

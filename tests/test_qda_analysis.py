@@ -11,7 +11,7 @@ import pytest
 
 from ikzlib.errors import DataValidationError
 from ikzlib.figures import interviews as plots
-from ikzlib.qda import analysis, cooccurrence, demo
+from ikzlib.qda import agreement, analysis, cooccurrence, demo
 from ikzlib.qda.model import CodedProject
 
 
@@ -222,3 +222,26 @@ def test_segment_cooccurrence_matches_brute_force_on_demo():
         ca, cb = chars(seg_a), chars(seg_b)
         assert row.n12 == n12
         assert row.jaccard == pytest.approx(len(ca & cb) / len(ca | cb))
+
+
+def test_code_label_is_family_and_name():
+    proj = project()
+    assert analysis.code_label(proj, "A.x") == "Alpha: Ex"
+    assert analysis.code_label(proj, "B") == "Beta"
+    assert plots.code_label is analysis.code_label
+
+
+def test_agreement_chart_draws_every_code_and_the_overall_line():
+    proj = demo.demo_project(n_documents=6, seed=3)
+    codes = ["obstacles.resources", "obstacles.legal_risk", "digital.for"]
+    table = agreement.segment_agreement(proj, *demo.CODERS, codes)
+    fig, ax = plt.subplots()
+    assert plots.agreement_chart(proj, table, title="t", note=demo.DEMO_LABEL, ax=ax) is fig
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "Obstacles: Lacking resources",
+        "Obstacles: Legal risk",
+        "Digitalisation: For cooperation",
+    ]
+    overall = table.set_index("code_id").at["overall", "cohen_kappa"]
+    assert ax.lines[0].get_xdata()[0] == pytest.approx(overall)
+    plt.close(fig)

@@ -249,6 +249,32 @@ def test_gaps_flag_incomplete_and_undocumented_bodies(register_folder: Path) -> 
     assert table.loc["zv", ["n_documented", "n_inferred"]].tolist() == [1, 1]
 
 
+def test_register_tables_count_forms_tasks_gaps_and_unpublished(register_folder: Path) -> None:
+    register = read(register_folder)
+    forms = reg.counts_by_form(register.bodies)
+    assert forms.to_dict("records") == [
+        {"formality": "formal", "legal_form": "Zweckverband", "bodies": 1},
+        {"formality": "informal", "legal_form": "informal/network", "bodies": 1},
+    ]
+    tasks = reg.task_category_table(register.bodies)
+    assert tasks.loc["total", "total"] == 2 and tasks.loc["research", "inter-municipal"] == 1
+    gaps = reg.gap_table(register)
+    assert list(gaps["body_id"]) == ["net"]
+    assert list(gaps.columns) == [
+        "body_id",
+        "name",
+        "n_documented",
+        "n_inferred",
+        "n_unknown",
+        "gap",
+    ]
+    unpublished = reg.unpublished_counts(register, "kreis:15085")
+    assert unpublished.to_dict("records") == [
+        {"legal_form": "Zweckvereinbarung", "count": 11, "reference_year": "2014"}
+    ]
+    assert reg.unpublished_counts(register, "land:15").empty
+
+
 def test_vocabulary_has_formality_and_legal_basis() -> None:
     table = reg.legal_form_table()
     assert set(table["formality"]) == {reg.FORMAL, reg.INFORMAL, reg.UNKNOWN}
@@ -310,6 +336,17 @@ def test_harz_register_keeps_the_source_judgements(harz: reg.Register) -> None:
     assert not harz.memberships["member_id"].str.startswith("land:").any()
     aggregate = harz.aggregates.set_index("aggregate_id").loc["harz-2014-zweckvereinbarung"]
     assert (int(aggregate["count"]), aggregate["members_published"]) == (11, "no")
+
+
+def test_register_functions_take_a_key_or_a_district(harz: reg.Register) -> None:
+    from ikzlib.catalog import get_district
+
+    district = get_district("harz")
+    assert (
+        reg.register_dir(district) == reg.register_dir("harz") == district.inputs.path("register")
+    )
+    assert reg.has_register(district) and not reg.has_register("helmstedt")
+    assert len(reg.load_register(district).bodies) == len(harz.bodies)
 
 
 def test_harz_member_ags_match_the_municipality_table(harz: reg.Register) -> None:

@@ -164,3 +164,27 @@ def test_tie_model_table_on_a_small_projection() -> None:
     assert table.loc["distance_km", "correlation"] < 0
     assert any("dropped constant" in note for note in model.notes)
     assert np.isnan(table.loc["same_gemeindeverband", "qap_p_correlation"])
+
+
+def test_tie_model_without_permutations_reports_the_fit_and_no_qap() -> None:
+    nodes = pd.DataFrame(
+        {
+            "node_id": list("abcdef"),
+            "population": [3000, 4000, 5000, 20000, 30000, 40000],
+            "lon": [11.0, 11.02, 11.04, 11.6, 11.62, 11.64],
+            "lat": [51.8] * 6,
+            "gemeindeverband_key": list("abcdef"),
+        }
+    )
+    projection = nx.Graph()
+    projection.add_nodes_from(nodes["node_id"])
+    projection.add_edges_from([("a", "b"), ("b", "c"), ("d", "e"), ("e", "f"), ("a", "f")])
+    model = tm.tie_model(nodes, projection, None, n_permutations=0, seed=0)
+    with_qap = tm.tie_model(nodes, projection, None, n_permutations=19, seed=0)
+    table = model.table.set_index("term")
+    assert table[["qap_p_logit", "qap_p_correlation"]].isna().all().all()
+    assert (table["qap_valid_logit"] == 0).all()
+    assert table["correlation"].equals(with_qap.table.set_index("term")["correlation"])
+    assert any("no QAP permutations" in note for note in model.notes)
+    with pytest.raises(ValueError, match="at least 1"):
+        tm.qap_test(np.zeros((3, 3)), {}, tm.correlation_statistic, 0)

@@ -1,27 +1,111 @@
-"""Figures of coded data: document x code heatmap, co-occurrence network, saturation curve.
+"""Figures of coded data: document x code heatmap, co-occurrence network, saturation, agreement.
 
-Each function returns a matplotlib figure; saving (with the source line) is left to
+The study-level functions take an :class:`~ikzlib.studies.interviews.InterviewsStudy` (and
+``ax=None``) and build their titles from the district and the data:
+:func:`findings_heatmap` and :func:`findings_network` draw the district's own coded
+interviews, :func:`demo_agreement` and :func:`demo_saturation` the synthetic demo project.
+The generic functions below them (:func:`document_code_heatmap`,
+:func:`cooccurrence_network`, :func:`saturation_curve`, :func:`agreement_chart`) take tables
+and a title. Each returns a matplotlib figure; saving (with the source line) is left to
 :func:`ikzlib.figures.save_figure`. ``note`` adds a label in the top right corner, used to
 mark synthetic demo data on every figure that shows it.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ikzlib.figures import PALETTE
+from ikzlib.qda import demo
+from ikzlib.qda.analysis import code_label
 from ikzlib.qda.model import CodedProject
 
+if TYPE_CHECKING:
+    from ikzlib.studies.interviews import DistrictInterviews, InterviewsStudy
 
-def code_label(project: CodedProject, code_id: str) -> str:
-    """Short label: top-level family and the code's own name, e.g. ``Obstacles: Legal risk``."""
-    path = project.code_path(code_id, separator="\0").split("\0")
-    return path[0] if len(path) == 1 else f"{path[0]}: {path[-1]}"
+__all__ = [
+    "add_note",
+    "agreement_chart",
+    "code_label",
+    "cooccurrence_network",
+    "demo_agreement",
+    "demo_saturation",
+    "document_code_heatmap",
+    "findings_heatmap",
+    "findings_network",
+    "saturation_curve",
+]
+
+
+def _own(study: InterviewsStudy) -> DistrictInterviews:
+    """The district's coded interviews; a clear error when the district has none."""
+    if study.interviews is None:
+        raise ValueError(f"{study.district.name} has no coded interviews to draw")
+    return study.interviews
+
+
+def findings_heatmap(study: InterviewsStudy, ax: Axes | None = None) -> Figure:
+    """The district's document x code matrix, titled from the district and the data."""
+    own = _own(study)
+    return document_code_heatmap(
+        own.project,
+        own.matrix,
+        title=f"{study.district.name} interviews: {own.what} per interview",
+        value_label=own.value_label,
+        ax=ax,
+    )
+
+
+def findings_network(study: InterviewsStudy, ax: Axes | None = None) -> Figure:
+    """Co-occurrence network of the district's codes found in some but not all interviews."""
+    own = _own(study)
+    relation = "attributed to" if own.reconstruction else "coded in"
+    return cooccurrence_network(
+        own.project,
+        own.graph,
+        title=f"{study.district.name} interviews: codes {relation} the same interview",
+        ax=ax,
+    )
+
+
+def demo_agreement(study: InterviewsStudy, ax: Axes | None = None) -> Figure:
+    """Segment-level agreement per code on the synthetic demo project."""
+    return agreement_chart(
+        study.demo.project,
+        study.demo.segment_agreement,
+        title="Intercoder agreement per code (synthetic demo, overlap >= "
+        f"{study.parameters.min_overlap:g} %)",
+        note=demo.DEMO_LABEL,
+        ax=ax,
+    )
+
+
+def demo_saturation(study: InterviewsStudy, ax: Axes | None = None) -> Figure:
+    """New information per run along the demo interviews in their numbered order."""
+    check = study.demo.saturation
+    return saturation_curve(
+        check.curve.runs,
+        threshold=study.parameters.saturation_threshold,
+        reached_at=check.result.interviews_before,
+        title="New information per run (synthetic demo interviews, numbered order)",
+        note=demo.DEMO_LABEL,
+        ax=ax,
+    )
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """``ax`` and its figure, or a new figure of ``figsize`` with one axes."""
+    if ax is None:
+        return plt.subplots(figsize=figsize)
+    return ax.figure, ax
 
 
 def add_note(fig: Figure, note: str | None) -> None:
@@ -39,6 +123,7 @@ def document_code_heatmap(
     title: str,
     note: str | None = None,
     value_label: str = "codings",
+    ax: Axes | None = None,
 ) -> Figure:
     """Heatmap with codes as rows and documents as columns, counts written in the cells.
 
@@ -49,7 +134,7 @@ def document_code_heatmap(
     names = dict(zip(project.documents["doc_id"], project.documents["name"], strict=True))
     height = max(3.0, 0.28 * len(data) + 1.6)
     width = max(6.0, 0.75 * data.shape[1] + 4.5)
-    fig, ax = plt.subplots(figsize=(width, height))
+    fig, ax = _axes(ax, (width, height))
     values = data.to_numpy(dtype=float)
     vmax = max(1.0, float(values.max())) if values.size else 1.0
     image = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=vmax)
@@ -86,6 +171,7 @@ def cooccurrence_network(
     title: str,
     weight: str = "n12",
     note: str | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """Code co-occurrence network: node size ~ code frequency, edge width ~ ``weight``.
 
@@ -93,7 +179,7 @@ def cooccurrence_network(
     code families; isolated codes are left out. The Kamada-Kawai layout is deterministic.
     """
     graph = graph.subgraph([n for n in graph.nodes if graph.degree(n) > 0]).copy()
-    fig, ax = plt.subplots(figsize=(10, 8))
+    fig, ax = _axes(ax, (10, 8))
     ax.set_axis_off()
     ax.set_title(title)
     add_note(fig, note)
@@ -161,13 +247,14 @@ def saturation_curve(
     title: str,
     reached_at: int | None = None,
     note: str | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """New information per run (share of the base) along the interview sequence.
 
     ``runs_by_order`` is :attr:`SaturationResult.runs` (use ``all_runs=True`` for the whole
     curve); the dashed line is the threshold, a ring marks ``reached_at`` (``n`` of ``n+r``).
     """
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = _axes(ax, (7, 4))
     if len(runs_by_order):
         ax.plot(
             runs_by_order["n_before"],
@@ -196,5 +283,42 @@ def saturation_curve(
     ax.set_ylim(bottom=0)
     ax.legend()
     ax.set_title(title)
+    add_note(fig, note)
+    return fig
+
+
+def agreement_chart(
+    project: CodedProject,
+    table: pd.DataFrame,
+    *,
+    title: str,
+    note: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Cohen's kappa (bars) and Krippendorff's alpha (dots) per code, overall kappa dashed.
+
+    ``table`` comes from :func:`~ikzlib.qda.agreement.segment_agreement` or
+    :func:`~ikzlib.qda.agreement.document_agreement` (with its ``overall`` row).
+    """
+    fig, ax = _axes(ax, (8, 4.5))
+    by_code = table.set_index("code_id")
+    per_code = by_code.drop(index="overall")
+    labels = [code_label(project, c) for c in per_code.index]
+    ax.barh(labels, per_code["cohen_kappa"], color=PALETTE[0], label="Cohen's kappa")
+    ax.scatter(
+        per_code["krippendorff_alpha"],
+        labels,
+        color=PALETTE[1],
+        zorder=3,
+        label="Krippendorff's alpha",
+    )
+    ax.axvline(
+        by_code.at["overall", "cohen_kappa"], color="#555555", linestyle="--", label="overall kappa"
+    )
+    ax.set_xlim(0, 1.02)
+    ax.invert_yaxis()
+    ax.set_xlabel("agreement")
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     add_note(fig, note)
     return fig

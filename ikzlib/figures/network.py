@@ -1,4 +1,8 @@
-"""Figures of the cooperation network: bipartite chart, projected network on the map.
+"""Figures of the cooperation network: bipartite chart, projected network on the map, bars.
+
+Each public function takes a :class:`~ikzlib.studies.network.NetworkStudy` (of a district
+with a register) and an optional ``ax`` and returns the figure; :func:`source_note` gives the
+source line for :func:`ikzlib.figures.save_figure`.
 
 Evidence is always visible: documented ties are solid lines, inferred ties dashed, ties of
 unknown confidence dotted; catchment-only ("service area only") ties are drawn lighter.
@@ -6,15 +10,23 @@ unknown confidence dotted; catchment-only ("service area only") ties are drawn l
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import geopandas as gpd
+import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ikzlib.figures import BKG_ATTRIBUTION
 from ikzlib.network import BODY, MUNICIPALITY
+
+if TYPE_CHECKING:
+    from ikzlib.studies.network import NetworkStudy
 
 LINESTYLES = {"documented": "-", "inferred": (0, (4, 2.5)), "unknown": (0, (1, 2))}
 
@@ -49,7 +61,7 @@ def _short(label: str, width: int = 38) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def draw_bipartite(ax: Axes, bipartite: nx.Graph) -> dict[str, str]:
+def _draw_bipartite(ax: Axes, bipartite: nx.Graph) -> dict[str, str]:
     """Municipalities (left) and bodies (right, grouped by legal form) with their ties.
 
     Only bodies with at least one municipality tie are drawn; other members (districts,
@@ -144,7 +156,7 @@ def node_positions(projection: nx.Graph, crs=None) -> dict[str, tuple[float, flo
     return {n: (p.x, p.y) for n, p in zip(frame["node"], points, strict=True)}
 
 
-def draw_projection_map(
+def _draw_projection(
     ax: Axes, projection: nx.Graph, boundaries: gpd.GeoDataFrame | None = None
 ) -> None:
     """Projected network at municipality centres: node area ~ population, width ~ weight.
@@ -230,45 +242,16 @@ def draw_projection_map(
     )
 
 
-def draw_membership_bars(ax: Axes, bipartite: nx.Graph) -> pd.DataFrame:
-    """Stacked bars per municipality: memberships by formality and confidence.
-
-    Returns the counts table that was drawn.
-    """
-    rows = []
-    for node, kind in bipartite.nodes(data="kind"):
-        if kind != MUNICIPALITY:
-            continue
-        for body in bipartite[node]:
-            rows.append(
-                {
-                    "municipality": _short(bipartite.nodes[node]["label"], 26),
-                    "group": f"{bipartite.nodes[body]['formality']}, "
-                    f"{bipartite.edges[node, body]['confidence']}",
-                }
-            )
-    names = sorted(
-        {_short(d["label"], 26) for _, d in bipartite.nodes(data=True) if d["kind"] == MUNICIPALITY}
-    )
-    counts = (
-        pd.DataFrame(rows, columns=["municipality", "group"])
-        .pivot_table(index="municipality", columns="group", aggfunc="size", fill_value=0)
-        .reindex(names, fill_value=0)
-    )
-    order = [
-        f"{f}, {c}"
-        for f in ("formal", "informal", "unknown")
-        for c in ("documented", "inferred", "unknown")
-    ]
-    counts = counts.reindex(columns=[c for c in order if c in counts.columns])
-    counts = counts.loc[counts.sum(axis=1).sort_values().index]
+def _draw_bars(ax: Axes, counts: pd.DataFrame) -> None:
+    """Stacked bars per municipality from :func:`ikzlib.network.membership_counts`."""
     colours = {"formal": "#1b6a8f", "informal": "#e07b39", "unknown": "#8c8c8c"}
     hatches = {"documented": "", "inferred": "///", "unknown": "..."}
+    labels = [_short(name, 26) for name in counts.index]
     left = np.zeros(len(counts))
     for column in counts.columns:
         formality, confidence = column.split(", ")
         ax.barh(
-            counts.index,
+            labels,
             counts[column],
             left=left,
             color=colours[formality],
@@ -280,4 +263,65 @@ def draw_membership_bars(ax: Axes, bipartite: nx.Graph) -> pd.DataFrame:
         left += counts[column].to_numpy()
     ax.set_xlabel("number of bodies")
     ax.legend(fontsize=7.5, title="form of the body, evidence", title_fontsize=8, loc="lower right")
-    return counts
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
+
+
+def _require_register(study: NetworkStudy) -> None:
+    if not study.has_register:
+        raise ValueError(f"{study.district.name} has no cooperation register: nothing to draw")
+
+
+def bipartite_chart(study: NetworkStudy, ax: Axes | None = None) -> Figure:
+    """Municipalities (left) and the bodies they belong to (right, by legal form)."""
+    _require_register(study)
+    fig, ax = _axes(ax, (10, 9.5))
+    _draw_bipartite(ax, study.bipartite)
+    ax.set_title(f"{study.district.name}: municipalities and the cooperation bodies they belong to")
+    return fig
+
+
+def network_map(study: NetworkStudy, ax: Axes | None = None) -> Figure:
+    """The projected network at the municipality centres, on the boundaries when known."""
+    _require_register(study)
+    fig, ax = _axes(ax, (9, 7.5))
+    _draw_projection(ax, study.projection, study.boundary.polygons)
+    ax.set_title(f"{study.district.name}: municipalities tied by shared cooperation bodies")
+    return fig
+
+
+def membership_bars(study: NetworkStudy, ax: Axes | None = None) -> Figure:
+    """Memberships per municipality by form of the body and evidence (stacked bars)."""
+    _require_register(study)
+    fig, ax = _axes(ax, (8, 5.5))
+    _draw_bars(ax, study.membership_counts)
+    ax.set_title(f"{study.district.name}: memberships by form of the body and evidence")
+    return fig
+
+
+def source_note(study: NetworkStudy, figure: str) -> str:
+    """Source line of ``figure`` (``"bipartite"``, ``"map"`` or ``"memberships"``)."""
+    register = f"cooperation register data/raw/{study.district.key}/register (sources per row)"
+    if figure == "bipartite":
+        return (
+            f"Source: {register}. Bodies without a municipality tie and members outside the "
+            "municipality level (districts, companies) are not drawn."
+        )
+    if figure == "map":
+        drawn = (
+            BKG_ATTRIBUTION
+            if study.boundary.polygons is not None
+            else "Nodes at centre points; no boundary file configured."
+        )
+        return f"Source: {register}; population and centres {study.municipality_source}. {drawn}"
+    if figure == "memberships":
+        return (
+            f"Source: {register}, layer {study.layer_tag}. Hatching: inferred (///), "
+            "unknown (...) evidence."
+        )
+    raise ValueError(f"unknown figure {figure!r}; choose bipartite, map or memberships")

@@ -33,6 +33,12 @@ def descendants(project: CodedProject, code_id: str) -> list[str]:
     return [code_id, *sorted(found[1:])]
 
 
+def code_label(project: CodedProject, code_id: str) -> str:
+    """Short label: top-level family and the code's own name, e.g. ``Obstacles: Legal risk``."""
+    path = project.code_path(code_id, separator="\0").split("\0")
+    return path[0] if len(path) == 1 else f"{path[0]}: {path[-1]}"
+
+
 def select_codes(project: CodedProject, codes: Iterable[str] | None) -> list[str]:
     """The requested codes (default: all in codebook order); unknown ids are an error."""
     known = list(project.codes["code_id"])
