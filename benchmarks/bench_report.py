@@ -1,9 +1,10 @@
 """Time ``ikz report`` against the library computation it wraps; print both and their ratio.
 
 The report runs in a subprocess with a temporary ``IKZ_OUTPUT_ROOT`` (the real reports are
-not touched). The library-only figure repeats what notebook 01 computes — load, aggregate,
-Table-1 comparison, national comparison, boundaries, and rendering its figures — without
-Jupyter, papermill or the HTML export, so the ratio shows the runner's overhead.
+not touched). The library-only figure is what notebook 01 does — the structure study
+(``ikzlib.studies.structure.run``) and its figures (``ikzlib.figures.structure``) — without
+Jupyter, papermill or the HTML export, so the ratio shows the runner's overhead. It prints
+timings and ratios; it is not a test.
 
 Usage: ``python benchmarks/bench_report.py [--district harz] [--repeat 3]``
 """
@@ -25,50 +26,38 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from cli_timing import ikz_seconds  # noqa: E402
 
-from ikzlib import boundaries, catalog, destatis, figures, paths  # noqa: E402
-from ikzlib.municipalities import administrative_units, load_municipalities  # noqa: E402
-from ikzlib.structure import compare_units, read_published_units, size_class_table  # noqa: E402
+from ikzlib import figures, paths  # noqa: E402
+from ikzlib.figures import structure as plots  # noqa: E402
+from ikzlib.studies import structure  # noqa: E402
 
 
 def library_only(district: str) -> dict[str, float]:
-    """Notebook 01's computation without the notebook; returns seconds per step."""
+    """Notebook 01's work without the notebook: the study, then its figures; seconds per step.
+
+    The study's cache of the Germany-wide file is cleared first: a report reads it once.
+    """
     steps = {}
+    structure.clear_cache()
     started = time.perf_counter()
-    info = catalog.get_district(district)
-    municipalities = load_municipalities(district)
-    units = administrative_units(municipalities)
-    table1 = paths.raw_dir(district) / "table1_fallstudie.csv"
-    if table1.exists():
-        compare_units(units, read_published_units(table1))
-    classes = size_class_table(municipalities)
-    steps["load + aggregate + compare"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    gv = paths.reference_file("destatis/31122021_Auszug_GV.xlsx")
-    if gv is not None:
-        units_de = destatis.read_auszug_gv(gv)
-        destatis.district_position(destatis.kreis_comparison(units_de), info.kreis_key)
-        destatis.national_small_municipality_share(units_de)
-    steps["national comparison (xlsx)"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    boundary = boundaries.discover_boundary_file()
-    polygons = outline = None
-    if boundary is not None:
-        polygons = boundaries.municipality_boundaries(boundary, municipalities)
-        outline = boundaries.district_outline(boundary, info.kreis_key)
-    steps["boundaries"] = time.perf_counter() - started
+    study = structure.run(district)
+    steps["structure study (run)"] = time.perf_counter() - started
 
     started = time.perf_counter()
     figures.apply_style()
-    fig, ax = plt.subplots(figsize=(8.5, 6.5))
-    note = boundaries.plot_municipality_map(ax, municipalities, polygons, outline)
-    figures.save_figure(fig, district, "bench_map", source=note)
-    plt.close(fig)
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.barh(classes["size_class"].astype(str), classes["n_municipalities"])
-    figures.save_figure(fig, district, "bench_size_classes", source="benchmark")
-    plt.close(fig)
+    drawings = {
+        "size_classes": plots.size_class_figure,
+        "density": plots.density_figure,
+        "map": plots.municipality_map_figure,
+        "demography": plots.demography_figure if study.demography is not None else None,
+        "national": plots.national_figure if study.position is not None else None,
+    }
+    for name, draw in drawings.items():
+        if draw is None:
+            continue
+        fig = draw(study)
+        source = plots.source_note(study, name)
+        figures.save_figure(fig, district, f"bench_{name}", source=source)
+        plt.close(fig)
     steps["figure rendering (PNG+SVG)"] = time.perf_counter() - started
     return steps
 

@@ -1,4 +1,4 @@
-"""Administrative boundaries from the BKG products VG250 / VG5000, and maps of a district.
+"""Administrative boundaries from the BKG products VG250 / VG5000 (loading only; no drawing).
 
 The BKG "Verwaltungsgebiete" files come as shapefiles (``VG250_GEM.shp``, ``VG250_KRS.shp``
 ...) or as a GeoPackage with one layer per level (``vg250_gem``, ``vg250_krs`` ...). Both
@@ -11,7 +11,8 @@ water (1, 2) from land (3, 4) parts in VG250, while VG5000 has one row per Gemei
 when there are any and dissolves the rest into one (multi)polygon per AGS.
 
 Areas are never taken from these files (they are generalised); use the Destatis areas.
-Every map drawing BKG geometry must carry :data:`ikzlib.figures.BKG_ATTRIBUTION`.
+Maps are drawn by :mod:`ikzlib.figures.structure`; every map drawing BKG geometry must carry
+:data:`ikzlib.figures.BKG_ATTRIBUTION`.
 """
 
 from __future__ import annotations
@@ -20,16 +21,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-from matplotlib.axes import Axes
 
 from ikzlib import paths
 from ikzlib.errors import DataValidationError
-from ikzlib.figures import BKG_ATTRIBUTION, PALETTE, format_number
 
 LEVELS = ("GEM", "VWG", "KRS", "LAN")
 LAND_FACTORS = {3, 4}  # GF values of land parts in VG250
-NO_BOUNDARY_NOTE = "centre points; no boundary file configured"
-_FILL = {False: "#dbe7ef", True: "#f3d9c4"}  # verbandsfrei / member of a joint administration
 
 # Searched in the reference folder, best first: VG250 is the product users normally download.
 _CANDIDATES = (
@@ -203,143 +200,3 @@ def shared_borders(gdf: gpd.GeoDataFrame, min_length: float = 0.0) -> set[tuple[
             a, b = sorted((frame[key].iloc[i], frame[key].iloc[j]))
             pairs.add((a, b))
     return pairs
-
-
-def _marker_sizes(population: pd.Series, largest: float = 900.0) -> pd.Series:
-    """Marker areas proportional to population (the largest gets ``largest`` pt²)."""
-    values = population.astype("float64").fillna(0.0)
-    top = values.max()
-    return values / top * largest if top > 0 else values
-
-
-def plot_municipality_map(
-    ax: Axes,
-    municipalities: pd.DataFrame,
-    boundaries: gpd.GeoDataFrame | None = None,
-    outline: gpd.GeoDataFrame | None = None,
-    *,
-    german: bool = False,
-    label: bool = True,
-) -> str:
-    """Draw the district's municipalities with circles sized by population.
-
-    Polygons are drawn when ``boundaries`` (from :func:`municipality_boundaries`) has
-    geometry; otherwise only the centre points. Members of a joint administration share a
-    fill colour.
-
-    Returns
-    -------
-    str
-        The note to print under the map: the BKG attribution when BKG geometry was drawn,
-        else :data:`NO_BOUNDARY_NOTE`.
-    """
-    has_polygons = boundaries is not None and boundaries.geometry.notna().any()
-    centres = gpd.GeoDataFrame(
-        municipalities[["ags", "name", "population", "gemeindeverband_key"]],
-        geometry=gpd.points_from_xy(municipalities["lon"], municipalities["lat"]),
-        crs="EPSG:4326",
-    )
-    if has_polygons:
-        centres = centres.to_crs(boundaries.crs)
-        joint = boundaries["gemeindeverband_type"].ne("verbandsfreie Gemeinde")
-        colours = joint.map(_FILL)
-        boundaries.plot(ax=ax, color=colours, edgecolor="#4d4d4d", linewidth=0.6)
-        if outline is not None:
-            outline.to_crs(boundaries.crs).boundary.plot(ax=ax, color="#222222", linewidth=1.4)
-    ax.scatter(
-        centres.geometry.x,
-        centres.geometry.y,
-        s=_marker_sizes(centres["population"]),
-        color=PALETTE[0],
-        alpha=0.55,
-        edgecolor="white",
-        linewidth=0.6,
-        zorder=3,
-    )
-    _legend(ax, centres["population"], german, fills=has_polygons)
-    ax.set_aspect("equal" if has_polygons else 1 / _cos_mid_latitude(municipalities))
-    ax.set_axis_off()
-    if label:
-        _place_labels(ax, centres)
-    return BKG_ATTRIBUTION if has_polygons else NO_BOUNDARY_NOTE
-
-
-# Label positions tried in turn: below, above, right, left of the circle (offset direction,
-# alignment); the first one that overlaps no earlier label is kept.
-_LABEL_SLOTS = (
-    ((0, -1), "center", "top"),
-    ((0, 1), "center", "bottom"),
-    ((1, 0), "left", "center"),
-    ((-1, 0), "right", "center"),
-)
-
-
-def _place_labels(ax: Axes, centres: gpd.GeoDataFrame) -> None:
-    """Name each circle, largest first, avoiding overlaps between labels where possible."""
-    # positions are only final after layout and aspect; save_figure uses the same layout
-    ax.figure.tight_layout(rect=(0, 0.04, 1, 1))
-    ax.apply_aspect()
-    renderer = ax.figure.canvas.get_renderer()
-    radii = _marker_sizes(centres["population"]) ** 0.5 / 2 + 1.5  # points
-    order = centres["population"].astype("float64").fillna(0).sort_values(ascending=False)
-    placed = []
-    for index in order.index:
-        row = centres.loc[index]
-        for attempt, ((dx, dy), ha, va) in enumerate(_LABEL_SLOTS):
-            text = ax.annotate(
-                row["name"].split(",")[0],
-                (row.geometry.x, row.geometry.y),
-                xytext=(dx * radii[index], dy * radii[index]),
-                textcoords="offset points",
-                ha=ha,
-                va=va,
-                fontsize=6.5,
-                color="#222222",
-                zorder=4,
-            )
-            box = text.get_window_extent(renderer)
-            if attempt == len(_LABEL_SLOTS) - 1 or not any(box.overlaps(b) for b in placed):
-                placed.append(box)
-                break
-            text.remove()
-
-
-def _cos_mid_latitude(municipalities: pd.DataFrame) -> float:
-    """Aspect correction for plotting lon/lat degrees (1° lon is shorter than 1° lat)."""
-    import math
-
-    return math.cos(math.radians(float(municipalities["lat"].mean())))
-
-
-def _legend(ax: Axes, population: pd.Series, german: bool, fills: bool) -> None:
-    """Reference circles for the population scale, plus the fill colours of the polygons."""
-    from matplotlib.patches import Patch
-
-    top = float(population.astype("float64").max())
-    steps = [v for v in (1_000, 5_000, 10_000, 25_000, 50_000, 100_000) if v <= top][-3:]
-    handles = [
-        ax.scatter(
-            [],
-            [],
-            s=_marker_sizes(pd.Series([v, top])).iloc[0],
-            color=PALETTE[0],
-            alpha=0.55,
-            edgecolor="white",
-        )
-        for v in steps
-    ]
-    labels = [f"{format_number(v, 0, german)} inhabitants" for v in steps]
-    if fills:
-        handles += [Patch(color=_FILL[False]), Patch(color=_FILL[True])]
-        labels += ["verbandsfreie Gemeinde", "member of a Gemeindeverband"]
-    if handles:
-        ax.legend(
-            handles,
-            labels,
-            loc="lower left",
-            bbox_to_anchor=(1.0, 0.0),
-            fontsize=7.5,
-            labelspacing=2.2,
-            handletextpad=1.2,
-            borderpad=0.8,
-        )

@@ -1,18 +1,16 @@
-"""BKG boundary layers: reading, joining on AGS, parts per AGS, adjacency and the map."""
+"""BKG boundary layers: reading, joining on AGS, parts per AGS and adjacency (no drawing)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import geopandas as gpd
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from shapely import wkt
 
 from ikzlib import boundaries, paths
 from ikzlib.errors import DataValidationError
-from ikzlib.figures import BKG_ATTRIBUTION
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bkg"
 MODEL_AGS = ["15085040", "15085055", "15085135", "15085145", "15085185"]
@@ -114,20 +112,9 @@ def test_bad_boundary_files(tmp_path: Path, shapefile: Path):
         boundaries.read_layer(tmp_path / "NOKEY_GEM.shp", "GEM")
 
 
-def test_map_notes(shapefile: Path, municipalities: pd.DataFrame):
-    joined = boundaries.municipality_boundaries(shapefile, municipalities)
-    fig, ax = plt.subplots()
-    assert boundaries.plot_municipality_map(ax, municipalities, joined) == BKG_ATTRIBUTION
-    assert len(ax.collections) >= 2  # polygons and circles
-    plt.close(fig)
-    fig, ax = plt.subplots()
-    note = boundaries.plot_municipality_map(ax, municipalities)
-    assert note == boundaries.NO_BOUNDARY_NOTE
-    circles = ax.collections[0]
-    sizes = circles.get_sizes()
-    order = municipalities["population"].astype(float).argsort().to_numpy()
-    assert (sizes[order] == sorted(sizes)).all()  # area grows with population
-    plt.close(fig)
+def test_loader_does_not_draw():
+    assert not hasattr(boundaries, "plot_municipality_map")
+    assert "matplotlib" not in boundaries.__dict__ and "plt" not in boundaries.__dict__
 
 
 def test_discover_boundary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

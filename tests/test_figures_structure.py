@@ -1,6 +1,9 @@
-"""Figures of notebook 01: structure of each figure for small inputs."""
+"""Figures of the structure study: what each figure draws, for small inputs."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
@@ -9,15 +12,25 @@ import pytest
 from matplotlib.patches import Rectangle
 from shapely.geometry import box
 
-from ikzlib import boundaries, figures
+from ikzlib import figures
 from ikzlib.figures import structure as structure_figures
 from ikzlib.structure import demography_series, size_class_table
+from ikzlib.studies import structure
+from ikzlib.studies.structure import StructureStudy
 
 
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def study() -> StructureStudy:
+    """The Harz study without reference data (no boundaries, no national comparison)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IKZ_REFERENCE_DIR", str(Path(__file__).parent / "no-such-folder"))
+        return structure.run("harz")
 
 
 def _texts(ax) -> list[str]:
@@ -38,23 +51,37 @@ MUNICIPALITIES = pd.DataFrame(
         "lat": [51.8, 51.85, 51.9],
     }
 )
+POLYGONS = gpd.GeoDataFrame(
+    {
+        "ags": MUNICIPALITIES["ags"],
+        "gemeindeverband_type": ["verbandsfreie Gemeinde", "Verbandsgemeinde", "Verbandsgemeinde"],
+    },
+    geometry=[
+        box(10.95, 51.75, 11.05, 51.85),
+        box(11.05, 51.8, 11.15, 51.9),
+        box(11.15, 51.85, 11.25, 51.95),
+    ],
+    crs="EPSG:4326",
+)
 
 
-def test_size_class_figure_has_one_labelled_bar_per_class_in_each_panel():
-    classes = size_class_table(MUNICIPALITIES)
-    fig = structure_figures.size_class_figure(classes, "Test: size classes", german=True)
+def test_size_class_figure_has_one_labelled_bar_per_class_in_each_panel(study: StructureStudy):
+    small = replace(study, size_classes=size_class_table(MUNICIPALITIES))
+    fig = structure_figures.size_class_figure(small, german=True)
     left, right = fig.axes
-    assert len(_bars(left)) == len(_bars(right)) == len(classes) == 5
+    assert len(_bars(left)) == len(_bars(right)) == 5
     assert left.get_xlabel() == "number of Gemeinden"
     assert right.get_xlabel() == "share of the district population (%)"
     assert left.get_ylabel() == "inhabitants"
-    assert fig._suptitle.get_text() == "Test: size classes"
+    assert fig._suptitle.get_text() == "Landkreis Harz: Gemeinden by size class (2021-12-31)"
     # population share 2,000 / 48,000 = 4.2 %, written in German format
     assert "4,2" in _texts(right)
     assert _texts(left).count("1") == 3  # three classes with one Gemeinde each
 
 
-def test_density_figure_colours_joint_administrations_and_marks_the_district():
+def test_density_figure_colours_joint_administrations_and_marks_the_district(
+    study: StructureStudy,
+):
     units = pd.DataFrame(
         {
             "unit_name": ["Huy, Gemeinde", "Vorharz", "Halberstadt, Stadt"],
@@ -62,7 +89,9 @@ def test_density_figure_colours_joint_administrations_and_marks_the_district():
             "density": [40.0, 60.0, 270.0],
         }
     )
-    fig = structure_figures.density_figure(units, 1234.4, "density", german=True)
+    fig = structure_figures.density_figure(
+        replace(study, density=units, district_density=1234.4), german=True
+    )
     (ax,) = fig.axes
     bars = _bars(ax)
     assert len(bars) == 3
@@ -73,40 +102,44 @@ def test_density_figure_colours_joint_administrations_and_marks_the_district():
     assert ax.get_xlabel() == "inhabitants per km²"
 
 
-def test_map_without_boundaries_says_so():
-    fig, note = structure_figures.municipality_map_figure(MUNICIPALITIES, None, None, "map")
+def test_density_figure_draws_on_a_given_axes(study: StructureStudy):
+    fig, (left, right) = plt.subplots(1, 2)
+    assert structure_figures.density_figure(study, ax=right) is fig
+    assert len(_bars(right)) == len(study.units) and not _bars(left)
+
+
+def test_map_without_boundaries_says_so(study: StructureStudy):
+    fig = structure_figures.municipality_map_figure(replace(study, municipalities=MUNICIPALITIES))
     (ax,) = fig.axes
-    assert note == boundaries.NO_BOUNDARY_NOTE
-    assert ax.get_title() == "map"
+    assert structure_figures.source_note(study, "map").startswith(
+        structure_figures.NO_BOUNDARY_NOTE
+    )
+    assert ax.get_title() == "Landkreis Harz: Gemeinden sized by population (2021-12-31)"
     assert {"Aland", "Bergdorf", "Cluster"} <= set(_texts(ax))
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["5,000 inhabitants", "10,000 inhabitants", "25,000 inhabitants"]
 
 
-def test_map_with_boundaries_gives_the_bkg_attribution_and_fill_legend():
-    polygons = gpd.GeoDataFrame(
-        {
-            "ags": MUNICIPALITIES["ags"],
-            "gemeindeverband_type": [
-                "verbandsfreie Gemeinde",
-                "Verbandsgemeinde",
-                "Verbandsgemeinde",
-            ],
-        },
-        geometry=[
-            box(10.95, 51.75, 11.05, 51.85),
-            box(11.05, 51.8, 11.15, 51.9),
-            box(11.15, 51.85, 11.25, 51.95),
-        ],
-        crs="EPSG:4326",
-    )
-    fig, note = structure_figures.municipality_map_figure(MUNICIPALITIES, polygons, None, "map")
-    assert note == figures.BKG_ATTRIBUTION
+def test_map_with_boundaries_gives_the_bkg_attribution_and_fill_legend(study: StructureStudy):
+    with_polygons = replace(study, municipalities=MUNICIPALITIES, polygons=POLYGONS)
+    fig = structure_figures.municipality_map_figure(with_polygons)
+    assert structure_figures.source_note(with_polygons, "map").startswith(figures.BKG_ATTRIBUTION)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert legend[-2:] == ["verbandsfreie Gemeinde", "member of a Gemeindeverband"]
 
 
-def test_demography_figure_marks_derived_values_and_changes():
+def test_municipality_map_sizes_circles_by_population():
+    fig = structure_figures.municipality_map(MUNICIPALITIES, POLYGONS, label=False)
+    (ax,) = fig.axes
+    assert len(ax.collections) >= 2  # polygons and circles
+    assert structure_figures.map_note(POLYGONS) == figures.BKG_ATTRIBUTION
+    fig = structure_figures.municipality_map(MUNICIPALITIES)
+    sizes = fig.axes[0].collections[0].get_sizes()
+    assert sizes.tolist() == pytest.approx([900.0, 135.0, 45.0])  # area ∝ population
+    assert structure_figures.map_note(None) == structure_figures.NO_BOUNDARY_NOTE
+
+
+def test_demography_figure_marks_derived_values_and_changes(study: StructureStudy):
     statements = pd.DataFrame(
         {
             "statement_id": ["pop2020", "chg1990", "chg2035"],
@@ -121,7 +154,8 @@ def test_demography_figure_marks_derived_values_and_changes():
         }
     )
     series = demography_series(statements)
-    fig = structure_figures.demography_figure(statements, series, "demography")
+    changed = replace(study, demography=statements, demography_series=series)
+    fig = structure_figures.demography_figure(changed)
     (ax,) = fig.axes
     texts = _texts(ax)
     assert "200,000" in texts  # stated: exact
@@ -131,9 +165,10 @@ def test_demography_figure_marks_derived_values_and_changes():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == [label for _, _, label in structure_figures.DEMOGRAPHY_STYLES.values()]
     assert ax.get_ylabel() == "inhabitants"
+    assert ax.get_title() == "Landkreis Harz: population 1990–2035 as stated by the study"
 
 
-def test_national_figure_has_three_panels_and_the_district_line():
+def test_national_figure_has_three_panels_and_the_district_line(study: StructureStudy):
     comparison = pd.DataFrame(
         {
             "kreis_key": [f"{i:05d}" for i in range(10)],
@@ -148,11 +183,27 @@ def test_national_figure_has_three_panels_and_the_district_line():
             "value": [20, 6000, 0.4],
         }
     )
-    fig = structure_figures.national_figure(comparison, position, "Kreis X")
+    fig = structure_figures.national_figure(
+        replace(study, kreise=comparison, position=position, gv_file=Path("GV.xlsx"))
+    )
     axes = fig.axes
     assert len(axes) == 3
     assert [ax.get_xlabel() for ax in axes] == [m[1] for m in structure_figures.NATIONAL_MEASURES]
     assert [ax.get_xscale() for ax in axes] == ["log", "log", "linear"]
     assert axes[2].lines[0].get_xdata()[0] == pytest.approx(40.0)  # share scaled to %
-    assert all(_texts(ax) == ["Kreis X"] for ax in axes)
-    assert fig._suptitle.get_text() == "Kreis X among the 10 German Kreise"
+    assert all(_texts(ax) == ["Landkreis Harz"] for ax in axes)
+    assert fig._suptitle.get_text() == "Landkreis Harz among the 10 German Kreise"
+
+
+def test_missing_parts_are_not_drawn_and_have_no_source_line(study: StructureStudy):
+    with pytest.raises(ValueError, match="no national comparison"):
+        structure_figures.national_figure(study)
+    with pytest.raises(ValueError, match="no source line for figure 'national'"):
+        structure_figures.source_note(study, "national")
+    no_statements = replace(study, demography=None, demography_series=None)
+    with pytest.raises(ValueError, match="no demographic statements"):
+        structure_figures.demography_figure(no_statements)
+    assert "Tabelle" not in structure_figures.source_note(study, "size_classes")
+    assert structure_figures.source_note(study, "demography").endswith(
+        "Hollow markers are derived, not published."
+    )

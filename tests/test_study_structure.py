@@ -1,0 +1,221 @@
+"""Study ``structure`` without Jupyter: every district, Harz known answers, notes, parameters."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ikzlib import catalog, paths, studies
+from ikzlib.errors import ParameterError
+from ikzlib.keyfigures import Kind
+from ikzlib.studies import structure
+from ikzlib.studies.structure import StructureStudy
+
+HARZ_ONLY = ("Vorharz", "Halberstadt", "Table 1", "Tabelle 1", "Harz")
+# Harz values of the committed notebook 01 (HEAD before the move into the library).
+HARZ_DATA = {
+    "n_municipalities": 20,
+    "n_units": 14,
+    "population": 209_117,
+    "population_date": "2021-12-31",
+    "area_km2": 2104.93,
+    "density": 99.3,
+    "n_under_10k": 14,
+    "n_units_under_10k": 7,
+    "share_pop_under_10k": 0.3243,
+    "largest_municipality": "Halberstadt, Stadt",
+    "n_disagreements": 4,
+    "n_population_disagreements": 0,
+    "n_area_disagreements": 4,
+    "published_population": 209_117,
+}
+HARZ_REFERENCE = {
+    "boundaries": "VG5000_GEM.shp",
+    "national_share_municipalities_under_10k": 0.8515,
+    "national_n_kreise": 400,
+    "rank_share_pop_under_10k": 200,
+    "rank_median_population": 182,
+}
+KINDS = {
+    "n_municipalities": Kind.OFFICIAL,
+    "population": Kind.OFFICIAL,
+    "area_km2": Kind.OFFICIAL,
+    "population_date": Kind.OFFICIAL,
+    "density": Kind.DERIVED,
+    "share_pop_under_10k": Kind.DERIVED,
+    "n_units_under_10k": Kind.DERIVED,
+    "n_area_disagreements": Kind.DERIVED,
+    "published_population": Kind.PUBLISHED,
+    "rank_median_population": Kind.DERIVED,
+}
+
+
+@pytest.fixture
+def no_reference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty reference folder: no Germany-wide file, no boundaries."""
+    monkeypatch.setenv("IKZ_REFERENCE_DIR", str(tmp_path))
+
+
+@pytest.fixture
+def harz(no_reference: None) -> StructureStudy:
+    return structure.run("harz")
+
+
+def _all_text(study: StructureStudy) -> str:
+    described = [study.describe(part) for part in structure.PARTS]
+    return "\n".join([*study.notes, *described])
+
+
+def test_section_declaration_is_kept():
+    section = structure.SECTION
+    assert (section.name, section.order, section.notebook) == (
+        "structure",
+        10,
+        "01_municipal_structure",
+    )
+    names = {spec.name for spec in section.figures}
+    assert set(HARZ_DATA) | set(HARZ_REFERENCE) <= names
+    assert 2 <= sum(spec.headline for spec in section.figures) <= 4
+    assert all(spec.label and spec.source for spec in section.figures)
+    assert studies.section("structure") is section
+
+
+def test_harz_key_figures_equal_the_report(harz: StructureStudy):
+    values = harz.key_figures.values()
+    assert {name: values.get(name) for name in HARZ_DATA} == HARZ_DATA
+    assert values["boundaries"] == "none"  # no reference folder: no boundary file
+    assert not set(HARZ_REFERENCE) - {"boundaries"} & set(values)  # absent, not zero
+
+
+def test_key_figures_carry_declared_kinds_and_sources(harz: StructureStudy):
+    for figure in harz.key_figures.figures:
+        assert figure.kind in figure.spec.allowed_kinds()
+        assert figure.source
+    for name, kind in KINDS.items():
+        if name in harz.key_figures:
+            assert harz.key_figures[name].kind == kind, name
+    assert "Tabelle 1" in harz.key_figures["published_population"].source
+    assert "31122021_Auszug_GV.xlsx" in harz.key_figures["population"].source
+
+
+def test_harz_tables(harz: StructureStudy):
+    assert len(harz.municipalities) == 20 and len(harz.units) == 14
+    assert harz.size_classes["n_municipalities"].tolist() == [7, 7, 3, 3, 0]
+    assert harz.density["density"].is_monotonic_increasing
+    assert harz.unit_table.iloc[-1]["population_published"] == 209_117
+    assert set(harz.disagreements["quantity"]) == {"area_km2"}
+    assert harz.size_class_percent["% of Gemeinden"].tolist() == [35.0, 35.0, 15.0, 15.0, 0.0]
+    assert harz.demography_series["kind"].tolist() == ["derived", "stated", "projected"]
+    assert harz.polygons is None and harz.position is None
+
+
+def test_harz_notes_come_from_the_data(harz: StructureStudy):
+    joint, agreement = harz.notes[:2]
+    assert "13 of the 14 administrative units" in joint
+    assert "Verbandsgemeinde Vorharz (7 Gemeinden)" in joint
+    assert agreement.startswith("4 unit areas differ by at most 0.03 km² (3 ha)")
+    assert "populations agree exactly" in agreement
+    assert any("IKZ_REFERENCE_DIR" in note for note in harz.notes)
+    assert "Germany-wide Destatis file" in harz.describe("national")
+    assert "7 of the 14 administrative units" in harz.describe("size_classes")
+
+
+def test_describe_writes_german_numbers(harz: StructureStudy):
+    assert "209.117 inhabitants" in harz.describe("district", german=True)
+    assert "2.104,93 km²" in harz.describe("district", german=True)
+    with pytest.raises(ParameterError, match="part 'nope'"):
+        harz.describe("nope")
+
+
+def test_agreement_note_follows_the_disagreements(harz: StructureStudy):
+    none = replace(harz, disagreements=harz.disagreements.iloc[0:0])
+    assert "0 cells where the two sources disagree." in none.describe("units")
+    assert "cadastre" not in none.describe("units")  # nothing to explain
+    population = pd.DataFrame(
+        {
+            "unit_key": ["150850370"],
+            "unit_name": ["Wernigerode, Stadt"],
+            "quantity": ["population"],
+            "aggregated": [32_027.0],
+            "published": [32_000.0],
+            "difference": [27.0],
+            "note": [""],
+        }
+    )
+    text = replace(harz, disagreements=population).describe("units")
+    assert "1 unit population differs, by up to 27 inhabitants" in text
+    assert "Areas agree within 0.005 km²" in text
+    assert "populations agree exactly" not in text
+    large = harz.disagreements.assign(difference=[2.5, 0.01, -0.01, -0.01])
+    text = replace(harz, disagreements=large).describe("units")
+    assert "at most 2.50 km² (250 ha), more than rounding explains" in text
+
+
+@pytest.mark.parametrize("key", catalog.district_keys())
+def test_every_district_runs_without_reference_data(key: str, no_reference: None):
+    study = studies.run("structure", key)
+    assert isinstance(study, StructureStudy)
+    assert study.district.key == key
+    values = study.key_figures.values()
+    assert values["n_municipalities"] == len(study.municipalities) > 0
+    assert values["population"] == int(study.municipalities["population"].sum())
+    assert values["n_units_under_10k"] <= values["n_units"]
+    assert "published_population" not in values or isinstance(values["published_population"], int)
+    assert all(f.source and f.kind for f in study.key_figures.figures)
+    for part in structure.PARTS:
+        assert study.describe(part)
+    inputs = study.district.inputs
+    for name, field in (("published_units", "published"), ("demography", "demography")):
+        if not inputs.has(name):
+            assert getattr(study, field) is None
+            assert inputs.missing_note(name) in study.notes
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        k
+        for k in catalog.district_keys()
+        if not catalog.get_district(k).inputs.has("published_units")
+    ],
+)
+def test_districts_without_study_inputs_get_no_harz_sentence(key: str, no_reference: None):
+    study = structure.run(key)
+    assert study.published is None and study.disagreements is None
+    assert "n_disagreements" not in study.key_figures  # absent, not zero
+    assert "table1_fallstudie.csv" in study.describe("units")
+    text = _all_text(study)
+    assert not [word for word in HARZ_ONLY if word in text]
+    assert "joint administration" in study.notes[0]
+
+
+def test_bad_parameters(tmp_path: Path):
+    with pytest.raises(ParameterError, match="gv_file=.*no such file"):
+        structure.run("harz", gv_file=tmp_path / "missing.xlsx")
+    with pytest.raises(ParameterError, match="boundary_file=42"):
+        structure.run("harz", boundary_file=42)
+    with pytest.raises(ParameterError, match="boundary_file=.*no such file"):
+        structure.run("harz", boundary_file=str(tmp_path))
+    with pytest.raises(ParameterError, match="gv_file=''"):
+        structure.run("harz", gv_file="")
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_harz_with_reference_data():
+    if paths.reference_file(structure.GV_REFERENCE) is None:
+        pytest.skip(f"reference file {structure.GV_REFERENCE} absent")
+    if paths.reference_file("bkg_vg5000_2021/VG5000_GEM.shp") is None:
+        pytest.skip("reference file bkg_vg5000_2021/VG5000_GEM.shp absent")
+    study = structure.run(
+        "harz", boundary_file=paths.reference_file("bkg_vg5000_2021/VG5000_GEM.shp")
+    )
+    values = study.key_figures.values()
+    assert {name: values.get(name) for name in HARZ_DATA} == HARZ_DATA
+    assert {name: values.get(name) for name in HARZ_REFERENCE} == HARZ_REFERENCE
+    assert study.has_polygons and study.outline is not None
+    assert study.position.set_index("measure").loc["median_population", "rank"] == 182
+    assert "10,789 inhabited" in study.describe("national")
