@@ -1,7 +1,11 @@
-"""The district catalog ``data/raw/districts.csv`` and the per-district inputs it points to.
+"""Every German district, and the per-district inputs each one has.
 
-Columns: ``key`` (folder name under ``data/raw/``), ``name``, ``official_name``,
-``kreis_key`` (5-digit Kreis key, e.g. ``15085``), ``land``, ``notes``, ``source``.
+Every Kreis and kreisfreie Stadt of the embedded nationwide extract (:mod:`ikzlib.germany`)
+is a district, keyed by its 5-digit Kreis key. The *curated* districts of
+``data/raw/districts.csv`` (columns ``key``, ``name``, ``official_name``, ``kreis_key``,
+``land``, ``notes``, ``source``) replace their Kreis under a readable key (``harz``) and bring
+extra inputs (register, interviews, published tables). :func:`resolve` accepts the curated
+key, the Kreis key or an unambiguous name.
 
 A district is resolved once (:func:`resolve`) and passed down as a :class:`District`; its
 :attr:`District.inputs` is the one place that names every per-district input file and says
@@ -108,7 +112,12 @@ class DistrictInputs:
 
 @dataclass(frozen=True)
 class District:
-    """One catalog entry, resolved once and passed down to every study."""
+    """One district (Kreis or kreisfreie Stadt), resolved once and passed down to every study.
+
+    ``curated`` districts come from ``districts.csv``; ``kreis_type`` is the official type of
+    the Kreis record (``Landkreis``, ``Kreis``, ``Kreisfreie Stadt``, ``Stadtkreis``,
+    ``Regionalverband``) and ``kreisfrei`` says whether the district is a single city.
+    """
 
     key: str
     name: str
@@ -117,6 +126,9 @@ class District:
     land: str
     notes: str
     source: str
+    curated: bool = True
+    kreis_type: str = ""
+    kreisfrei: bool = False
 
     @property
     def land_key(self) -> str:
@@ -135,7 +147,7 @@ class District:
 
 
 def load_catalog(path: str | Path | None = None) -> list[District]:
-    """Read and validate the catalog; districts are returned sorted by key."""
+    """The curated districts of ``districts.csv``, validated and sorted by key."""
     path = Path(path) if path is not None else paths.DISTRICT_CATALOG
     return list(_load_catalog(path, path.stat().st_mtime_ns if path.exists() else 0))
 
@@ -149,24 +161,110 @@ def _load_catalog(path: Path, _mtime: int) -> tuple[District, ...]:
     check_unique(frame, "key", path)
     check_unique(frame, "kreis_key", path)
     frame = frame.fillna("").sort_values("key")
-    return tuple(District(**{c: row[c] for c in _COLUMNS}) for _, row in frame.iterrows())
+    kreise = _kreis_records()
+    districts = []
+    for _, row in frame.iterrows():
+        official = kreise.get(row["kreis_key"], {})
+        districts.append(
+            District(
+                **{c: row[c] for c in _COLUMNS},
+                kreis_type=official.get("type", ""),
+                kreisfrei=bool(official.get("kreisfrei", False)),
+            )
+        )
+    return tuple(districts)
 
 
-def district_keys() -> list[str]:
-    """Keys of all configured districts, sorted."""
-    return [d.key for d in load_catalog()]
+def _kreis_records() -> dict[str, dict]:
+    """Kreis records of the nationwide extract by Kreis key (empty when it is absent)."""
+    from ikzlib import germany  # local import: germany reads municipality data
+
+    try:
+        frame = germany.kreise()
+    except FileNotFoundError:
+        return {}
+    return {row["kreis_key"]: row for row in frame.to_dict("records")}
+
+
+def display_name(name: str, kreis_type: str) -> str:
+    """A readable district name from the official Kreis name and type.
+
+    Examples
+    --------
+    >>> display_name("Main-Spessart", "Landkreis")
+    'Landkreis Main-Spessart'
+    >>> display_name("Dresden, Stadt", "Kreisfreie Stadt")
+    'Dresden (kreisfreie Stadt)'
+    >>> display_name("Eifelkreis Bitburg-Prüm", "Landkreis")
+    'Eifelkreis Bitburg-Prüm'
+    """
+    base = name.split(",")[0].strip()
+    if kreis_type in ("Kreisfreie Stadt", "Stadtkreis"):
+        return f"{base} ({kreis_type[0].lower()}{kreis_type[1:]})"
+    if kreis_type in ("Landkreis", "Kreis") and not any(
+        word in base.lower() for word in ("kreis", "region")
+    ):
+        return f"{kreis_type} {base}"
+    return base
+
+
+def all_districts() -> list[District]:
+    """Every district: the curated ones plus every other Kreis of the extract, by key."""
+    curated = load_catalog()
+    taken = {d.kreis_key for d in curated}
+    generated = [
+        District(
+            key=key,
+            name=display_name(row["name"], row["type"]),
+            official_name=row["name"],
+            kreis_key=key,
+            land=row["land_name"],
+            notes="",
+            source=row["source"],
+            curated=False,
+            kreis_type=row["type"],
+            kreisfrei=bool(row["kreisfrei"]),
+        )
+        for key, row in _kreis_records().items()
+        if key not in taken
+    ]
+    return sorted([*curated, *generated], key=lambda d: (d.curated is False, d.key))
+
+
+def district_keys(*, curated_only: bool = True) -> list[str]:
+    """Keys of the curated districts (default) or of every district."""
+    return [d.key for d in (load_catalog() if curated_only else all_districts())]
 
 
 def get_district(key: str) -> District:
-    """Catalog entry of ``key``; raises :class:`UnknownDistrictError` listing valid keys."""
-    catalog = load_catalog()
-    for district in catalog:
-        if district.key == key:
+    """The district ``key`` (curated key, Kreis key or unambiguous name).
+
+    Raises :class:`UnknownDistrictError` listing the curated keys, or the candidates when a
+    name matches several districts.
+    """
+    everything = all_districts()
+    for district in everything:
+        if key in (district.key, district.kreis_key):
             return district
-    known = ", ".join(d.key for d in catalog)
-    raise UnknownDistrictError(f"unknown district {key!r}; configured districts: {known}")
+    wanted = key.casefold().strip()
+    exact = [d for d in everything if wanted in (d.name.casefold(), d.official_name.casefold())]
+    if len(exact) == 1:
+        return exact[0]
+    partial = exact or [
+        d for d in everything if wanted and wanted in f"{d.name} {d.official_name}".casefold()
+    ]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        listing = "; ".join(f"{d.key} {d.name}" for d in partial[:10])
+        raise UnknownDistrictError(f"district {key!r} is ambiguous: {listing}")
+    known = ", ".join(d.key for d in load_catalog())
+    raise UnknownDistrictError(
+        f"unknown district {key!r}; give a curated key ({known}), a 5-digit Kreis key "
+        "or a name (`ikz districts` lists them)"
+    )
 
 
 def resolve(district: str | District) -> District:
-    """The :class:`District` for a key, or ``district`` itself when it is one already."""
+    """The :class:`District` for a key or name, or ``district`` itself when it is one already."""
     return district if isinstance(district, District) else get_district(district)

@@ -10,11 +10,21 @@ from collections.abc import Sequence
 from ikzlib import paths
 
 
-def _cmd_districts(_args: argparse.Namespace) -> int:
-    from ikzlib.catalog import load_catalog
+def _cmd_districts(args: argparse.Namespace) -> int:
+    from ikzlib.catalog import all_districts
 
-    for district in load_catalog():
-        print(f"{district.key:15} {district.kreis_key}  {district.official_name} ({district.land})")
+    districts = all_districts()
+    if args.land:
+        wanted = args.land.casefold()
+        districts = [d for d in districts if wanted in (d.land.casefold(), d.land_key)]
+        if not districts:
+            from ikzlib.errors import ParameterError
+
+            raise ParameterError(f"no district in a Land {args.land!r} (name or 2-digit key)")
+    for district in districts:
+        mark = "*" if district.curated else " "
+        print(f"{district.key:14}{mark} {district.kreis_key}  {district.name} ({district.land})")
+    print(f"{len(districts)} districts; * = curated, with extra data (data/raw/districts.csv)")
     return 0
 
 
@@ -45,7 +55,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         args.district, args.notebooks, timeout=args.timeout, html=not args.no_html
     )
     print(format_result(result))
-    document = load_report_summary(args.district) if result.ok else None
+    document = load_report_summary(result.district) if result.ok else None
     for name, section in (document or {}).get("sections", {}).items():
         headline = [f for f in section["figures"].values() if f["headline"]]
         print(f"  [{name}] " + ", ".join(f"{f['label']}={f['value']}" for f in headline))
@@ -77,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ikz", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    districts = commands.add_parser("districts", help="list the configured districts")
+    districts = commands.add_parser("districts", help="list every district (Kreis)")
+    districts.add_argument("--land", metavar="NAME", help="only this Land (name or 2-digit key)")
     districts.set_defaults(func=_cmd_districts)
 
     summary = commands.add_parser(
@@ -86,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument(
         "--district",
         default=paths.DEFAULT_DISTRICT,
-        help="district key from data/raw/districts.csv (default: %(default)s)",
+        help="curated key, 5-digit Kreis key or name (default: %(default)s)",
     )
     summary.add_argument("--json", action="store_true", help="print summary.json-style JSON")
     summary.set_defaults(func=_cmd_summary)
@@ -95,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--district",
         default=paths.DEFAULT_DISTRICT,
-        help="district key from data/raw/districts.csv (default: %(default)s)",
+        help="curated key, 5-digit Kreis key or name (default: %(default)s)",
     )
     report.add_argument(
         "--notebooks",

@@ -95,7 +95,26 @@ def load_municipalities(district: str | District) -> pd.DataFrame:
     from ikzlib.catalog import resolve  # local import: the catalog imports this module
 
     info = resolve(district)
-    return read_municipalities_csv(info.inputs.path("municipalities"), kreis_key=info.kreis_key)
+    path = info.inputs.path("municipalities")
+    if path.is_file():
+        return read_municipalities_csv(path, kreis_key=info.kreis_key)
+    return nationwide_municipalities(info.kreis_key)
+
+
+def nationwide_municipalities(kreis_key: str) -> pd.DataFrame:
+    """The inhabited Gemeinden of one Kreis from the embedded nationwide extract, validated.
+
+    Uninhabited gemeindefreie Gebiete are not municipalities and are left out.
+    """
+    from ikzlib import germany  # local import: germany builds on this module
+
+    everything = germany.municipalities()
+    rows = everything[everything["kreis_key"].eq(kreis_key) & everything["inhabited"]]
+    if rows.empty:
+        raise DataValidationError(
+            germany.data_dir(), f"no inhabited Gemeinde with Kreis key {kreis_key}"
+        )
+    return validate_municipalities(rows, source=germany.data_dir(), kreis_key=kreis_key)
 
 
 def read_municipalities_csv(path: str | Path, kreis_key: str | None = None) -> pd.DataFrame:

@@ -250,7 +250,7 @@ def run_district_report(
     Parameters
     ----------
     district
-        Catalog key.
+        Curated key, Kreis key or unambiguous name (see :func:`ikzlib.catalog.resolve`).
     notebooks
         Restrict to these notebooks (see :func:`district_notebooks`); default all.
     timeout
@@ -273,14 +273,14 @@ def run_district_report(
         Status per notebook. On failure nothing is published and the partial outputs are in
         ``reports/_failed/<district>/``.
     """
-    from ikzlib.catalog import get_district
+    from ikzlib.catalog import resolve
 
-    get_district(district)  # fail fast on an unknown key
+    key = resolve(district).key  # fail fast on an unknown district; names become keys
     chosen = district_notebooks(notebooks)
     return run_staged(
-        district,
+        key,
         chosen,
-        {"district": district},
+        {"district": key},
         timeout=timeout,
         html=html,
         notebook_timeout=notebook_timeout,
