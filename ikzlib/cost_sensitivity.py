@@ -1,10 +1,11 @@
-"""Sensitivity and feasibility findings of the coalition along a growth order (notebook 04).
+"""Sensitivity and feasibility findings of the coalition along a growth order.
 
 The sensitivity target is the net gain of the best prefix coalition of a fixed joining order;
 the optimal size is reported alongside, so a reader sees whether an assumption changes not only
 how much pooling is worth but also how many partners it takes. :func:`feasibility_findings`
 collects who can front the set-up cost, what a coalition of small units alone achieves and
-how the largest partner fares.
+how the largest partner fares. Its inputs are three small records: the :class:`Units` of a
+district, the :class:`Coalition` under study and the :class:`Thresholds` of the analysis.
 """
 
 from __future__ import annotations
@@ -18,6 +19,80 @@ import numpy as np
 import pandas as pd
 
 from ikzlib import costs, uncertainty
+
+
+@dataclass(frozen=True, eq=False)
+class Units:
+    """The actors of the cost model: administrative units with population and case volume.
+
+    Attributes
+    ----------
+    names
+        Unit names.
+    population
+        Inhabitants per unit.
+    volumes
+        Case volume per unit (cases/year, :func:`ikzlib.costs.case_volumes`).
+    """
+
+    names: tuple[str, ...]
+    population: np.ndarray
+    volumes: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def pick(self, indices: Sequence[int]) -> list[str]:
+        """Names of the units ``indices``, in that order."""
+        return [self.names[i] for i in indices]
+
+
+@dataclass(frozen=True, eq=False)
+class Coalition:
+    """The coalition under study: a joining order, its optimal prefix and the cost division.
+
+    Attributes
+    ----------
+    order
+        Joining order (unit indices); small units are taken in this order too.
+    members
+        Indices of the optimal coalition (fewer than two: no coalition).
+    allocation
+        One row per member, in the order of ``members``, with ``name``, ``standalone``,
+        ``population`` and one column per rule (cost shares, EUR/year); ``None`` without a
+        coalition.
+    """
+
+    order: tuple[int, ...]
+    members: tuple[int, ...]
+    allocation: pd.DataFrame | None = None
+
+    @property
+    def exists(self) -> bool:
+        """Whether there is a coalition of at least two partners."""
+        return len(self.members) >= 2
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Settings of the feasibility questions.
+
+    Attributes
+    ----------
+    rule
+        Division rule of the analysis (:data:`ikzlib.uncertainty.RULES`).
+    small_threshold
+        Units with fewer inhabitants count as small.
+    gain_threshold
+        Saving share of the stand-alone cost the largest partner should at least reach.
+    max_units
+        At most this many small units enter the exhaustive search (2**max_units coalitions).
+    """
+
+    rule: str
+    small_threshold: float
+    gain_threshold: float
+    max_units: int
 
 
 def _growth_gains(
@@ -88,6 +163,57 @@ def growth_sensitivity(
 
 
 @dataclass(frozen=True)
+class SmallCoalition:
+    """The best coalition of small units alone, over the Monte Carlo draws.
+
+    Attributes
+    ----------
+    members
+        Its partners (unit indices).
+    p_gain, expected_gain
+        Share of draws with a positive net gain and mean net gain (EUR/year).
+    max_capacity
+        Largest ex-ante capacity among its partners (EUR).
+    initiation_cost
+        Share of its set-up lump the initiating partner fronts alone (EUR).
+    can_initiate
+        Whether any of its partners can front ``initiation_cost``.
+    """
+
+    members: tuple[int, ...]
+    p_gain: float
+    expected_gain: float
+    max_capacity: float
+    initiation_cost: float
+    can_initiate: bool
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass(frozen=True)
+class LargestPartner:
+    """How the largest member of the optimal coalition fares.
+
+    Attributes
+    ----------
+    name
+        Its name.
+    saving_rate_population, saving_rate_rule
+        Its saving as a share of its stand-alone cost under population shares and under the
+        chosen rule.
+    compensation_needed
+        Side payment (EUR/year) lifting its population-share saving to the gain threshold.
+    """
+
+    name: str
+    saving_rate_population: float
+    saving_rate_rule: float
+    compensation_needed: float
+
+
+@dataclass(frozen=True, eq=False)
 class FeasibilityFindings:
     """Feasibility of the optimal coalition, of a small-units-only one and for the largest partner.
 
@@ -97,157 +223,149 @@ class FeasibilityFindings:
         :func:`ikzlib.uncertainty.feasibility` of the optimal coalition (``None`` below two
         partners).
     initiation_cost
-        Share of the set-up lump the initiating partner fronts alone (EUR; 0 below two partners).
+        Share of the set-up lump the initiating partner fronts alone (EUR; ``None`` below two
+        partners).
     n_can_initiate
-        Members whose capacity covers ``initiation_cost``.
+        Members whose capacity covers ``initiation_cost`` (``None`` below two partners).
     small_units
-        Units below the small threshold considered (largest first, at most ``max_units``).
-    small_size
-        Partners of the best small-units-only coalition (0 when fewer than two small units).
-    small_p_gain, small_expected_gain
-        Share of draws with a positive net gain and mean net gain (EUR/year) of that coalition.
-    small_max_capacity, small_initiation_cost
-        Largest ex-ante capacity among its partners and the cost of initiating it (EUR).
-    small_can_initiate
-        Whether any of its partners can front ``small_initiation_cost``.
-    largest_name
-        Largest member of the optimal coalition (``None`` below two partners).
-    largest_saving_rate_population, largest_saving_rate_rule
-        Its saving as a share of its stand-alone cost under population shares and under the
-        chosen rule.
-    largest_compensation_needed
-        Side payment (EUR/year) lifting its population-share saving to the gain threshold.
+        Units below the small threshold considered (in joining order, at most ``max_units``).
+    small
+        The best small-units-only coalition; ``None`` when fewer than two small units or no
+        coalition of them gains.
+    largest
+        The largest partner of the optimal coalition (``None`` below two partners).
     """
 
     table: pd.DataFrame | None
-    initiation_cost: float
-    n_can_initiate: int
-    small_units: list[int]
-    small_size: int
-    small_p_gain: float
-    small_expected_gain: float
-    small_max_capacity: float
-    small_initiation_cost: float
-    small_can_initiate: bool
-    largest_name: str | None
-    largest_saving_rate_population: float | None
-    largest_saving_rate_rule: float | None
-    largest_compensation_needed: float | None
+    initiation_cost: float | None
+    n_can_initiate: int | None
+    small_units: tuple[int, ...]
+    small: SmallCoalition | None
+    largest: LargestPartner | None
 
     def summary_values(self) -> dict[str, Any]:
-        """Flat key figures for :func:`ikzlib.summary.record` (rates rounded, "n/a" if unknown)."""
-        largest = {
-            "largest_saving_rate_population": self.largest_saving_rate_population,
-            "largest_saving_rate_rule": self.largest_saving_rate_rule,
-            "largest_compensation_needed": self.largest_compensation_needed,
-        }
-        return {
-            "small_only_size": self.small_size,
-            "small_only_p_gain": self.small_p_gain,
-            "small_only_expected_gain": self.small_expected_gain,
-            "small_only_can_initiate": self.small_can_initiate,
-            **{k: (round(v, 6) if v is not None else "n/a") for k, v in largest.items()},
-        }
+        """Key figures ``small_only_*`` and ``largest_*``; absent where there is no coalition."""
+        values: dict[str, Any] = {}
+        if self.small is not None:
+            values |= {
+                "small_only_size": self.small.size,
+                "small_only_p_gain": self.small.p_gain,
+                "small_only_expected_gain": self.small.expected_gain,
+                "small_only_can_initiate": self.small.can_initiate,
+            }
+        if self.largest is not None:
+            values |= {
+                "largest_saving_rate_population": self.largest.saving_rate_population,
+                "largest_saving_rate_rule": self.largest.saving_rate_rule,
+                "largest_compensation_needed": self.largest.compensation_needed,
+            }
+        return values
 
 
 def feasibility_findings(
-    volumes: np.ndarray,
-    population: np.ndarray,
-    order: Sequence[int],
-    members: Sequence[int],
-    allocation: pd.DataFrame,
+    units: Units,
+    coalition: Coalition,
+    model: uncertainty.Scenario,
     draws: pd.DataFrame,
-    params: costs.CostParams,
-    resource: uncertainty.ResourceParams,
-    rule: str,
-    names: Sequence[str],
-    small_threshold: float,
-    gain_threshold: float,
-    max_units: int,
+    thresholds: Thresholds,
 ) -> FeasibilityFindings:
     """Who can initiate the optimal coalition, what small units achieve alone, the largest partner.
 
     Parameters
     ----------
-    volumes, population
-        Case volume and population of all units.
-    order
-        Joining order (unit indices); the small units are taken in this order.
-    members
-        Indices of the optimal coalition (fewer than two: no coalition).
-    allocation
-        One row per member, in the order of ``members``, with ``name``, ``standalone``,
-        ``population`` and ``rule`` columns (cost shares, EUR/year).
+    units
+        Names, population and case volume of all units.
+    coalition
+        Joining order, optimal coalition and its cost division.
+    model
+        Scenario with the cost and ex-ante resource parameters.
     draws
         Parameter draws (:func:`ikzlib.uncertainty.draw_parameters`) for the small coalition.
-    params, resource
-        Cost and ex-ante resource parameters.
-    rule
-        Division rule of the analysis (:data:`ikzlib.uncertainty.RULES`).
-    names
-        Names of all units.
-    small_threshold
-        Units with fewer inhabitants count as small.
-    gain_threshold
-        Saving share of the stand-alone cost the largest partner should at least reach.
-    max_units
-        At most this many small units enter the exhaustive search (2**max_units coalitions).
+    thresholds
+        Division rule, small-unit and gain thresholds, size limit of the exhaustive search.
 
     Returns
     -------
     FeasibilityFindings
     """
-    population = np.asarray(population, dtype=float)
-    members = list(members)
-    table, initiation, n_initiate = None, 0.0, 0
-    largest: dict[str, Any] = dict.fromkeys(
-        ["name", "rate_population", "rate_rule", "compensation"]
-    )
-    if len(members) >= 2:
-        table = uncertainty.feasibility(volumes, population, members, params, resource, rule, names)
-        initiation = resource.initiator_share * float(costs.exante_cost(len(members), params))
+    table, initiation, n_initiate = None, None, None
+    if coalition.exists:
+        table = uncertainty.feasibility(
+            units.volumes,
+            units.population,
+            list(coalition.members),
+            model.cost,
+            model.resource,
+            thresholds.rule,
+            units.names,
+        )
+        initiation = _initiation_cost(len(coalition.members), model)
         n_initiate = int(table["can_initiate"].sum())
-        lead = allocation.iloc[int(np.argmax(population[members]))]
-        alone = lead["standalone"]
-        saving_population = alone - lead["population"]
-        largest = {
-            "name": str(lead["name"]),
-            "rate_population": float(1 - lead["population"] / alone),
-            "rate_rule": float(1 - lead[rule] / alone),
-            # why: the side payment that lifts the saving under population shares to the threshold
-            "compensation": float(max(0.0, gain_threshold * alone - saving_population)),
-        }
-
-    small_units = [i for i in order if population[i] < small_threshold][:max_units]
-    small = {"size": 0, "p": 0.0, "mean": 0.0, "capacity": 0.0, "initiation": 0.0, "ok": False}
-    if len(small_units) >= 2:
-        best_small = costs.best_coalitions_by_size(np.asarray(volumes)[small_units], params)
-        row = best_small.loc[best_small["net_gain"].idxmax()]
-        chosen = [small_units[i] for i in costs.mask_members(int(row["mask"]), len(small_units))]
-        sims = uncertainty.simulate_payoffs(volumes, population, chosen, draws, "equal")
-        small_initiation = resource.initiator_share * float(costs.exante_cost(len(chosen), params))
-        capacity = uncertainty.exante_capacity(population[chosen], resource)
-        small = {
-            "size": len(chosen),
-            "p": float((sims["net_gain"] > 0).mean()),
-            "mean": float(sims["net_gain"].mean()),
-            "capacity": float(capacity.max()),
-            "initiation": small_initiation,
-            "ok": bool((capacity >= small_initiation).any()),
-        }
+    small_units = tuple(
+        i for i in coalition.order if units.population[i] < thresholds.small_threshold
+    )[: thresholds.max_units]
     return FeasibilityFindings(
         table=table,
         initiation_cost=initiation,
         n_can_initiate=n_initiate,
         small_units=small_units,
-        small_size=small["size"],
-        small_p_gain=small["p"],
-        small_expected_gain=small["mean"],
-        small_max_capacity=small["capacity"],
-        small_initiation_cost=small["initiation"],
-        small_can_initiate=small["ok"],
-        largest_name=largest["name"],
-        largest_saving_rate_population=largest["rate_population"],
-        largest_saving_rate_rule=largest["rate_rule"],
-        largest_compensation_needed=largest["compensation"],
+        small=small_coalition(units, small_units, model, draws),
+        largest=largest_partner(units, coalition, thresholds),
+    )
+
+
+def _initiation_cost(size: int, model: uncertainty.Scenario) -> float:
+    """What the initiating partner of a coalition of ``size`` fronts alone (EUR)."""
+    return model.resource.initiator_share * float(costs.exante_cost(size, model.cost))
+
+
+def small_coalition(
+    units: Units, candidates: Sequence[int], model: uncertainty.Scenario, draws: pd.DataFrame
+) -> SmallCoalition | None:
+    """The best coalition of the ``candidates`` alone (exhaustive search), over the draws.
+
+    ``None`` when fewer than two candidates or no coalition of them has a positive net gain
+    at the scenario's values. Savings are divided equally in the draws (the net gain does not
+    depend on the rule).
+    """
+    candidates = list(candidates)
+    if len(candidates) < 2:
+        return None
+    best = costs.best_coalitions_by_size(units.volumes[candidates], model.cost)
+    row = best.loc[best["net_gain"].idxmax()]
+    chosen = [candidates[i] for i in costs.mask_members(int(row["mask"]), len(candidates))]
+    if row["net_gain"] <= 0 or len(chosen) < 2:
+        return None
+    sims = uncertainty.simulate_payoffs(units.volumes, units.population, chosen, draws, "equal")
+    initiation = _initiation_cost(len(chosen), model)
+    capacity = uncertainty.exante_capacity(units.population[chosen], model.resource)
+    return SmallCoalition(
+        members=tuple(chosen),
+        p_gain=float((sims["net_gain"] > 0).mean()),
+        expected_gain=float(sims["net_gain"].mean()),
+        max_capacity=float(capacity.max()),
+        initiation_cost=initiation,
+        can_initiate=bool((capacity >= initiation).any()),
+    )
+
+
+def largest_partner(
+    units: Units, coalition: Coalition, thresholds: Thresholds
+) -> LargestPartner | None:
+    """Saving of the most populous member under population shares and under the rule.
+
+    ``None`` without a coalition or allocation table.
+    """
+    if not coalition.exists or coalition.allocation is None:
+        return None
+    members = list(coalition.members)
+    lead = coalition.allocation.iloc[int(np.argmax(units.population[members]))]
+    alone = float(lead["standalone"])
+    saving_population = alone - float(lead["population"])
+    return LargestPartner(
+        name=str(lead["name"]),
+        saving_rate_population=float(1 - lead["population"] / alone),
+        saving_rate_rule=float(1 - lead[thresholds.rule] / alone),
+        # why: the side payment that lifts the saving under population shares to the threshold
+        compensation_needed=float(max(0.0, thresholds.gain_threshold * alone - saving_population)),
     )

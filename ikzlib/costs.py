@@ -394,6 +394,25 @@ def size_order(population: Sequence[float], descending: bool = True) -> np.ndarr
     return np.lexsort((np.arange(len(population)), key))
 
 
+def growth_order(
+    population: Sequence[float], first: Sequence[int] = (), descending: bool = True
+) -> list[int]:
+    """Joining order: the units ``first`` (e.g. named initial partners), then the others by size.
+
+    Parameters
+    ----------
+    population
+        Inhabitants of all units.
+    first
+        Units that start the coalition, in this order (repeats are dropped).
+    descending
+        The remaining units join largest first (``True``) or smallest first.
+    """
+    start = [int(i) for i in dict.fromkeys(first)]
+    rest = [int(i) for i in size_order(population, descending) if int(i) not in start]
+    return start + rest
+
+
 def best_coalitions_by_size(
     volumes: Sequence[float] | np.ndarray,
     params: CostParams,

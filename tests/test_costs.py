@@ -204,6 +204,15 @@ def test_size_order_breaks_ties_by_index():
     assert costs.size_order([5, 9, 5, 1], descending=False).tolist() == [3, 0, 2, 1]
 
 
+def test_growth_order_starts_with_the_named_partners():
+    population = [5, 9, 5, 1]
+    assert costs.growth_order(population) == [1, 0, 2, 3]
+    assert costs.growth_order(population, [3, 2]) == [3, 2, 1, 0]
+    assert costs.growth_order(population, [2], descending=False) == [2, 3, 0, 1]
+    # a partner named twice joins once
+    assert costs.growth_order(population, [0, 0]) == [0, 1, 2, 3]
+
+
 def test_full_games_are_limited():
     with pytest.raises(ValueError, match="players"):
         costs.subset_sums(np.ones(costs.MAX_GAME_PLAYERS + 1))

@@ -1,15 +1,17 @@
-"""Figures of notebook 04 (transaction costs): growth path, per-capita cost, allocations,
-pay-off probabilities, set-up feasibility and the tornado chart.
+"""Figures of the transaction-cost study (notebook 04): growth path, per-capita cost,
+allocations, pay-off probabilities, set-up feasibility and the tornado chart.
 
-Each function takes the tables computed by :mod:`ikzlib.costs`, :mod:`ikzlib.games` and
-:mod:`ikzlib.uncertainty` and returns a new matplotlib figure; saving (with the source line)
-is left to :func:`ikzlib.figures.save_figure`. Partner figures show one bar group per partner
-up to :data:`MAX_BARS` partners and switch to a scatter against population beyond that.
+Every function takes a :class:`~ikzlib.studies.costs.CostStudy` (and ``ax=None`` when it draws
+a single panel) and returns the matplotlib figure; saving, with :func:`source_line` under it,
+is left to :func:`ikzlib.figures.save_figure`. Titles say when the parameters are
+illustrative. Partner figures show one bar group per partner up to :data:`MAX_BARS` partners
+and switch to a scatter against population beyond that.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,10 +21,23 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 
 from ikzlib import costs
+from ikzlib.errors import ParameterError
 from ikzlib.figures import PALETTE, number_formatter
+from ikzlib.keyfigures import Kind
+
+if TYPE_CHECKING:
+    from ikzlib.studies.costs import CostStudy
 
 MAX_BARS = 20  # more partners: plot against population instead of one bar group each
 _POPULATION_TICKS = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
+FIGURES = (
+    "growth_path",
+    "per_capita_cost",
+    "allocations",
+    "payoff_probability",
+    "feasibility",
+    "tornado",
+)
 
 
 def _short(name: str) -> str:
@@ -30,8 +45,48 @@ def _short(name: str) -> str:
     return name.split(",")[0]
 
 
-def _member_figure(count: int, height: float) -> tuple[Figure, Axes]:
-    """A figure wide enough for one slot per partner, or a fixed width for a scatter."""
+def _illustrative(study: CostStudy, *, ranges: bool = False) -> bool:
+    """Whether the drawn numbers rest on illustrative parameter values (or ranges)."""
+    kind = study.status.range_kind if ranges else study.status.point_kind
+    return kind == Kind.ILLUSTRATIVE
+
+
+def _tag(study: CostStudy, *, ranges: bool = False) -> str:
+    """``"illustrative parameters"`` or ``"model parameters"`` for titles and source lines."""
+    what = "ranges" if ranges else "parameters"
+    return f"illustrative {what}" if _illustrative(study, ranges=ranges) else f"model {what}"
+
+
+def _require(part: object, what: str) -> None:
+    if part is None:
+        raise ParameterError(f"the study has no {what} to draw (see its notes)")
+
+
+def source_line(study: CostStudy, figure: str) -> str:
+    """The source and caveat line printed under ``figure`` (one of :data:`FIGURES`)."""
+    if figure not in FIGURES:
+        raise ParameterError(f"unknown figure {figure!r}; choose one of {', '.join(FIGURES)}")
+    model = f"ikz transaction-cost model, scenario {study.settings.scenario!r}"
+    population = study.population_source
+    lines = {
+        "growth_path": f"{model} ({_tag(study)}, data/raw/scenarios.csv); {population}.",
+        "per_capita_cost": f"{model} ({_tag(study)}); {population}; administrative units.",
+        "allocations": f"{model} ({_tag(study)}). "
+        "Negative: the partner pays more than going alone.",
+        "payoff_probability": f"Monte Carlo over the {_tag(study, ranges=True)} of scenario "
+        f"{study.settings.scenario!r}, seed {study.settings.seed}; {population}.",
+        "feasibility": f"{model}; capacity K = kappa * population^beta and set-up costs "
+        f"({_tag(study)}).",
+        "tornado": f"{model}: low/high ends of the {_tag(study, ranges=True)} in "
+        "data/raw/scenarios.csv.",
+    }
+    return lines[figure]
+
+
+def _member_figure(count: int, height: float, ax: Axes | None) -> tuple[Figure, Axes]:
+    """The given axes, or a figure wide enough for one slot per partner (or a scatter)."""
+    if ax is not None:
+        return ax.get_figure(), ax
     width = min(max(7.5, 0.7 * count + 3), 16) if count <= MAX_BARS else 8.5
     return plt.subplots(figsize=(width, height))
 
@@ -53,109 +108,93 @@ def _member_axis(
     return np.asarray(inhabitants, dtype=float), False
 
 
-def growth_path_figure(
-    path: pd.DataFrame, path_small: pd.DataFrame, best: pd.DataFrame, task: str
-) -> Figure:
-    """Gross gain, overhead and net gain as partners join, for two joining orders.
+def growth_path_figure(study: CostStudy) -> Figure:
+    """Gross gain, overhead and net gain as partners join, for the two joining orders.
 
     Parameters
     ----------
-    path, path_small
-        Growth paths (:func:`ikzlib.costs.growth_path`) largest-first and smallest-first.
-    best
-        Best coalition of each size (:func:`ikzlib.costs.best_coalitions_by_size`), drawn
-        dotted in the left panel.
-    task
-        The scenario's task, for the title.
+    study
+        A study with growth paths (at least two units).
 
     Returns
     -------
     matplotlib.figure.Figure
-        Two panels sharing the y axis (thousand EUR per year), the optimal size marked.
+        Two panels sharing the y axis (thousand EUR per year), the optimal size marked; the
+        best coalition of each size (exhaustive search) dotted in the left panel.
     """
+    _require(study.growth, "growth path")
+    growth = study.growth
+    first = "initial partners, then " if growth.initial else ""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
     panels = [
-        (axes[0], path, "initial partners, then largest first"),
-        (axes[1], path_small, "initial partners, then smallest first"),
+        (axes[0], growth.path, f"{first}largest first"),
+        (axes[1], growth.path_small, f"{first}smallest first"),
     ]
     for ax, frame, title in panels:
-        overhead = frame["transaction"] + frame["exante_annual"]
-        ax.plot(
-            frame["size"],
-            frame["gross_gain"] / 1e3,
-            marker="o",
-            ms=3,
-            label="gross gain (scale, specialisation)",
+        _growth_panel(ax, frame, title)
+    if study.exhaustive is not None:
+        best = study.exhaustive.best
+        axes[0].plot(
+            best["size"],
+            best["net_gain"] / 1e3,
+            ls=":",
+            color="#4c9a2a",
+            label="best coalition of each size (exhaustive)",
         )
-        ax.plot(
-            frame["size"],
-            overhead / 1e3,
-            marker="o",
-            ms=3,
-            label="transaction + annualised set-up cost",
-        )
-        ax.plot(frame["size"], frame["net_gain"] / 1e3, marker="o", ms=3, lw=2.2, label="net gain")
-        k_opt = costs.optimal_size(frame)
-        ax.axvline(k_opt, color="#555555", ls="--", lw=1)
-        ax.text(
-            k_opt - 0.15,
-            0.1,
-            f"optimum k = {k_opt}",
-            transform=ax.get_xaxis_transform(),
-            fontsize=8.5,
-            color="#333333",
-            ha="right",
-        )
-        ax.axhline(0, color="black", lw=0.6)
-        ax.set_title(title)
-        ax.set_xlabel("number of partners k")
-    axes[0].plot(
-        best["size"],
-        best["net_gain"] / 1e3,
-        ls=":",
-        color="#4c9a2a",
-        label="best coalition of each size (exhaustive)",
-    )
     axes[0].set_ylabel("thousand EUR per year")
     axes[0].legend(fontsize=8, loc="upper left")
-    fig.suptitle(f"Gains and transaction costs by coalition size: {task}", fontsize=10.5)
+    fig.suptitle(
+        f"Gains and transaction costs by coalition size: {study.model.task} ({_tag(study)})",
+        fontsize=10.5,
+    )
     return fig
 
 
-def per_capita_figure(
-    per_capita: pd.DataFrame,
-    params: costs.CostParams,
-    pooled_cost: float | None,
-    k_star: int,
-    district_name: str,
-) -> Figure:
+def _growth_panel(ax: Axes, frame: pd.DataFrame, title: str) -> None:
+    """Gross gain, overhead and net gain along one growth path, the optimum marked."""
+    overhead = frame["transaction"] + frame["exante_annual"]
+    curves = [
+        (frame["gross_gain"], "gross gain (scale, specialisation)", 1.5),
+        (overhead, "transaction + annualised set-up cost", 1.5),
+        (frame["net_gain"], "net gain", 2.2),
+    ]
+    for values, label, width in curves:
+        ax.plot(frame["size"], values / 1e3, marker="o", ms=3, lw=width, label=label)
+    k_opt = costs.optimal_size(frame)
+    ax.axvline(k_opt, color="#555555", ls="--", lw=1)
+    ax.text(
+        k_opt - 0.15,
+        0.1,
+        f"optimum k = {k_opt}",
+        transform=ax.get_xaxis_transform(),
+        fontsize=8.5,
+        color="#333333",
+        ha="right",
+    )
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_title(title)
+    ax.set_xlabel("number of partners k")
+
+
+def per_capita_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
     """Stand-alone cost per inhabitant against population: model curve and the units.
 
     Parameters
     ----------
-    per_capita
-        ``name``, ``population`` and ``cost_per_capita`` per unit
-        (:func:`ikzlib.costs.per_capita_costs` plus the names).
-    params
-        Cost parameters for the model curve (from half the smallest to twice the largest
-        population, at least 200 inhabitants).
-    pooled_cost
-        Cost per inhabitant in the optimal coalition, drawn as a dashed line; ``None`` when
-        there is no coalition.
-    k_star
-        Size of the optimal coalition (legend text).
-    district_name
-        District name (legend text).
+    study
+        A study with units (``per_capita`` and ``cost_curve``); the cost per inhabitant in
+        the optimal coalition is drawn as a dashed line when there is one.
+    ax
+        Axes to draw on (default: a new figure).
 
     Returns
     -------
     matplotlib.figure.Figure
         Log-scaled population axis; the smallest and largest unit are named.
     """
-    population = per_capita["population"].to_numpy(dtype=float)
-    grid = np.geomspace(max(200.0, population.min() / 2), population.max() * 2, 200)
-    curve = costs.per_capita_costs(grid, params)
-    fig, ax = plt.subplots(figsize=(7.5, 4.4))
+    _require(study.per_capita, "per-capita cost table")
+    table, curve = study.per_capita, study.cost_curve
+    fig, ax = plt.subplots(figsize=(7.5, 4.4)) if ax is None else (ax.get_figure(), ax)
     ax.plot(
         curve["population"],
         curve["cost_per_capita"],
@@ -163,67 +202,63 @@ def per_capita_figure(
         label="stand-alone cost (model)",
     )
     ax.scatter(
-        per_capita["population"],
-        per_capita["cost_per_capita"],
+        table["population"],
+        table["cost_per_capita"],
         color=PALETTE[1],
         zorder=3,
-        label=f"administrative units of {district_name}",
+        label=f"administrative units of {study.district.name}",
     )
-    if pooled_cost is not None:
+    if study.pooled_cost_per_capita is not None and study.growth is not None:
         ax.axhline(
-            pooled_cost,
+            study.pooled_cost_per_capita,
             color=PALETTE[2],
             ls="--",
-            label=f"pooled cost in the optimal coalition (k = {k_star})",
+            label=f"pooled cost in the optimal coalition (k = {study.growth.optimal_size})",
         )
-    for index in (int(np.argmin(population)), int(np.argmax(population))):
+    population = table["population"].to_numpy(dtype=float)
+    for index in dict.fromkeys((int(np.argmin(population)), int(np.argmax(population)))):
         ax.annotate(
-            _short(per_capita["name"].iloc[index]),
-            (population[index], per_capita["cost_per_capita"].iloc[index]),
+            _short(table["name"].iloc[index]),
+            (population[index], table["cost_per_capita"].iloc[index]),
             xytext=(5, 5),
             textcoords="offset points",
             fontsize=8,
         )
+    grid = curve["population"]
     ax.set_xscale("log")
     ax.set_xticks([t for t in _POPULATION_TICKS if grid.min() <= t <= grid.max()])
     ax.xaxis.set_major_formatter(number_formatter())
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("inhabitants (log scale)")
     ax.set_ylabel("EUR per inhabitant and year")
-    ax.set_title("Cost of the task per inhabitant when a unit goes alone")
+    ax.set_title(f"Cost per inhabitant when a unit goes alone ({_tag(study)})")
     ax.legend(fontsize=8.5)
     return fig
 
 
-def allocation_figure(
-    allocation: pd.DataFrame, rules: Sequence[str], population: Sequence[float], k_star: int
-) -> Figure:
+def allocation_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
     """Saving of each partner (% of its stand-alone cost) under each division rule.
 
     Parameters
     ----------
-    allocation
-        ``name``, ``standalone`` and one cost column per rule, one row per partner
-        (:func:`ikzlib.games.allocation_table`).
-    rules
-        Rule columns to draw, in legend order.
-    population
-        Inhabitants of the partners, in the rows' order; partners are drawn smallest first.
-    k_star
-        Coalition size (title).
+    study
+        A study with an optimal coalition (``allocation``).
+    ax
+        Axes to draw on (default: a new figure sized for the partners).
 
     Returns
     -------
     matplotlib.figure.Figure
-        One bar (or point) per partner and rule; legend titled ``rule``.
+        One bar (or point) per partner and rule, smallest partner left; legend titled ``rule``.
     """
-    inhabitants = np.asarray(population, dtype=float)
-    order = np.argsort(inhabitants, kind="stable")
-    shown = allocation.iloc[order]
-    rules = list(rules)
+    _require(study.allocation, "optimal coalition")
+    allocation = study.allocation
+    order = np.argsort(allocation.population, kind="stable")
+    shown = allocation.table.iloc[order]
+    rules = list(allocation.rules)
     savings = shown[rules].rsub(shown["standalone"], axis=0).div(shown["standalone"], axis=0) * 100
-    fig, ax = _member_figure(len(shown), 4.6)
-    x, bars = _member_axis(ax, shown["name"].tolist(), inhabitants[order])
+    fig, ax = _member_figure(len(shown), 4.6, ax)
+    x, bars = _member_axis(ax, shown["name"].tolist(), allocation.population[order])
     width = 0.8 / len(rules)
     for j, rule in enumerate(rules):
         colour = PALETTE[j % len(PALETTE)]
@@ -235,36 +270,35 @@ def allocation_figure(
             ax.scatter(x, savings[rule], s=14, label=label, color=colour)
     ax.axhline(0, color="black", lw=0.7)
     ax.set_ylabel("saving, % of stand-alone cost")
-    ax.set_title(f"Who gains under which rule (optimal coalition, k = {k_star}), smallest left")
+    ax.set_title(
+        f"Who gains under which rule (optimal coalition, k = {allocation.size}; "
+        f"{_tag(study)}), smallest left"
+    )
     ax.legend(fontsize=8.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="rule")
     return fig
 
 
-def payoff_probability_figure(
-    probabilities: pd.DataFrame, allocation_rule: str, n_draws: int
-) -> Figure:
+def payoff_probability_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
     """Probability that each partner saves, under the chosen rule and under population shares.
 
     Parameters
     ----------
-    probabilities
-        ``name``, ``population``, ``size_class``, ``p_pays_off`` and
-        ``p_pays_off_population_rule`` per partner.
-    allocation_rule
-        Name of the rule behind ``p_pays_off`` (legend).
-    n_draws
-        Number of Monte Carlo draws (title).
+    study
+        A study with a simulated optimal coalition (``simulation``).
+    ax
+        Axes to draw on (default: a new figure sized for the partners).
 
     Returns
     -------
     matplotlib.figure.Figure
         Two bars (or points) per partner, smallest partner left, a dashed line at 0.5.
     """
-    shown = probabilities.sort_values("population").reset_index(drop=True)
-    fig, ax = _member_figure(len(shown), 4.4)
+    _require(study.simulation, "simulated coalition")
+    shown = study.simulation.probabilities.sort_values("population").reset_index(drop=True)
+    fig, ax = _member_figure(len(shown), 4.4, ax)
     x, bars = _member_axis(ax, shown["name"].tolist(), shown["population"])
     columns = [
-        ("p_pays_off", f"rule: {allocation_rule}"),
+        ("p_pays_off", f"rule: {study.settings.allocation_rule}"),
         ("p_pays_off_population_rule", "rule: population"),
     ]
     for j, (column, label) in enumerate(columns):
@@ -281,31 +315,34 @@ def payoff_probability_figure(
     ax.axhline(0.5, color="#555555", ls="--", lw=1)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("probability that the partner saves")
-    ax.set_title(f"Probability of a positive saving ({n_draws} draws), smallest partner left")
+    ax.set_title(
+        f"Probability of a positive saving ({len(study.draws)} draws over "
+        f"{_tag(study, ranges=True)}), smallest partner left"
+    )
     ax.legend(fontsize=8.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
-def feasibility_figure(feasible: pd.DataFrame, initiation: float, k_star: int) -> Figure:
+def feasibility_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
     """Strategic capacity of each partner against its share of the set-up cost.
 
     Parameters
     ----------
-    feasible
-        ``name``, ``population``, ``capacity`` and ``exante_share`` per partner
-        (:func:`ikzlib.uncertainty.feasibility`).
-    initiation
-        Cost of initiating the coalition alone (EUR), drawn as a dashed line.
-    k_star
-        Coalition size (title).
+    study
+        A study with an optimal coalition (``feasibility.table``).
+    ax
+        Axes to draw on (default: a new figure sized for the partners).
 
     Returns
     -------
     matplotlib.figure.Figure
-        Capacity bars (or line), set-up shares as points, thousand EUR, smallest partner left.
+        Capacity bars (or line), set-up shares as points and the cost of initiating the
+        coalition as a dashed line, thousand EUR, smallest partner left.
     """
-    shown = feasible.sort_values("population").reset_index(drop=True)
-    fig, ax = _member_figure(len(shown), 4.4)
+    found = study.feasibility
+    _require(found.table if found is not None else None, "optimal coalition")
+    shown = found.table.sort_values("population").reset_index(drop=True)
+    fig, ax = _member_figure(len(shown), 4.4, ax)
     x, bars = _member_axis(ax, shown["name"].tolist(), shown["population"])
     if bars:
         ax.bar(x, shown["capacity"] / 1e3, 0.6, label="strategic capacity K")
@@ -320,29 +357,38 @@ def feasibility_figure(feasible: pd.DataFrame, initiation: float, k_star: int) -
         label="population share of the set-up cost",
     )
     ax.axhline(
-        initiation / 1e3, color=PALETTE[3], ls="--", label="cost of initiating the coalition"
+        found.initiation_cost / 1e3,
+        color=PALETTE[3],
+        ls="--",
+        label="cost of initiating the coalition",
     )
     ax.set_ylabel("thousand EUR (one-off)")
-    ax.set_title(f"Set-up phase of the optimal coalition (k = {k_star})")
+    ax.set_title(f"Set-up phase of the optimal coalition (k = {len(shown)}; {_tag(study)})")
     ax.legend(fontsize=8.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
-def tornado_figure(sensitivity: pd.DataFrame) -> Figure:
-    """Tornado chart: the target at the low and high end of each parameter's range.
+def tornado_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
+    """Tornado chart: the best net gain at the low and high end of each parameter's range.
 
     Parameters
     ----------
-    sensitivity
-        :func:`ikzlib.uncertainty.tornado` table of the net gain (EUR/year), largest swing
-        first (drawn at the top).
+    study
+        A study with a sensitivity table (largest swing first, drawn at the top).
+    ax
+        Axes to draw on (default: a new figure, taller with more parameters).
 
     Returns
     -------
     matplotlib.figure.Figure
         Two horizontal bars per parameter starting at the base value (thousand EUR).
     """
-    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(sensitivity) + 1.6))
+    _require(study.sensitivity, "sensitivity table")
+    sensitivity = study.sensitivity
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(sensitivity) + 1.6))
+    else:
+        fig = ax.get_figure()
     y = np.arange(len(sensitivity))[::-1]
     base_gain = sensitivity["base"].iloc[0] / 1e3
     ends = [
@@ -361,6 +407,6 @@ def tornado_figure(sensitivity: pd.DataFrame) -> Figure:
     ax.axvline(base_gain, color="black", lw=0.8)
     ax.set_yticks(y, sensitivity["parameter"].str.replace("_", " "))
     ax.set_xlabel("net gain of the best coalition, thousand EUR per year")
-    ax.set_title("Tornado: which assumption moves the net gain most")
+    ax.set_title(f"Tornado: which assumption moves the net gain most ({_tag(study, ranges=True)})")
     ax.legend(fontsize=8.5, loc="lower right")
     return fig

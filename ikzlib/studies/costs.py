@@ -1,13 +1,1174 @@
-"""Study ``transaction_costs`` (notebook ``04_transaction_costs``): placeholder while the pipeline moves here."""
+"""Study ``transaction_costs`` (notebook ``04_transaction_costs``): pooling a task, its
+transaction costs and the division of the gain.
+
+The transaction-cost argument of the suite's method source (section 2.2 of the IKZ case
+study): pooling a task brings scale and specialisation gains with diminishing returns,
+coordination costs grow with the number of partners, much of them before any gain arrives, and
+a cooperation lasts only if the partners accept how the gain is divided. :func:`run` applies
+the cost model of :mod:`ikzlib.costs` with a scenario of ``data/raw/scenarios.csv`` to the
+administrative units of a district:
+
+1. growth paths: the scenario's initial partners (where they are units of the district), then
+   the others largest first (and smallest first, for contrast); optimal, break-even and
+   largest viable size (:func:`growth_paths`);
+2. exhaustive search for the best coalition of every size over the first
+   ``max_exact_players`` units of the growth order (:func:`exhaustive_search`);
+3. stand-alone cost per inhabitant (:func:`per_capita_table`);
+4. division of the optimal coalition's cost by every rule, with core, least core and nucleolus
+   up to :data:`ikzlib.games.MAX_LP_PLAYERS` partners and a sampled Shapley value beyond
+   (:func:`divide_costs`);
+5. Monte Carlo pay-off probabilities per partner (:func:`simulate`);
+6. feasibility of the set-up phase (:func:`ikzlib.cost_sensitivity.feasibility_findings`);
+7. one-at-a-time sensitivity (:func:`ikzlib.cost_sensitivity.growth_sensitivity`) and which
+   qualitative conclusions hold over the whole parameter range (:func:`robustness`).
+
+Every number that rests on a parameter marked ``illustrative`` in the scenario table is
+reported with kind ``illustrative``; a run whose parameter values (and, for the Monte Carlo
+figures, ranges) are all sourced or overridden reports kind ``model``.
+"""
 
 from __future__ import annotations
 
-from ikzlib.keyfigures import Section
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ikzlib import costs, games, uncertainty
+from ikzlib.catalog import District, resolve
+from ikzlib.cost_sensitivity import (
+    Coalition,
+    FeasibilityFindings,
+    Thresholds,
+    Units,
+    feasibility_findings,
+    growth_sensitivity,
+)
+from ikzlib.errors import ParameterError
+from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
+from ikzlib.municipalities import (
+    administrative_units,
+    load_municipalities,
+    size_class,
+    source_summary,
+)
+from ikzlib.studies.base import Study, check_choice, check_number
+
+PARAMETERS = tuple(costs.CostParams.names() + uncertainty.ResourceParams.names())
+EXACT_RULES = ("population", "volume", "equal", "shapley", "scrb", "least_core", "nucleolus")
+MAX_EXHAUSTIVE = 20  # units in the exhaustive search (2**20 coalitions)
+PARTS = ("units", "growth", "allocation", "simulation", "feasibility", "robustness", "reading")
+
+_MODEL = "ikz transaction-cost model (ikzlib.costs), parameters of data/raw/scenarios.csv"
+_MONTE_CARLO = "Monte Carlo over the parameter ranges of data/raw/scenarios.csv"
+_SETTING = "setting of the study (notebook parameter)"
+_UNITS = "municipalities.csv (Destatis GV-ISys) aggregated to administrative units"
+
+
+def _estimate(
+    name: str, label: str, unit: str = "", decimals: int | None = 0, **options: Any
+) -> KeyFigure:
+    """A figure computed with the scenario's parameters: illustrative unless all are sourced."""
+    options.setdefault("source", _MODEL)
+    return KeyFigure(name, label, unit, decimals, Kind.ILLUSTRATIVE, kinds=(Kind.MODEL,), **options)
+
+
+def _setting(name: str, label: str, decimals: int | None = None) -> KeyFigure:
+    return KeyFigure(name, label, "", decimals, Kind.MODEL, _SETTING)
+
 
 SECTION = Section(
     "transaction_costs",
     "Transaction costs and gain sharing",
-    (),
+    (
+        _setting("scenario", "Scenario (task and parameter set)"),
+        KeyFigure("n_units", "Administrative units", "", 0, Kind.DERIVED, _UNITS),
+        _estimate("optimal_size", "Optimal coalition size (growth order)", headline=True),
+        _estimate("break_even_size", "Smallest coalition with a net gain", headline=True),
+        _estimate("max_viable_size", "Largest coalition with a net gain"),
+        _estimate("optimal_size_exhaustive", "Optimal coalition size (exhaustive search)"),
+        _estimate("break_even_size_exhaustive", "Smallest coalition with a net gain (exhaustive)"),
+        KeyFigure(
+            "exhaustive_units",
+            "Units in the exhaustive search",
+            kind=Kind.MODEL,
+            source="the first max_exact_players units of the growth order",
+        ),
+        _estimate(
+            "optimal_net_gain_eur", "Net gain of the optimal coalition", "EUR/year", headline=True
+        ),
+        _estimate("exante_lump_eur", "Set-up cost of the optimal coalition", "EUR"),
+        _estimate("core_nonempty_at_optimum", "Core of the optimal coalition non-empty", None),
+        _estimate("largest_stable_size", "Largest growth prefix with a non-empty core"),
+        _estimate(
+            "p_net_gain_positive",
+            "Probability that the optimal coalition gains",
+            decimals=1,
+            percent=True,
+            source=_MONTE_CARLO,
+            headline=True,
+        ),
+        _estimate(
+            "share_partners_p_pays_off_gt_half",
+            "Partners who save with probability > 0.5",
+            percent=True,
+            source=_MONTE_CARLO,
+        ),
+        _setting("allocation_rule", "Division rule of the analysis"),
+        _estimate("small_only_size", "Best coalition of small units alone (partners)"),
+        _estimate(
+            "small_only_p_gain",
+            "Probability that the small-units coalition gains",
+            decimals=1,
+            percent=True,
+            source=_MONTE_CARLO,
+        ),
+        _estimate(
+            "small_only_expected_gain",
+            "Expected net gain of the small-units coalition",
+            "EUR/year",
+            source=_MONTE_CARLO,
+        ),
+        _estimate("small_only_can_initiate", "A small unit can initiate that coalition", None),
+        _estimate(
+            "largest_saving_rate_population",
+            "Saving of the largest partner, population shares",
+            decimals=1,
+            percent=True,
+        ),
+        _estimate(
+            "largest_saving_rate_rule",
+            "Saving of the largest partner, chosen rule",
+            decimals=1,
+            percent=True,
+        ),
+        _estimate(
+            "largest_compensation_needed", "Side payment the largest partner needs", "EUR/year"
+        ),
+        _estimate(
+            "n_robust_conclusions",
+            "Conclusions holding over the whole parameter range",
+            f"of {len(uncertainty.CONCLUSIONS)}",
+            source=f"{_MONTE_CARLO} and every corner of the ranges",
+        ),
+        _setting("n_draws", "Monte Carlo draws", 0),
+        _setting("seed", "Random seed"),
+    ),
     order=40,
     notebook="04_transaction_costs",
 )
+# figures that rest on the parameter ranges (draws, corners), not only on the values
+_RANGE_FIGURES = frozenset(
+    {
+        "p_net_gain_positive",
+        "share_partners_p_pays_off_gt_half",
+        "small_only_p_gain",
+        "small_only_expected_gain",
+        "n_robust_conclusions",
+    }
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# parameters
+
+
+@dataclass(frozen=True)
+class CostSettings:
+    """The analysis settings of a run (everything but the model parameters).
+
+    See :func:`run` for the meaning of each field.
+    """
+
+    scenario: str
+    allocation_rule: str
+    small_threshold: float
+    gain_threshold: float
+    max_exact_players: int
+    n_permutations: int
+    n_draws: int
+    distribution: str
+    seed: int
+
+    def checked(self, scenarios: Mapping[str, uncertainty.Scenario]) -> CostSettings:
+        """A validated copy; :class:`~ikzlib.errors.ParameterError` names a bad setting."""
+        return CostSettings(
+            scenario=check_choice("scenario", self.scenario, scenarios),
+            allocation_rule=check_choice(
+                "allocation_rule", self.allocation_rule, uncertainty.RULES
+            ),
+            small_threshold=check_number(
+                "small_threshold", self.small_threshold, minimum=0, exclusive_minimum=True
+            ),
+            gain_threshold=check_number(
+                "gain_threshold", self.gain_threshold, minimum=0, maximum=1
+            ),
+            max_exact_players=check_number(
+                "max_exact_players",
+                self.max_exact_players,
+                minimum=2,
+                maximum=MAX_EXHAUSTIVE,
+                integer=True,
+            ),
+            n_permutations=check_number(
+                "n_permutations", self.n_permutations, minimum=1, maximum=1_000_000, integer=True
+            ),
+            n_draws=check_number("n_draws", self.n_draws, minimum=1, maximum=100_000, integer=True),
+            distribution=check_choice("distribution", self.distribution, uncertainty.DISTRIBUTIONS),
+            seed=check_number("seed", self.seed, minimum=0, integer=True),
+        )
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The settings of the feasibility questions."""
+        return Thresholds(
+            self.allocation_rule, self.small_threshold, self.gain_threshold, self.max_exact_players
+        )
+
+
+def apply_overrides(
+    base: uncertainty.Scenario, overrides: Mapping[str, float | None] | None
+) -> uncertainty.Scenario:
+    """The scenario with the given parameter values (``None``: keep the scenario's value).
+
+    Raises
+    ------
+    ParameterError
+        An unknown parameter name or a value the cost model refuses.
+    """
+    if overrides is None:
+        return base
+    if not isinstance(overrides, Mapping):
+        raise ParameterError(f"overrides must map parameter names to numbers, not {overrides!r}")
+    unknown = sorted(set(overrides) - set(PARAMETERS))
+    if unknown:
+        raise ParameterError(
+            f"unknown model parameter(s) {', '.join(map(str, unknown))}; "
+            f"the parameters are {', '.join(PARAMETERS)}"
+        )
+    values = {
+        name: None if value is None else check_number(name, value, minimum=0)
+        for name, value in overrides.items()
+    }
+    try:
+        return base.with_overrides(values)
+    except ValueError as exc:
+        raise ParameterError(f"model parameters: {exc}") from None
+
+
+@dataclass(frozen=True)
+class ParameterStatus:
+    """Which parameters of a run are illustrative (invented) rather than sourced or given.
+
+    Attributes
+    ----------
+    values
+        Numeric parameters whose value is illustrative.
+    ranges
+        Ranged parameters whose range (low/high of the scenario table) is illustrative; an
+        overridden value keeps the table's range, widened to include it.
+    """
+
+    values: tuple[str, ...]
+    ranges: tuple[str, ...]
+
+    @classmethod
+    def of(cls, base: uncertainty.Scenario, model: uncertainty.Scenario) -> ParameterStatus:
+        """Status of the run ``model`` (``base`` with overrides)."""
+        given = model.provenance.set_index("parameter")["status"]
+        table = base.provenance.set_index("parameter")["status"]
+        return cls(
+            values=tuple(n for n in PARAMETERS if given.get(n) == "illustrative"),
+            ranges=tuple(
+                n for n in PARAMETERS if n in model.ranges and table.get(n) == "illustrative"
+            ),
+        )
+
+    @property
+    def point_kind(self) -> Kind:
+        """Kind of figures computed from the parameter values."""
+        return Kind.ILLUSTRATIVE if self.values else Kind.MODEL
+
+    @property
+    def range_kind(self) -> Kind:
+        """Kind of figures computed from draws or corners of the parameter ranges."""
+        return Kind.ILLUSTRATIVE if self.values or self.ranges else Kind.MODEL
+
+
+# ---------------------------------------------------------------------------------------------
+# result records
+
+
+@dataclass(frozen=True, eq=False)
+class GrowthPaths:
+    """A coalition grown one partner at a time, from the initial partners on.
+
+    Attributes
+    ----------
+    initial
+        Units named as initial partners by the scenario's sources and found in the district.
+    missing_partners
+        Named initial partners that are not units of the district.
+    order, reverse
+        Joining orders: initial partners, then the others largest first / smallest first.
+    path, path_small
+        :func:`ikzlib.costs.growth_path` along ``order`` and ``reverse``.
+    optimal_size, break_even_size, max_viable_size
+        Along ``order`` (:func:`ikzlib.costs.optimal_size` etc.; ``None``: no such size).
+    """
+
+    initial: tuple[int, ...]
+    missing_partners: tuple[str, ...]
+    order: tuple[int, ...]
+    reverse: tuple[int, ...]
+    path: pd.DataFrame
+    path_small: pd.DataFrame
+    optimal_size: int
+    break_even_size: int | None
+    max_viable_size: int | None
+
+    @property
+    def pays(self) -> bool:
+        """Whether some coalition along ``order`` has a positive net gain."""
+        return self.optimal_size >= 2
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        """The optimal coalition (a single unit when none gains)."""
+        return self.order[: self.optimal_size]
+
+    @property
+    def optimum(self) -> pd.Series:
+        """The row of ``path`` at the optimal size."""
+        return self.path.iloc[self.optimal_size - 1]
+
+    def table(self) -> pd.DataFrame:
+        """The growth path's money columns (EUR/year), one row per size."""
+        return self.path[
+            ["size", "added", "gross_gain", "transaction", "exante_annual", "net_gain"]
+        ]
+
+
+@dataclass(frozen=True, eq=False)
+class ExhaustiveSearch:
+    """The best coalition of every size among the first units of the growth order.
+
+    Attributes
+    ----------
+    units
+        Units searched (the first ``max_exact_players`` of the growth order).
+    best
+        :func:`ikzlib.costs.best_coalitions_by_size` over them.
+    optimal_size, break_even_size
+        Size of the best coalition (1: none gains) and smallest size with a positive net gain.
+    """
+
+    units: tuple[int, ...]
+    best: pd.DataFrame
+    optimal_size: int
+    break_even_size: int | None
+
+    @property
+    def best_row(self) -> pd.Series:
+        """The row of ``best`` with the largest net gain."""
+        return self.best.loc[self.best["net_gain"].idxmax()]
+
+
+@dataclass(frozen=True, eq=False)
+class Allocation:
+    """The cost of the optimal coalition divided by every rule.
+
+    Attributes
+    ----------
+    table
+        One row per partner: ``name``, ``standalone`` and one cost column per rule (EUR/year).
+    rules
+        The rule columns of ``table``.
+    rule_table
+        :func:`ikzlib.games.rule_summary` (total, core membership, largest excess, partners
+        losing per rule); beyond :data:`ikzlib.games.MAX_LP_PLAYERS` partners only total and
+        partners losing.
+    population
+        Inhabitants of the partners, in the rows' order.
+    core_nonempty
+        Whether the optimal coalition's core is non-empty (``None``: too many partners).
+    core_path
+        :func:`ikzlib.uncertainty.core_along_path` up to the optimal size.
+    largest_stable_size
+        Largest prefix of the growth order with a non-empty core (``None``: none).
+    """
+
+    table: pd.DataFrame
+    rules: tuple[str, ...]
+    rule_table: pd.DataFrame
+    population: np.ndarray
+    core_nonempty: bool | None
+    core_path: pd.DataFrame
+    largest_stable_size: int | None
+
+    @property
+    def size(self) -> int:
+        return len(self.table)
+
+
+@dataclass(frozen=True, eq=False)
+class Simulation:
+    """Monte Carlo pay-offs of the optimal coalition.
+
+    Attributes
+    ----------
+    probabilities
+        Per partner: ``member``, ``name``, ``p_pays_off`` (chosen rule), ``mean_saving``,
+        ``q05_saving``, ``q95_saving``, ``p_pays_off_population_rule``, ``population`` and
+        ``size_class``.
+    by_size_class
+        Means of those columns per size class.
+    p_net_gain_positive
+        Share of draws in which the coalition as a whole gains.
+    share_pays_off_gt_half
+        Share of partners whose probability of saving exceeds 0.5 under the chosen rule.
+    """
+
+    probabilities: pd.DataFrame
+    by_size_class: pd.DataFrame
+    p_net_gain_positive: float
+    share_pays_off_gt_half: float
+
+
+@dataclass(frozen=True, eq=False)
+class Robustness:
+    """Which qualitative conclusions hold in every draw and every corner of the ranges.
+
+    Attributes
+    ----------
+    table
+        :func:`ikzlib.uncertainty.conclusion_table`.
+    n_draws, n_corners, n_ranged
+        Monte Carlo draws, corners of the parameter box and ranged parameters.
+    at_values
+        :func:`ikzlib.uncertainty.conclusion_flags` at the scenario's values.
+    """
+
+    table: pd.DataFrame
+    n_draws: int
+    n_corners: int
+    n_ranged: int
+    at_values: dict[str, bool]
+
+    @property
+    def n_robust(self) -> int:
+        """Conclusions that hold over the whole range."""
+        return int((self.table["verdict"] == "holds over the whole range").sum())
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class CostStudy(Study):
+    """Result of :func:`run`. Parts a district cannot have are ``None`` (see ``notes``).
+
+    Attributes
+    ----------
+    settings
+        The validated analysis settings.
+    model
+        The scenario with the overrides applied (cost and resource parameters, ranges,
+        provenance).
+    status
+        Which parameters are illustrative.
+    population_source
+        The publications behind the population figures (for figure source lines).
+    units
+        The district's administrative units (``None`` without municipality data).
+    growth, exhaustive
+        Growth paths and exhaustive search (``None`` below two units).
+    per_capita
+        Stand-alone cost per unit: ``name``, ``size_class``, ``population``, ``volume``,
+        ``standalone_cost``, ``cost_per_capita``, ``cost_per_case``, ``fixed_share``; sorted by
+        population.
+    cost_curve
+        :func:`ikzlib.costs.per_capita_costs` on a population grid around the units.
+    pooled_cost_per_capita
+        Cost per inhabitant in the optimal coalition (``None``: no coalition).
+    allocation, simulation
+        Division of the optimal coalition's cost and its Monte Carlo pay-offs (``None``: no
+        coalition gains).
+    draws
+        The Monte Carlo parameter draws.
+    feasibility
+        Set-up phase, small-units coalition and largest partner.
+    sensitivity
+        :func:`ikzlib.cost_sensitivity.growth_sensitivity`.
+    robustness
+        Which conclusions hold over the whole parameter range.
+    findings
+        Sentences per part of the analysis (:data:`PARTS`), generated from the results.
+    """
+
+    settings: CostSettings
+    model: uncertainty.Scenario
+    status: ParameterStatus
+    population_source: str = ""
+    units: Units | None = None
+    growth: GrowthPaths | None = None
+    exhaustive: ExhaustiveSearch | None = None
+    per_capita: pd.DataFrame | None = None
+    cost_curve: pd.DataFrame | None = None
+    pooled_cost_per_capita: float | None = None
+    allocation: Allocation | None = None
+    draws: pd.DataFrame | None = None
+    simulation: Simulation | None = None
+    feasibility: FeasibilityFindings | None = None
+    sensitivity: pd.DataFrame | None = None
+    robustness: Robustness | None = None
+    findings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def has_coalition(self) -> bool:
+        """Whether some coalition gains, so there is an optimal coalition to divide."""
+        return self.allocation is not None
+
+    @property
+    def parameters(self) -> pd.DataFrame:
+        """The numeric parameters of the run: value, range, unit and status (no source)."""
+        table = self.model.provenance
+        numeric = table[table["parameter"].isin(PARAMETERS)]
+        return numeric.drop(columns=["source"]).reset_index(drop=True)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The distinct sources of the scenario's rows (task, partners, parameters).
+
+        When none of the scenario's initial partners is a unit of this district, the sources
+        of its task and partners are documents about other places: they are referred to, not
+        quoted, so a district's report cites no other district's case.
+        """
+        table = self.model.provenance
+        numeric = table["parameter"].isin(PARAMETERS)
+        local = self.growth is not None and bool(self.growth.initial)
+        text = table.loc[~numeric, "source"].tolist()
+        if text and not local:
+            text = [
+                f"task and initial partners of scenario {self.settings.scenario!r}: "
+                "data/raw/scenarios.csv (its sources name partners outside this district)"
+            ]
+        return tuple(dict.fromkeys([*text, *table.loc[numeric, "source"]]))
+
+    def text(self, part: str) -> str:
+        """The findings of one part (:data:`PARTS`) as lines of text."""
+        check_choice("part", part, PARTS)
+        return "\n".join(self.findings.get(part, ()))
+
+
+# ---------------------------------------------------------------------------------------------
+# pipeline
+
+
+def run(
+    district: str | District,
+    *,
+    scenario: str = "procurement_office",
+    overrides: Mapping[str, float | None] | None = None,
+    allocation_rule: str = "shapley",
+    small_threshold: float = 10_000,
+    gain_threshold: float = 0.05,
+    max_exact_players: int = 14,
+    n_permutations: int = 2_000,
+    n_draws: int = 500,
+    distribution: str = "triangular",
+    seed: int = 20230419,
+) -> CostStudy:
+    """Run the transaction-cost study for ``district``.
+
+    Parameters
+    ----------
+    district
+        Catalog key or resolved :class:`~ikzlib.catalog.District`.
+    scenario
+        Scenario of ``data/raw/scenarios.csv`` (task and parameter set).
+    overrides
+        Model parameter values replacing the scenario's (:data:`PARAMETERS`); ``None`` values
+        keep the scenario's value.
+    allocation_rule
+        Division rule of the analysis (:data:`ikzlib.uncertainty.RULES`).
+    small_threshold
+        Inhabitants below which a unit counts as small.
+    gain_threshold
+        Saving share of the stand-alone cost below which a partner's gain counts as near zero.
+    max_exact_players
+        Units in the exhaustive search (the first of the growth order) and small units in the
+        small-units search, at most :data:`MAX_EXHAUSTIVE`.
+    n_permutations
+        Permutations of the sampled Shapley value (beyond ``games.MAX_LP_PLAYERS`` partners).
+    n_draws
+        Monte Carlo draws.
+    distribution
+        Distribution of the uncertain parameters: ``"triangular"`` or ``"uniform"``.
+    seed
+        Random seed of the draws and the sampling.
+
+    Returns
+    -------
+    CostStudy
+
+    Raises
+    ------
+    ParameterError
+        A bad parameter (named, with what it takes).
+    """
+    district = resolve(district)
+    scenarios = uncertainty.load_scenarios()
+    settings = CostSettings(
+        scenario,
+        allocation_rule,
+        small_threshold,
+        gain_threshold,
+        max_exact_players,
+        n_permutations,
+        n_draws,
+        distribution,
+        seed,
+    ).checked(scenarios)
+    base = scenarios[settings.scenario]
+    model = apply_overrides(base, overrides)
+    study = CostStudy(
+        district=district,
+        key_figures=KeyFigures(SECTION),
+        settings=settings,
+        model=model,
+        status=ParameterStatus.of(base, model),
+    )
+    study = _with_units(study)
+    return dataclasses.replace(
+        study, key_figures=key_figures(study), findings=findings(study), notes=_notes(study)
+    )
+
+
+def _with_units(study: CostStudy) -> CostStudy:
+    """``study`` with every part the district's units allow."""
+    inputs = study.district.inputs
+    if not inputs.has("municipalities"):
+        return dataclasses.replace(study, notes=(inputs.missing_note("municipalities"),))
+    units, population_source = load_units(study.district, study.model.cost)
+    study = dataclasses.replace(
+        study,
+        units=units,
+        population_source=population_source,
+        per_capita=per_capita_table(units, study.model.cost),
+        cost_curve=cost_curve(units.population, study.model.cost),
+    )
+    if len(units) < 2:
+        return study
+    return dataclasses.replace(study, **_analyse(units, study.model, study.settings))
+
+
+def load_units(district: District, params: costs.CostParams) -> tuple[Units, str]:
+    """The district's administrative units with case volumes, and the population source."""
+    municipalities = load_municipalities(district.key)
+    table = administrative_units(municipalities).reset_index(drop=True)
+    population = table["population"].to_numpy(dtype=float)
+    units = Units(tuple(table["unit_name"]), population, costs.case_volumes(population, params))
+    return units, f"population: {source_summary(municipalities)}"
+
+
+def _analyse(units: Units, model: uncertainty.Scenario, settings: CostSettings) -> dict[str, Any]:
+    """Every part of the study for at least two units, as fields of :class:`CostStudy`."""
+    growth = growth_paths(units, model)
+    draws = uncertainty.draw_parameters(
+        model, settings.n_draws, settings.seed, settings.distribution
+    )
+    allocation = divide_costs(units, growth, model.cost, settings) if growth.pays else None
+    coalition = Coalition(
+        growth.order, growth.members, allocation.table if allocation is not None else None
+    )
+    return {
+        "growth": growth,
+        "exhaustive": exhaustive_search(
+            units, growth.order, model.cost, settings.max_exact_players
+        ),
+        "pooled_cost_per_capita": pooled_cost_per_capita(units, growth.members, model.cost),
+        "allocation": allocation,
+        "draws": draws,
+        "simulation": (
+            simulate(units, growth.members, draws, settings.allocation_rule)
+            if growth.pays
+            else None
+        ),
+        "feasibility": feasibility_findings(units, coalition, model, draws, settings.thresholds),
+        "sensitivity": growth_sensitivity(model, units.population, growth.order),
+        "robustness": robustness(units, growth.order, model, draws, settings),
+    }
+
+
+def growth_paths(units: Units, model: uncertainty.Scenario) -> GrowthPaths:
+    """Grow the coalition from the scenario's initial partners, largest and smallest first."""
+    initial, missing = uncertainty.match_partners(units.names, model.initial_partners)
+    order = costs.growth_order(units.population, initial)
+    reverse = costs.growth_order(units.population, initial, descending=False)
+    path = costs.growth_path(units.volumes, order, model.cost, units.names, units.population)
+    return GrowthPaths(
+        initial=tuple(dict.fromkeys(initial)),
+        missing_partners=tuple(missing),
+        order=tuple(order),
+        reverse=tuple(reverse),
+        path=path,
+        path_small=costs.growth_path(
+            units.volumes, reverse, model.cost, units.names, units.population
+        ),
+        optimal_size=costs.optimal_size(path),
+        break_even_size=costs.break_even_size(path),
+        max_viable_size=costs.max_viable_size(path),
+    )
+
+
+def exhaustive_search(
+    units: Units, order: tuple[int, ...], params: costs.CostParams, max_players: int
+) -> ExhaustiveSearch:
+    """Best coalition of every size among the first ``max_players`` units of ``order``."""
+    chosen = order[:max_players]
+    best = costs.best_coalitions_by_size(units.volumes[list(chosen)], params, units.pick(chosen))
+    return ExhaustiveSearch(chosen, best, costs.optimal_size(best), costs.break_even_size(best))
+
+
+def per_capita_table(units: Units, params: costs.CostParams) -> pd.DataFrame:
+    """Stand-alone cost per inhabitant and per case of every unit, smallest first."""
+    table = costs.per_capita_costs(units.population, params, units.volumes)
+    table.insert(0, "name", list(units.names))
+    table.insert(1, "size_class", size_class(units.population).astype(str).to_numpy())
+    return table.sort_values("population", kind="stable")
+
+
+def cost_curve(population: np.ndarray, params: costs.CostParams) -> pd.DataFrame:
+    """The model's stand-alone cost per inhabitant from half the smallest to twice the largest
+    population (at least 200 inhabitants), 200 points on a log scale."""
+    grid = np.geomspace(max(200.0, population.min() / 2), population.max() * 2, 200)
+    return costs.per_capita_costs(grid, params)
+
+
+def pooled_cost_per_capita(
+    units: Units, members: tuple[int, ...], params: costs.CostParams
+) -> float | None:
+    """Cost per inhabitant in the coalition ``members`` (``None`` below two partners)."""
+    if len(members) < 2:
+        return None
+    chosen = list(members)
+    total = costs.coalition_cost(units.volumes[chosen].sum(), len(chosen), params)
+    return float(total / units.population[chosen].sum())
+
+
+def divide_costs(
+    units: Units, growth: GrowthPaths, params: costs.CostParams, settings: CostSettings
+) -> Allocation:
+    """Divide the optimal coalition's cost by every rule; core checks where the LPs allow."""
+    members = list(growth.members)
+    volumes, population = units.volumes[members], units.population[members]
+    names = units.pick(members)
+    if len(members) <= games.MAX_LP_PLAYERS:
+        game = costs.cost_game(volumes, params)
+        table = games.allocation_table(game, names, population, volumes)
+        rules, rule_table = EXACT_RULES, games.rule_summary(game, table, EXACT_RULES)
+        core: bool | None = bool(games.least_core(game).core_nonempty)
+    else:
+        rules, core = tuple(uncertainty.RULES), None
+        table = pd.DataFrame({"name": names, "standalone": costs.standalone_costs(volumes, params)})
+        for rule in rules:
+            table[rule] = uncertainty.allocate(
+                volumes, population, params, rule, settings.n_permutations, settings.seed
+            )
+        rule_table = _rule_totals(table, rules)
+    core_path = uncertainty.core_along_path(units.volumes, growth.order, params, len(members))
+    stable = core_path.loc[core_path["core_nonempty"].astype(bool), "size"]
+    return Allocation(
+        table=table,
+        rules=rules,
+        rule_table=rule_table,
+        population=population,
+        core_nonempty=core,
+        core_path=core_path,
+        largest_stable_size=int(stable.max()) if len(stable) else None,
+    )
+
+
+def _rule_totals(table: pd.DataFrame, rules: tuple[str, ...]) -> pd.DataFrame:
+    """Per rule: total and partners who pay more than alone (no core test without the game)."""
+    alone = table["standalone"].to_numpy()
+    return pd.DataFrame(
+        {
+            "rule": list(rules),
+            "total": [float(table[r].sum()) for r in rules],
+            "partners_losing": [int((table[r].to_numpy() > alone + 1e-9).sum()) for r in rules],
+        }
+    )
+
+
+def simulate(units: Units, members: tuple[int, ...], draws: pd.DataFrame, rule: str) -> Simulation:
+    """Pay-off probability of every partner under ``rule`` and, for contrast, population."""
+    members = list(members)
+    savings = {
+        r: uncertainty.simulate_payoffs(units.volumes, units.population, members, draws, r)
+        for r in dict.fromkeys([rule, "population"])
+    }
+    table = uncertainty.payoff_probabilities(savings[rule], units.names)
+    population_rule = uncertainty.payoff_probabilities(savings["population"], units.names)
+    table["p_pays_off_population_rule"] = population_rule["p_pays_off"].to_numpy()
+    table["population"] = units.population[members]
+    table["size_class"] = size_class(units.population[members]).astype(str).to_numpy()
+    return Simulation(
+        probabilities=table,
+        by_size_class=_by_size_class(table),
+        p_net_gain_positive=float((savings[rule]["net_gain"] > 0).mean()),
+        share_pays_off_gt_half=float((table["p_pays_off"] > 0.5).mean()),
+    )
+
+
+def _by_size_class(probabilities: pd.DataFrame) -> pd.DataFrame:
+    """Partners and mean pay-off figures per size class, smallest class first."""
+    table = probabilities.groupby("size_class", sort=False).agg(
+        partners=("member", "size"),
+        p_pays_off=("p_pays_off", "mean"),
+        p_pays_off_population_rule=("p_pays_off_population_rule", "mean"),
+        mean_saving=("mean_saving", "mean"),
+    )
+    classes = size_class(pd.Series([0])).cat.categories
+    return table.reindex([c for c in classes if c in table.index])
+
+
+def robustness(
+    units: Units,
+    order: tuple[int, ...],
+    model: uncertainty.Scenario,
+    draws: pd.DataFrame,
+    settings: CostSettings,
+) -> Robustness:
+    """Evaluate the conclusions in every draw, every corner and at the scenario's values."""
+    small, gain = settings.small_threshold, settings.gain_threshold
+    corners = uncertainty.corner_parameters(model)
+    table = uncertainty.conclusion_table(
+        uncertainty.evaluate_conclusions(draws, units.population, order, small, gain),
+        uncertainty.evaluate_conclusions(corners, units.population, order, small, gain),
+    )
+    at_values = uncertainty.conclusion_flags(
+        units.volumes, units.population, order, model.cost, model.resource, small, gain
+    )
+    return Robustness(table, len(draws), len(corners), len(model.ranges), at_values)
+
+
+# ---------------------------------------------------------------------------------------------
+# key figures
+
+
+def key_figures(study: CostStudy) -> KeyFigures:
+    """The declared key figures of ``study``; a figure without meaning here is absent."""
+    values: dict[str, Any] = {
+        "scenario": study.settings.scenario,
+        "allocation_rule": study.settings.allocation_rule,
+        "n_draws": study.settings.n_draws,
+        "seed": study.settings.seed,
+    }
+    if study.units is not None:
+        values["n_units"] = len(study.units)
+    if study.exhaustive is not None:
+        values["exhaustive_units"] = len(study.exhaustive.units)
+    estimates = {
+        **_growth_values(study),
+        **_coalition_values(study),
+        **(study.feasibility.summary_values() if study.feasibility is not None else {}),
+    }
+    if study.robustness is not None:
+        estimates["n_robust_conclusions"] = study.robustness.n_robust
+    for name, value in estimates.items():
+        kind = study.status.range_kind if name in _RANGE_FIGURES else study.status.point_kind
+        values[name] = Reported(value, kind=kind)
+    return KeyFigures(SECTION, SECTION.figures_from(values))
+
+
+def _growth_values(study: CostStudy) -> dict[str, Any]:
+    """Sizes and the optimum's economics (estimates; sizes that do not exist are absent)."""
+    growth, exhaustive = study.growth, study.exhaustive
+    if growth is None or exhaustive is None:
+        return {}
+    values: dict[str, Any] = {
+        "optimal_size": growth.optimal_size,
+        "break_even_size": growth.break_even_size,
+        "max_viable_size": growth.max_viable_size,
+        "optimal_size_exhaustive": exhaustive.optimal_size,
+        "break_even_size_exhaustive": exhaustive.break_even_size,
+    }
+    if growth.pays:
+        values["optimal_net_gain_eur"] = float(growth.optimum["net_gain"])
+        values["exante_lump_eur"] = float(growth.optimum["exante_lump"])
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _coalition_values(study: CostStudy) -> dict[str, Any]:
+    """Core and Monte Carlo figures of the optimal coalition (absent without one)."""
+    values: dict[str, Any] = {}
+    if study.allocation is not None:
+        values["core_nonempty_at_optimum"] = study.allocation.core_nonempty
+        values["largest_stable_size"] = study.allocation.largest_stable_size
+    if study.simulation is not None:
+        values["p_net_gain_positive"] = study.simulation.p_net_gain_positive
+        values["share_partners_p_pays_off_gt_half"] = study.simulation.share_pays_off_gt_half
+    return {k: v for k, v in values.items() if v is not None}
+
+
+# ---------------------------------------------------------------------------------------------
+# sentences
+
+
+def _eur(amount: float) -> str:
+    """An amount rounded to hundreds of euros (the model is not precise to the euro)."""
+    hundreds = math.floor(abs(float(amount)) / 100 + 0.5) * 100
+    return f"{math.copysign(hundreds, float(amount)):,.0f} EUR"
+
+
+def _notes(study: CostStudy) -> tuple[str, ...]:
+    """Caveats of the run: missing data, degenerate districts, approximations."""
+    notes = list(study.notes)
+    n = len(study.units) if study.units is not None else None
+    if n is not None and n < 2:
+        notes.append(
+            f"{study.district.name} has {n} administrative unit(s): there is no partner to pool "
+            "a task with, so the study shows only the stand-alone cost."
+        )
+    if study.growth is not None and not study.growth.pays:
+        notes.append(
+            "No coalition along the growth order has a positive net gain under these "
+            "parameters: there is no optimal coalition to divide, simulate or finance."
+        )
+    if study.exhaustive is not None and len(study.exhaustive.units) < (n or 0):
+        notes.append(
+            f"{n} units: the exhaustive search covers the first {len(study.exhaustive.units)} "
+            f"units of the growth order (2**{len(study.exhaustive.units)} coalitions)."
+        )
+    if study.allocation is not None and study.allocation.core_nonempty is None:
+        notes.append(
+            f"{study.allocation.size} partners: Shapley value sampled "
+            f"({study.settings.n_permutations} permutations); core, least core and nucleolus "
+            "need all coalitions and are left out."
+        )
+    if study.status.values:
+        notes.append(
+            f"{len(study.status.values)} of {len(PARAMETERS)} parameter values are illustrative "
+            "(assumptions of the model, not data): the results show mechanisms and orders of "
+            "magnitude, not forecasts."
+        )
+    return tuple(notes)
+
+
+def findings(study: CostStudy) -> dict[str, tuple[str, ...]]:
+    """Sentences per part of the analysis (:data:`PARTS`), generated from the results."""
+    return {
+        "units": _units_sentences(study),
+        "growth": _growth_sentences(study),
+        "allocation": _allocation_sentences(study),
+        "simulation": _simulation_sentences(study),
+        "feasibility": _feasibility_sentences(study),
+        "robustness": _robustness_sentences(study),
+        "reading": _reading_sentences(study),
+    }
+
+
+def _units_sentences(study: CostStudy) -> tuple[str, ...]:
+    lines = [f"Scenario {study.settings.scenario!r}: {study.model.task}."]
+    if study.units is None:
+        return tuple(lines)
+    units = study.units
+    lines.insert(
+        0,
+        f"{study.district.official_name}: {len(units)} administrative units, "
+        f"{units.population.sum():,.0f} inhabitants.",
+    )
+    growth, named = study.growth, study.model.initial_partners
+    if growth is None or not named:
+        return tuple(lines)
+    if growth.initial:
+        lines.append(
+            f"Initial partners named by the scenario's sources: {'; '.join(named)}. "
+            f"In this district: {'; '.join(units.pick(growth.initial))}."
+        )
+    if growth.missing_partners and growth.initial:
+        lines.append(f"Not units of this district: {'; '.join(growth.missing_partners)}.")
+    elif growth.missing_partners:
+        lines.append(
+            f"The scenario's sources name {len(named)} initial partner(s), none of them a unit "
+            "of this district: the coalition grows from the largest units."
+        )
+    return tuple(lines)
+
+
+def _growth_sentences(study: CostStudy) -> tuple[str, ...]:
+    growth, exhaustive = study.growth, study.exhaustive
+    if growth is None or exhaustive is None:
+        return ()
+    start = "from the initial partners, then largest first" if growth.initial else "largest first"
+    lines = [
+        f"Growth {start}: optimal size {growth.optimal_size}, break-even size "
+        f"{growth.break_even_size or 'none'}, largest size with a positive net gain "
+        f"{growth.max_viable_size or 'none'}."
+    ]
+    best = exhaustive.best_row
+    if exhaustive.optimal_size >= 2:
+        lines.append(
+            f"Exhaustive search over {len(exhaustive.units)} units: the best coalition has "
+            f"{exhaustive.optimal_size} partners ({_eur(best['net_gain'])}/year): "
+            f"{best['members']}; break-even size {exhaustive.break_even_size}."
+        )
+    else:
+        lines.append(f"Exhaustive search over {len(exhaustive.units)} units: no coalition gains.")
+    if growth.pays:
+        lines.append(
+            f"Net gain at the optimum: {_eur(growth.optimum['net_gain'])}/year; set-up lump "
+            f"{_eur(growth.optimum['exante_lump'])}."
+        )
+    return tuple(lines)
+
+
+def _allocation_sentences(study: CostStudy) -> tuple[str, ...]:
+    allocation = study.allocation
+    if allocation is None:
+        return ("No coalition along the growth order has a positive net gain: nothing to divide.",)
+    core = "not checked" if allocation.core_nonempty is None else str(allocation.core_nonempty)
+    checked = min(allocation.size, games.MAX_LP_PLAYERS)
+    return (
+        f"Core of the optimal coalition non-empty: {core}; largest prefix of the growth order "
+        f"with a non-empty core: {allocation.largest_stable_size or 'none'} (checked up to "
+        f"{checked} partners).",
+    )
+
+
+def _simulation_sentences(study: CostStudy) -> tuple[str, ...]:
+    simulation = study.simulation
+    if simulation is None:
+        return ("No coalition to simulate.",)
+    return (
+        f"P(net gain of the optimal coalition > 0) = {simulation.p_net_gain_positive:.2f}; "
+        f"share of partners with P(pays off) > 0.5 under {study.settings.allocation_rule}: "
+        f"{simulation.share_pays_off_gt_half:.2f}.",
+    )
+
+
+def _feasibility_sentences(study: CostStudy) -> tuple[str, ...]:
+    found, settings = study.feasibility, study.settings
+    if found is None:
+        return ()
+    lines = []
+    if found.table is not None:
+        lines.append(
+            f"Initiation cost of the optimal coalition: {_eur(found.initiation_cost or 0)}; "
+            f"units able to initiate: {found.n_can_initiate} of {len(found.table)}."
+        )
+    small = found.small
+    if small is not None:
+        lines.append(
+            f"Best coalition of units below {settings.small_threshold:,.0f} inhabitants: "
+            f"{small.size} partners, expected net gain {_eur(small.expected_gain)}/year, "
+            f"P(gain > 0) = {small.p_gain:.2f}; largest capacity {_eur(small.max_capacity)} vs "
+            f"initiation cost {_eur(small.initiation_cost)}: can any partner initiate? "
+            f"{small.can_initiate}."
+        )
+    elif len(found.small_units) < 2:
+        lines.append(f"Fewer than two units below {settings.small_threshold:,.0f} inhabitants.")
+    else:
+        lines.append(
+            f"No coalition of units below {settings.small_threshold:,.0f} inhabitants gains."
+        )
+    largest = found.largest
+    if largest is not None:
+        lines.append(
+            f"Largest partner ({largest.name}): saving {largest.saving_rate_population:.1%} of "
+            f"its stand-alone cost under population shares, {largest.saving_rate_rule:.1%} under "
+            f"{settings.allocation_rule}; compensation needed to reach "
+            f"{settings.gain_threshold:.0%}: {_eur(largest.compensation_needed)}/year."
+        )
+    return tuple(lines)
+
+
+def _robustness_sentences(study: CostStudy) -> tuple[str, ...]:
+    result = study.robustness
+    if result is None:
+        return ()
+    lines = [
+        f"{result.n_draws} draws and {result.n_corners} corners of {result.n_ranged} ranged "
+        "parameters."
+    ]
+    for row in result.table.itertuples():
+        if row.verdict == "holds over the whole range":
+            lines.append(f"- Robust: {row.statement}.")
+        elif row.verdict == "fails over the whole range":
+            lines.append(f"- Never the case within the ranges: {row.statement}.")
+        else:
+            lines.append(
+                f"- Depends on the assumptions: {row.statement} (in {row.share_draws:.1%} of "
+                f"draws and {row.share_corners:.1%} of corners)."
+            )
+    return tuple(lines)
+
+
+def _reading_sentences(study: CostStudy) -> tuple[str, ...]:
+    """How the results at the scenario's values relate to the case study's two findings."""
+    result = study.robustness
+    if result is None or study.feasibility is None:
+        return ("Fewer than two units: the findings of the case study cannot be checked here.",)
+    flags = result.at_values
+    lines = [
+        "The efficiency disadvantage of small units follows from any positive fixed cost: "
+        + (
+            "here the smallest unit pays more per inhabitant than the largest."
+            if flags["small_cost_more"]
+            else "here it does not show (capacity blocks or scale effects outweigh it)."
+        )
+    ]
+    if flags["cooperation_pays"]:
+        lines.append(_small_units_reading(study, flags["small_cannot_initiate"]))
+        lines.append(_large_partner_reading(study, flags["large_needs_compensation"]))
+    else:
+        lines.append(
+            "No coalition gains at the scenario's values, so the two findings of the case "
+            "study's conclusion cannot be checked here."
+        )
+    if study.status.values:
+        lines.append(
+            "The parameters are illustrative: measured costs of a real task would turn the "
+            "mechanism into an estimate."
+        )
+    return tuple(lines)
+
+
+def _small_units_reading(study: CostStudy, cannot_initiate: bool) -> str:
+    small = study.feasibility.small if study.feasibility is not None else None
+    gains = small is not None and small.expected_gain > 0 and not small.can_initiate
+    if cannot_initiate and gains:
+        return (
+            "Consistent with the finding that small units would gain from pooling but cannot "
+            "finance the start: no unit below the small-size threshold can front the "
+            "initiation cost, and a coalition of small units alone would gain but none of its "
+            "partners can initiate it."
+        )
+    if cannot_initiate:
+        return (
+            "Partly consistent with the finding that small units cannot finance the start: no "
+            "unit below the small-size threshold can front the initiation cost of the optimal "
+            "coalition."
+        )
+    return (
+        "Not consistent with the finding that small units cannot finance the start: a unit "
+        "below the small-size threshold can front the initiation cost here."
+    )
+
+
+def _large_partner_reading(study: CostStudy, needs_compensation: bool) -> str:
+    threshold = f"{study.settings.gain_threshold:.0%}"
+    if needs_compensation:
+        return (
+            "Consistent with the finding that large towns have little to gain when the cost is "
+            f"shared by population: the largest partner saves less than {threshold} of its "
+            "stand-alone cost unless a rule such as the Shapley value or a side payment "
+            "credits it."
+        )
+    return (
+        "Not consistent with the finding that large towns gain little under population "
+        f"shares: the largest partner saves at least {threshold} of its stand-alone cost here."
+    )
