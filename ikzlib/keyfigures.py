@@ -87,7 +87,7 @@ class KeyFigure:
         Unit as printed after the value (``""`` for counts and names, ``"%"`` for shares
         shown as percent, ``"EUR/year"``, ...).
     decimals
-        Decimals shown; ``None`` for text values.
+        Decimals shown; negative rounds to tens (-1), hundreds (-2), ...; ``None`` for text.
     kind
         Provenance kind the figure usually has.
     source
@@ -123,8 +123,8 @@ class KeyFigure:
         if math.isnan(number):
             return None
         decimals = self.decimals + (2 if self.percent else 0)
-        if decimals <= 0:
-            return int(round(number))
+        if decimals <= 0:  # negative: round to tens, hundreds, ... (amounts of a rough model)
+            return int(round(number, decimals))
         return round(number, decimals)
 
     def format(self, value: Any, *, german: bool = False) -> str:
@@ -135,7 +135,7 @@ class KeyFigure:
             return "yes" if value else "no"
         if isinstance(value, str) or self.decimals is None:
             return str(value)
-        number = float(value) * (100 if self.percent else 1)
+        number = round(float(value) * (100 if self.percent else 1), self.decimals)
         text = f"{number:,.{max(self.decimals, 0)}f}"
         if german:
             text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")

@@ -48,6 +48,12 @@ def test_figures_are_rounded_as_declared_and_keep_declaration_order():
     assert SECTION.figure("name", "Halberstadt, Stadt").text() == "Halberstadt, Stadt"
 
 
+def test_negative_decimals_round_amounts_to_hundreds():
+    spec = KeyFigure("gain", "net gain", unit="EUR/year", decimals=-2)
+    assert spec.rounded(302_848.94) == 302_800
+    assert spec.format(302_848.94) == "302,800 EUR/year"
+
+
 def test_kind_decided_at_run_time_must_be_declared():
     model = SECTION.figures_from({"gain": Reported(10.0, kind=Kind.MODEL, source="own costs")})
     assert model[0].kind is Kind.MODEL and model[0].source == "own costs"

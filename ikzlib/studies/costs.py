@@ -63,6 +63,7 @@ EXACT_RULES = ("population", "volume", "equal", "shapley", "scrb", "least_core",
 MAX_EXHAUSTIVE = 20  # units in the exhaustive search (2**20 coalitions)
 PARTS = ("units", "growth", "allocation", "simulation", "feasibility", "robustness", "reading")
 
+_AMOUNT = -2  # EUR amounts to hundreds: the parameters support no more precision
 _MODEL = "ikz transaction-cost model (ikzlib.costs), parameters of data/raw/scenarios.csv"
 _MONTE_CARLO = "Monte Carlo over the parameter ranges of data/raw/scenarios.csv"
 _SETTING = "setting of the study (notebook parameter)"
@@ -99,9 +100,13 @@ SECTION = Section(
             source="the first max_exact_players units of the growth order",
         ),
         _estimate(
-            "optimal_net_gain_eur", "Net gain of the optimal coalition", "EUR/year", headline=True
+            "optimal_net_gain_eur",
+            "Net gain of the optimal coalition",
+            "EUR/year",
+            decimals=_AMOUNT,
+            headline=True,
         ),
-        _estimate("exante_lump_eur", "Set-up cost of the optimal coalition", "EUR"),
+        _estimate("exante_lump_eur", "Set-up cost of the optimal coalition", "EUR", _AMOUNT),
         _estimate("core_nonempty_at_optimum", "Core of the optimal coalition non-empty", None),
         _estimate("largest_stable_size", "Largest growth prefix with a non-empty core"),
         _estimate(
@@ -131,6 +136,7 @@ SECTION = Section(
             "small_only_expected_gain",
             "Expected net gain of the small-units coalition",
             "EUR/year",
+            _AMOUNT,
             source=_MONTE_CARLO,
         ),
         _estimate("small_only_can_initiate", "A small unit can initiate that coalition", None),
@@ -147,7 +153,10 @@ SECTION = Section(
             percent=True,
         ),
         _estimate(
-            "largest_compensation_needed", "Side payment the largest partner needs", "EUR/year"
+            "largest_compensation_needed",
+            "Side payment the largest partner needs",
+            "EUR/year",
+            _AMOUNT,
         ),
         _estimate(
             "n_robust_conclusions",
