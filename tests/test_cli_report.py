@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,11 @@ import pytest
 from ikzlib import paths
 
 FIGURES = ["01_size_classes", "01_density", "01_map", "01_demography"]
+# Words only a sentence written for Landkreis Harz would contain (its towns, its table, its study
+# data); citing the case study as the method source is allowed.
+HARZ_ONLY = re.compile(
+    r"Vorharz|Halberstadt|Wernigerode|Quedlinburg|Ilsenburg|Table 1|Harz interview"
+)
 
 
 def _ikz(*args: str, root: Path, output: Path) -> subprocess.CompletedProcess:
@@ -132,3 +138,16 @@ def test_failed_run_keeps_the_previous_report(first_run, project: Path):
         )
     )
     assert failed["status"] == "failed"
+
+
+@pytest.mark.slow
+def test_another_districts_report_holds_no_harz_sentence(project: Path, tmp_path: Path):
+    """Every notebook of the Wolfenbüttel report, rendered, mentions nothing written for Harz."""
+    result = _ikz("report", "--district", "wolfenbuettel", root=project, output=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = sorted((tmp_path / "reports" / "wolfenbuettel").glob("*.html"))
+    assert len(pages) == len(list(paths.NOTEBOOKS_DIR.glob("[0-8][0-9]_*.ipynb")))
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "Wolfenbüttel" in text, page.name
+        assert not HARZ_ONLY.findall(text), f"{page.name}: {HARZ_ONLY.findall(text)[:5]}"
