@@ -39,11 +39,14 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         sections = {k.section.name: k.as_json() for k in results}
         print(json.dumps(summary_document(district.key, sections), indent=2, ensure_ascii=False))
         return 0
-    print(f"{district.official_name} (Kreis {district.kreis_key}, {district.land})")
+    print(f"{district.name} (Kreis {district.kreis_key}, {district.land})")
+    every = [f for figures in results for f in figures.figures]
+    width = max((len(f.spec.label) for f in every), default=0)
+    value_width = max((len(f.text()) for f in every), default=0)
     for figures in results:
         print(f"\n[{figures.section.name}] {figures.section.title}")
-        for figure in figures.figures:
-            print(f"  {figure.spec.label:44} {figure.text():>22}  {figure.kind:12} {figure.source}")
+        for f in figures.figures:
+            print(f"  {f.spec.label:{width}}  {f.text():>{value_width}}  {f.kind:12}  {f.source}")
     return 0
 
 
@@ -63,22 +66,30 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from ikzlib.batch import format_summary, run_batch
-    from ikzlib.catalog import district_keys
+    from ikzlib.batch import format_summary, run_batch, select_districts
 
-    districts = district_keys() if args.all else args.districts
+    districts = select_districts(args.districts, land=args.land)
     batch = run_batch(
         districts,
         notebooks=args.notebooks,
         jobs=args.jobs,
+        scheduler=args.scheduler,
+        force=args.force,
         notebook_timeout=args.timeout,
         cell_timeout=args.cell_timeout,
         html_export=not args.no_html,
         compare=not args.no_compare,
         progress=lambda line: print(line, flush=True),
+        quiet=args.quiet,
+        shared_kernel=not args.kernel_per_notebook,
     )
     print()
     print(format_summary(batch))
+    if batch.skipped:
+        print(
+            f"{len(batch.skipped)} up to date and skipped (inputs and code unchanged; "
+            "--force re-runs them)"
+        )
     return 0 if batch.ok else 1
 
 
@@ -119,16 +130,37 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(func=_cmd_report)
 
     batch = commands.add_parser(
-        "batch", help="run the reports of several districts in parallel, then reports/index.html"
+        "batch",
+        help="run the reports of many districts on Dask, then reports/index.html",
+        description="Run the per-district notebook reports as Dask tasks (a local cluster, or "
+        "an existing one with --scheduler), skip districts whose inputs and code did not "
+        "change, then the cross-district notebooks, and write reports/index.html.",
     )
     which = batch.add_mutually_exclusive_group(required=True)
-    which.add_argument("--districts", nargs="+", metavar="KEY", help="these districts")
-    which.add_argument("--all", action="store_true", help="every district of the catalog")
+    which.add_argument(
+        "--districts",
+        nargs="+",
+        metavar="KEY",
+        help="these districts (curated key, 5-digit Kreis key or name)",
+    )
+    which.add_argument("--all", action="store_true", help="every district (all Kreise)")
+    which.add_argument("--land", metavar="NAME", help="every district of a Land (name or key)")
     batch.add_argument(
         "--jobs",
         type=int,
         metavar="N",
-        help="districts run in parallel (default: number of CPU cores)",
+        help="worker processes of the local Dask cluster (default: number of CPU cores)",
+    )
+    batch.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="use the existing Dask cluster of this scheduler (e.g. tcp://127.0.0.1:8786)",
+    )
+    batch.add_argument(
+        "--force", action="store_true", help="re-run districts whose report is up to date"
+    )
+    batch.add_argument(
+        "--quiet", action="store_true", help="no line per successful notebook, only per district"
     )
     batch.add_argument(
         "--notebooks",
@@ -149,6 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=900,
         metavar="S",
         help="seconds per cell (default: %(default)s)",
+    )
+    batch.add_argument(
+        "--kernel-per-notebook",
+        action="store_true",
+        help="a new kernel for every notebook (default: one per district, reset in between)",
     )
     batch.add_argument("--no-html", action="store_true", help="skip the HTML export")
     batch.add_argument(
