@@ -186,6 +186,9 @@ def _kreis_records() -> dict[str, dict]:
     return {row["kreis_key"]: row for row in frame.to_dict("records")}
 
 
+_CITY_TYPES = {"Kreisfreie Stadt": "kreisfreie Stadt", "Stadtkreis": "Stadtkreis"}
+
+
 def display_name(name: str, kreis_type: str) -> str:
     """A readable district name from the official Kreis name and type.
 
@@ -197,10 +200,12 @@ def display_name(name: str, kreis_type: str) -> str:
     'Dresden (kreisfreie Stadt)'
     >>> display_name("Eifelkreis Bitburg-Prüm", "Landkreis")
     'Eifelkreis Bitburg-Prüm'
+    >>> display_name("Stuttgart, Stadtkreis", "Stadtkreis")
+    'Stuttgart (Stadtkreis)'
     """
     base = name.split(",")[0].strip()
-    if kreis_type in ("Kreisfreie Stadt", "Stadtkreis"):
-        return f"{base} ({kreis_type[0].lower()}{kreis_type[1:]})"
+    if kreis_type in _CITY_TYPES:
+        return f"{base} ({_CITY_TYPES[kreis_type]})"
     if kreis_type in ("Landkreis", "Kreis") and not any(
         word in base.lower() for word in ("kreis", "region")
     ):
@@ -265,6 +270,16 @@ def get_district(key: str) -> District:
     )
 
 
-def resolve(district: str | District) -> District:
-    """The :class:`District` for a key or name, or ``district`` itself when it is one already."""
-    return district if isinstance(district, District) else get_district(district)
+def resolve(district: str | int | District) -> District:
+    """The :class:`District` for a key or name, or ``district`` itself when it is one already.
+
+    A number is a Kreis key that lost its leading zero on the way (papermill's ``-p district
+    9677`` passes an int).
+    """
+    if isinstance(district, District):
+        return district
+    if isinstance(district, int) and not isinstance(district, bool):
+        district = f"{district:05d}"
+    if not isinstance(district, str):
+        raise UnknownDistrictError(f"a district is a key, a Kreis key or a name, not {district!r}")
+    return get_district(district)

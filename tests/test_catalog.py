@@ -36,3 +36,32 @@ def test_missing_note_names_the_file_and_how_to_add_it():
 def test_unknown_district_lists_the_configured_ones():
     with pytest.raises(UnknownDistrictError, match="harz"):
         catalog.resolve("atlantis")
+
+
+@pytest.mark.parametrize(
+    ("query", "key", "name"),
+    [
+        ("harz", "harz", "Landkreis Harz"),
+        ("15085", "harz", "Landkreis Harz"),  # a curated district keeps its readable key
+        ("15087", "15087", "Landkreis Mansfeld-Südharz"),
+        (9677, "09677", "Landkreis Main-Spessart"),  # papermill passes -p district 09677 as int
+        ("main-spessart", "09677", "Landkreis Main-Spessart"),
+        ("Dresden", "14612", "Dresden (kreisfreie Stadt)"),
+    ],
+)
+def test_every_kreis_resolves_by_key_kreis_key_or_name(query, key, name):
+    district = catalog.resolve(query)
+    assert (district.key, district.name) == (key, name)
+
+
+def test_all_districts_cover_every_kreis_once():
+    districts = catalog.all_districts()
+    assert len(districts) == len({d.kreis_key for d in districts}) >= 400
+    assert [d.key for d in districts if d.curated] == ["harz", "helmstedt", "wolfenbuettel"]
+    dresden = catalog.resolve("14612")
+    assert dresden.kreisfrei and not dresden.curated and dresden.kreis_type == "Kreisfreie Stadt"
+
+
+def test_an_ambiguous_name_lists_the_candidates():
+    with pytest.raises(UnknownDistrictError, match="ambiguous.*Flensburg"):
+        catalog.resolve("Stadt")
