@@ -1,17 +1,58 @@
 """Loaders for the Germany-wide Destatis municipality directory (Gemeindeverzeichnis).
 
-Two official formats are read into one tidy table of *regional units* (one row per Land,
+Three sources are read into one tidy table of *regional units* (one row per Land,
 Regierungsbezirk, Region, Kreis, Gemeindeverband and Gemeinde):
 
-* the GV-ISys "Auszug GV" spreadsheet (``<DDMMYYYY>_Auszug_GV.xlsx``, sheet
-  ``Onlineprodukt_Gemeinden``) with area in km², population and centre coordinates;
+* the GV-ISys "Auszug GV" workbook (``<DDMMYYYY>_Auszug_GV.xlsx`` or
+  ``AuszugGV<n>QAktuell.xlsx``) with area in km², population and centre coordinates
+  (:func:`read_auszug_gv`, every layout published since 2013, see below);
 * the fixed-width GV100AD text file (records of 220 characters, layout of the official
   "Datensatzbeschreibung Gemeindeverzeichnis", valid from 14.06.2000) with area in hectares
-  and no coordinates. Recent releases are UTF-8 with BOM, older ones ISO-8859-1.
+  and no coordinates (:func:`read_gv100ad`). Recent releases are UTF-8 with BOM, older ones
+  ISO-8859-1; both are detected;
+* the embedded nationwide extract of :mod:`ikzlib.germany` (:func:`extract_units`), so that
+  the national comparison needs no download.
 
+:func:`read_units` reads either file, telling them apart by content.
 :func:`municipalities_from_units` turns the Gemeinde rows of one Kreis into the municipality
 model of :mod:`ikzlib.municipalities`; :func:`kreis_comparison` and
-:func:`national_small_municipality_share` give the national context of a district.
+:func:`national_small_municipality_share` give the national context of a district. Only
+inhabited Gemeinden are municipalities there: uninhabited gemeindefreie Gebiete (forests,
+lakes, military areas, coastal waters, condominium areas) are never counted as such.
+
+Auszug GV layouts
+-----------------
+The releases differ in where the table sits; :func:`read_auszug_gv` finds everything by
+content and handles these variations:
+
+* **Sheet.** The table is on the sheet whose first :data:`SCAN_ROWS` rows hold its header,
+  whatever the sheet is called: ``Gemeindedaten`` (releases up to 2013),
+  ``Onlineprodukt_Gemeinden_311213`` / ``_311219`` / ``_310317`` (2013-2019, date as
+  ``DDMMYY``), ``Onlineprodukt_Gemeinden`` (2020-2023), ``Onlineprodukt_Gemeinden31122024``
+  (from 2024, ``DDMMYYYY``); cover sheets (``Inhalt``, ``Deckblatt``, ``Erläuterungen``)
+  are skipped because they hold no header.
+* **Header.** The header starts at the row labelled ``Satzart`` (``Satz-art``) and ends
+  above the first record (a two-digit Satzart), so a title of one or more rows, two or
+  three header rows, and none, one or two blank rows before the records are all read.
+  Columns are found by their labels in any header row, so their order may change and
+  optional columns may be missing: ``Textkennzeichen``, ``Land``, ``RB``, ``Kreis``,
+  ``VB``, ``Gem``, ``Gemeindename``, ``Fläche ...``, ``insgesamt`` (else a single
+  ``Bevölkerung`` column), ``männlich``, ``Postleitzahl``, ``Längengrad``, ``Breitengrad``.
+  Labels are compared without case, hyphens (``Text-kenn-zeichen``), blanks, soft hyphens
+  or footnote marks (``Bevölkerung2)``). Without coordinates (older releases) ``lon`` and
+  ``lat`` stay empty. Codes stored as numbers (``1`` for Land ``01``) are zero-padded.
+* **Dates.** The Gebietsstand comes from a header cell mentioning ``Gebietsstand`` (its
+  own date, or the next one right of or below it); the population Stichtag from a date in
+  the population column of the header (``am 31.12.2021``), else from a header cell
+  mentioning ``Bevölkerung`` with a date — so the two may differ (the release of 31.12.2025
+  gives the population of 31.12.2024). Dates may be text ``DD.MM.YYYY``,
+  ISO text or Excel dates. A date missing from the header is taken from the title row(s),
+  then the sheet name, then the file name (``31122023_Auszug_GV.xlsx``), and the ``source``
+  says so; if none has one, a :class:`~ikzlib.errors.DataValidationError` names the file,
+  the sheet and the cells searched.
+* **After the table.** The table ends at the first non-empty row that is not a record
+  (source line, footnotes ``1) ...``, copyright); empty rows inside the table are skipped;
+  a record after the notes is refused.
 
 Unit table columns (:data:`UNIT_COLUMNS`):
 
@@ -31,17 +72,21 @@ area_km2               area in km² (Gemeinde rows)
 population             inhabitants, total (Gemeinde rows)
 population_male        inhabitants, male (Gemeinde rows)
 postal_code            postal code of the administrative seat
-lon, lat               centre of the Gemeinde, WGS84 degrees (xlsx only)
+lon, lat               centre of the Gemeinde, WGS84 degrees (not in GV100AD)
 territorial_date       Gebietsstand, ISO date
 population_date        Stichtag of the population figures, ISO date (``None`` if unknown)
 source                 file name and dates, for the ``source`` column of derived tables
-line                   row of the spreadsheet or line of the text file
+line                   row of the spreadsheet, line of the text file, or row of the
+                       extract's ``municipalities.parquet``
 =====================  ==============================================================
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +105,7 @@ LEVELS = {
     "60": "Gemeinde",
 }
 LEVEL_ORDER = list(LEVELS.values())
+_SATZART = {level: satzart for satzart, level in LEVELS.items()}
 
 # Textkennzeichen as listed in the official record layout (Datensatzbeschreibung GV100AD).
 TEXT_CODES = {
@@ -115,38 +161,114 @@ SMALL_MUNICIPALITY_LIMIT = 10_000
 
 # --- Auszug GV (xlsx) ---------------------------------------------------------------------
 
-AUSZUG_SHEET = "Onlineprodukt_Gemeinden"
-_AUSZUG_HEADER_ROWS = 6  # title, blank, three header rows, blank
-# Column positions (0-based) of the sheet; checked against the header labels on reading.
-_AUSZUG_COLUMNS = {
-    "satzart": 0,
-    "text_code": 1,
-    "land": 2,
-    "rb": 3,
-    "kreis": 4,
-    "vb": 5,
-    "gem": 6,
-    "name": 7,
-    "area_km2": 8,
-    "population": 9,
-    "population_male": 10,
-    "postal_code": 13,
-    "lon": 14,
-    "lat": 15,
+AUSZUG_SHEET = "Onlineprodukt_Gemeinden"  # sheet name of the 2020-2023 releases (found by content)
+SCAN_ROWS = 30  # first rows of each worksheet searched for the header of the Gemeinde table
+# Header labels after normalisation (see _label): exact labels, then label prefixes.
+_EXACT_LABELS = {
+    "satzart": "satzart",
+    "textkennzeichen": "text_code",
+    "land": "land",
+    "rb": "rb",
+    "kreis": "kreis",
+    "vb": "vb",
+    "gem": "gem",
+    "gemeindename": "name",
+    "insgesamt": "population",
+    "männlich": "population_male",
 }
-_AUSZUG_KEY_LABELS = {"land": "Land", "rb": "RB", "kreis": "Kreis", "vb": "VB", "gem": "Gem"}
-_GERMAN_DATE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+_PREFIX_LABELS = (
+    ("fläche", "area_km2"),
+    ("postleitzahl", "postal_code"),
+    ("längengrad", "lon"),
+    ("breitengrad", "lat"),
+)
+_REQUIRED_FIELDS = ("satzart", "land", "rb", "kreis", "vb", "gem", "name", "area_km2", "population")
+_FIELD_LABELS = {
+    "satzart": "Satzart",
+    "land": "Land",
+    "rb": "RB",
+    "kreis": "Kreis",
+    "vb": "VB",
+    "gem": "Gem",
+    "name": "Gemeindename",
+    "area_km2": "Fläche",
+    "population": "Bevölkerung insgesamt",
+}
+# Width of the code columns; a code stored as a number is zero-padded to it.
+_CODE_WIDTHS = {
+    "satzart": 2,
+    "text_code": 2,
+    "land": 2,
+    "rb": 1,
+    "kreis": 2,
+    "vb": 4,
+    "gem": 3,
+    "postal_code": 5,
+}
+_GERMAN_DATE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # the pre-2007 binary Excel format
 
 
-def read_auszug_gv(path: str | Path, sheet: str = AUSZUG_SHEET) -> pd.DataFrame:
-    """Read the Destatis GV-ISys "Auszug GV" spreadsheet into the tidy unit table.
+@dataclass(frozen=True)
+class AuszugLayout:
+    """Where the Gemeinde table of one Auszug GV worksheet sits (0-based indices).
+
+    Attributes
+    ----------
+    sheet
+        Worksheet name.
+    label_row
+        Row holding the ``Satzart`` label (the first header row of the table).
+    first_record
+        Row of the first record (the first row below the header whose Satzart cell is a
+        two-digit code).
+    columns
+        Field name (``satzart``, ``land`` ... ``lat``) -> column index, found by label.
+    """
+
+    sheet: str
+    label_row: int
+    first_record: int
+    columns: dict[str, int]
+
+
+def read_units(path: str | Path, *, population_date: str | None = None) -> pd.DataFrame:
+    """Read any Gemeindeverzeichnis file into the unit table, telling the formats apart by content.
+
+    An xlsx workbook (a zip archive) is read with :func:`read_auszug_gv`, anything else as
+    GV100AD text with :func:`read_gv100ad` (``population_date`` is passed on to it).
+
+    Raises
+    ------
+    DataValidationError
+        For a missing file, an old binary ``.xls`` workbook, or what the readers refuse.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataValidationError(path, "file not found")
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic.startswith(b"PK"):
+        return read_auszug_gv(path)
+    if magic == _XLS_MAGIC:
+        raise DataValidationError(
+            path, "old binary Excel format (.xls): open it and save it as .xlsx first"
+        )
+    return read_gv100ad(path, population_date=population_date)
+
+
+def read_auszug_gv(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """Read a Destatis GV-ISys "Auszug GV" workbook (any release since 2013) into the unit table.
 
     Parameters
     ----------
     path
-        The ``.xlsx`` file as downloaded from Destatis.
+        The ``.xlsx`` file as downloaded from Destatis (``<DDMMYYYY>_Auszug_GV.xlsx`` or
+        ``AuszugGV<n>QAktuell.xlsx``).
     sheet
-        Worksheet holding the directory.
+        Worksheet holding the Gemeinde table; ``None`` finds it by content (the first sheet
+        whose first :data:`SCAN_ROWS` rows hold the table header, see the module docstring).
 
     Returns
     -------
@@ -156,13 +278,47 @@ def read_auszug_gv(path: str | Path, sheet: str = AUSZUG_SHEET) -> pd.DataFrame:
     Raises
     ------
     DataValidationError
-        When the sheet or its header is not the expected layout, a record has an unknown
-        Satzart or malformed key parts, or a number cell is not numeric; the message names
-        the file, the spreadsheet row and the column.
+        When no sheet holds the table (the message lists the sheets and what each lacks),
+        no Gebietsstand or population date can be found (naming the sheet and the cells
+        searched), a record has an unknown Satzart or malformed key parts, or a number cell
+        is not numeric; the message names the file, the spreadsheet row and the column.
     """
+    path = Path(path)
+    rows, layout = _read_auszug_sheet(path, sheet)
+    territorial, population = _auszug_dates(rows, layout, path)
+    source = (
+        f"Destatis GV-ISys Gemeindeverzeichnis, Auszug GV ({path.name}), "
+        f"Gebietsstand {_german(territorial.iso)}{territorial.remark}, "
+        f"Bevölkerung {_german(population.iso)}{population.remark}"
+    )
+    records = []
+    ended_at = None
+    for index in range(layout.first_record, len(rows)):
+        row, line = rows[index], index + 1  # spreadsheet row number
+        satzart = _code(row, layout.columns["satzart"], "satzart")
+        if satzart is None or not re.fullmatch(r"\d{2}", satzart):
+            if ended_at is None and _is_blank(row):
+                continue  # an empty row inside the table or before its notes
+            ended_at = ended_at or line  # notes and blank rows follow the table
+            continue
+        if ended_at is not None:
+            raise DataValidationError(
+                path, f"record after the end of the table (row {ended_at})", row=line
+            )
+        record = _auszug_record(row, line, layout, path, satzart)
+        record.update(
+            territorial_date=territorial.iso, population_date=population.iso, source=source
+        )
+        records.append(record)
+    if not records:
+        raise DataValidationError(path, f"worksheet {layout.sheet!r} holds no records")
+    return _finish(records)
+
+
+def _read_auszug_sheet(path: Path, sheet: str | None) -> tuple[list[tuple], AuszugLayout]:
+    """All rows of the sheet holding the Gemeinde table, and its layout."""
     import openpyxl
 
-    path = Path(path)
     if not path.exists():
         raise DataValidationError(path, "file not found")
     try:
@@ -170,90 +326,295 @@ def read_auszug_gv(path: str | Path, sheet: str = AUSZUG_SHEET) -> pd.DataFrame:
     except Exception as exc:  # zip/XML errors: say which file is not a workbook
         raise DataValidationError(path, f"not a readable xlsx workbook ({exc})") from None
     try:
-        if sheet not in workbook.sheetnames:
-            raise DataValidationError(
-                path, f"worksheet {sheet!r} not found (sheets: {workbook.sheetnames})"
-            )
-        rows = list(workbook[sheet].iter_rows(values_only=True))
+        layout = find_auszug_layout(workbook, path, sheet)
+        rows = list(workbook[layout.sheet].iter_rows(values_only=True))
     finally:
         workbook.close()
-    territorial_date, population_date = _auszug_dates(rows, path)
-    source = (
-        f"Destatis GV-ISys Gemeindeverzeichnis, Auszug GV ({path.name}), "
-        f"Gebietsstand {_german(territorial_date)}, Bevölkerung {_german(population_date)}"
-    )
-    records = []
-    ended_at = None
-    for offset, row in enumerate(rows[_AUSZUG_HEADER_ROWS:]):
-        line = offset + _AUSZUG_HEADER_ROWS + 1  # spreadsheet row number
-        satzart = _cell_text(row, _AUSZUG_COLUMNS["satzart"])
-        if satzart is None or not re.fullmatch(r"\d{2}", satzart):
-            ended_at = ended_at or line  # notes and blank rows follow the table
-            continue
-        if ended_at is not None:
+    return rows, layout
+
+
+def find_auszug_layout(workbook: Any, path: str | Path, sheet: str | None = None) -> AuszugLayout:
+    """The sheet holding the Gemeinde table and where its header and records are.
+
+    Parameters
+    ----------
+    workbook
+        An open ``openpyxl`` workbook.
+    path
+        The workbook's file, for messages.
+    sheet
+        Look only at this worksheet; ``None`` tries every sheet in order.
+
+    Raises
+    ------
+    DataValidationError
+        When the named sheet does not exist, or no sheet holds the table; the message says
+        what each sheet lacks.
+    """
+    names = list(workbook.sheetnames)
+    if sheet is not None and sheet not in names:
+        raise DataValidationError(path, f"worksheet {sheet!r} not found (sheets: {names})")
+    reasons = []
+    for name in [sheet] if sheet is not None else names:
+        head = list(workbook[name].iter_rows(max_row=SCAN_ROWS, values_only=True))
+        found = auszug_layout(head, name)
+        if isinstance(found, AuszugLayout):
+            return found
+        if sheet is not None:
             raise DataValidationError(
-                path, f"record after the end of the table (row {ended_at})", row=line
+                path, f"worksheet {sheet!r} does not hold the Auszug GV Gemeinde table: {found}"
             )
-        parts = {k: _cell_text(row, i) for k, i in _AUSZUG_COLUMNS.items()}
-        record = _unit_record(
-            path,
-            line,
-            satzart=satzart,
-            text_code=parts["text_code"],
-            land=parts["land"],
-            rb=parts["rb"],
-            kreis=parts["kreis"],
-            gemeindeverband=parts["vb"],
-            gemeinde=parts["gem"],
-            name=parts["name"],
-            seat=None,
-        )
-        if record["level"] == "Gemeinde":
-            record["area_km2"] = _number(row, "area_km2", path, line)
-            record["population"] = _number(row, "population", path, line, integer=True)
-            record["population_male"] = _number(
-                row, "population_male", path, line, integer=True, required=False
+        reasons.append(f"{name!r}: {found}")
+    wanted = ", ".join(_FIELD_LABELS.values())
+    raise DataValidationError(
+        path,
+        f"no worksheet holds the Auszug GV Gemeinde table (looked for the header labels "
+        f"{wanted} in the first {SCAN_ROWS} rows); " + "; ".join(reasons),
+    )
+
+
+def auszug_layout(rows: list[tuple], sheet: str) -> AuszugLayout | str:
+    """The layout of the Gemeinde table in the first rows of a sheet, or why there is none.
+
+    The header starts at the row holding a ``Satzart`` label; it ends above the first row
+    whose Satzart cell is a two-digit code (so one blank row, two or none may follow the
+    header). Columns are identified by their labels in any header row (:func:`_label`).
+    """
+    label_row = next(
+        (i for i, row in enumerate(rows) if any(_label(v) == "satzart" for v in row)), None
+    )
+    if label_row is None:
+        return "no 'Satzart' header label"
+    satzart = next(c for c, v in enumerate(rows[label_row]) if _label(v) == "satzart")
+    first = next(
+        (
+            i
+            for i in range(label_row + 1, len(rows))
+            if re.fullmatch(r"\d{2}", _code(rows[i], satzart, "satzart") or "")
+        ),
+        None,
+    )
+    if first is None:
+        return f"no record below the header row {label_row + 1}"
+    columns = _header_columns(rows[label_row:first])
+    missing = [_FIELD_LABELS[f] for f in _REQUIRED_FIELDS if f not in columns]
+    if missing:
+        return f"header rows {label_row + 1}-{first}: no label {', '.join(map(repr, missing))}"
+    return AuszugLayout(sheet=sheet, label_row=label_row, first_record=first, columns=columns)
+
+
+def _label(value: Any) -> str:
+    """A header cell as a comparable label: lower case, no hyphens, blanks or footnote marks.
+
+    ``"Satz-art"`` -> ``"satzart"``, ``"Fläche km2 1)"`` -> ``"flächekm2"``,
+    ``"Post-leit-zahl3)"`` -> ``"postleitzahl"``, ``"Fläche in km²"`` -> ``"flächeinkm2"``.
+    """
+    if value is None or not isinstance(value, str):
+        return ""
+    text = re.sub(r"\s*\d+\)", "", value)  # footnote markers such as "1)" or "2)"
+    text = text.lower().replace("\u00ad", "").replace("-", "").replace("²", "2").strip("*")
+    return re.sub(r"\s+", "", text)
+
+
+def _header_columns(header: list[tuple]) -> dict[str, int]:
+    """Field -> column of the header rows (the first column carrying a field's label wins)."""
+    columns: dict[str, int] = {}
+    width = max((len(row) for row in header), default=0)
+    for column in range(width):
+        labels = [_label(row[column]) if column < len(row) else "" for row in header]
+        for label in labels:
+            field = _EXACT_LABELS.get(label) or next(
+                (f for prefix, f in _PREFIX_LABELS if label.startswith(prefix)), None
             )
-            record["lon"] = _number(row, "lon", path, line, required=False)
-            record["lat"] = _number(row, "lat", path, line, required=False)
-            record["postal_code"] = parts["postal_code"]
-        record.update(
-            territorial_date=territorial_date, population_date=population_date, source=source
-        )
-        records.append(record)
-    if not records:
-        raise DataValidationError(path, f"worksheet {sheet!r} holds no records")
-    return _finish(records)
+            if field is not None and field not in columns:
+                columns[field] = column
+    if "population" not in columns:  # a single population column without "insgesamt"
+        for column in range(width):
+            labels = [_label(row[column]) if column < len(row) else "" for row in header]
+            if any(
+                lab.startswith("bevölkerung") and "dichte" not in lab and "km2" not in lab
+                for lab in labels
+            ):
+                columns["population"] = column
+                break
+    return columns
 
 
-def _auszug_dates(rows: list[tuple], path: Path) -> tuple[str, str]:
-    """Check the header labels and return (Gebietsstand, population Stichtag) as ISO dates."""
-    if len(rows) < _AUSZUG_HEADER_ROWS:
-        raise DataValidationError(path, "the sheet is shorter than its header")
-    expected = {2: {0: "Satz", 2: "Regionalschlüssel", 7: "Gemeindename", 9: "Bevölkerung"}}
-    expected[3] = {_AUSZUG_COLUMNS[k]: label for k, label in _AUSZUG_KEY_LABELS.items()}
-    for row_index, cells in expected.items():
-        for column, label in cells.items():
-            value = _cell_text(rows[row_index], column) or ""
-            if label not in value:
-                raise DataValidationError(
-                    path,
-                    f"header cell is {value!r}, expected it to contain {label!r} "
-                    "(not the Auszug GV layout)",
-                    row=row_index + 1,
-                    element=f"column {column + 1}",
-                )
-    territorial = _iso_from_german(_cell_text(rows[4], _AUSZUG_COLUMNS["land"]), path, 5)
-    population = _iso_from_german(_cell_text(rows[4], _AUSZUG_COLUMNS["population"]), path, 5)
-    return territorial, population
+def _is_blank(row: tuple) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
-def _iso_from_german(text: str | None, path: Path, row: int) -> str:
-    match = _GERMAN_DATE.search(text or "")
+def _code(row: tuple, index: int, field: str) -> str | None:
+    """A code cell as text; a code stored as a number is zero-padded to its width."""
+    value = row[index] if index < len(row) else None
+    if value is None or isinstance(value, bool):
+        return None if value is None else str(value)
+    if isinstance(value, (int, float)) and float(value).is_integer() and int(value) >= 0:
+        return f"{int(value):0{_CODE_WIDTHS.get(field, 1)}d}"
+    text = str(value).strip()
+    return text or None
+
+
+def _auszug_record(
+    row: tuple, line: int, layout: AuszugLayout, path: Path, satzart: str
+) -> dict[str, Any]:
+    """One record of the Gemeinde table (numbers only for Gemeinde rows)."""
+    columns = layout.columns
+
+    def code(field: str) -> str | None:
+        return _code(row, columns[field], field) if field in columns else None
+
+    record = _unit_record(
+        path,
+        line,
+        satzart=satzart,
+        text_code=code("text_code"),
+        land=code("land"),
+        rb=code("rb"),
+        kreis=code("kreis"),
+        gemeindeverband=code("vb"),
+        gemeinde=code("gem"),
+        name=_cell_text(row, columns["name"]),
+        seat=None,
+    )
+    if record["level"] == "Gemeinde":
+        number = partial(_number, row, columns, path, line)
+        record["area_km2"] = number("area_km2")
+        record["population"] = number("population", integer=True)
+        record["population_male"] = number("population_male", integer=True, required=False)
+        record["lon"] = number("lon", required=False)
+        record["lat"] = number("lat", required=False)
+        record["postal_code"] = code("postal_code")
+    return record
+
+
+@dataclass(frozen=True)
+class _FoundDate:
+    """A date of the workbook and where it was found (``remark`` is empty for a header cell)."""
+
+    iso: str
+    remark: str = ""
+
+
+def _auszug_dates(
+    rows: list[tuple], layout: AuszugLayout, path: Path
+) -> tuple[_FoundDate, _FoundDate]:
+    """Gebietsstand and population Stichtag, each searched in this order.
+
+    Gebietsstand: a cell above the first record that mentions "Gebietsstand" (its date, or
+    the next date to its right or below it). Population: a date in the population column of
+    the header rows, else a header cell mentioning "Bevölkerung" with a date. Either one,
+    when not found there: the title row(s) above the header, then the sheet name
+    (``..._311213``, ``...31122024``), then the file name (``31122023_Auszug_GV.xlsx``).
+    """
+    head = rows[: layout.first_record]
+    territorial = _gebietsstand_cell(head)
+    column = layout.columns["population"]
+    population = next(
+        (d for row in head[layout.label_row :] if (d := _date_of(_at(row, column)))), None
+    ) or next(
+        (
+            d
+            for row in head[layout.label_row :]
+            for value in row
+            if "bevölkerung" in str(value or "").lower() and (d := _date_of(value))
+        ),
+        None,
+    )
+    fallback = _release_date(head[: layout.label_row], layout.sheet, path)
+    found = []
+    for what, date in (("Gebietsstand", territorial), ("population Stichtag", population)):
+        if date is not None:
+            found.append(_FoundDate(date))
+        elif fallback is not None:
+            found.append(_FoundDate(fallback[0], f" (date taken from the {fallback[1]})"))
+        else:
+            raise DataValidationError(
+                path,
+                f"worksheet {layout.sheet!r}: no {what} date found; searched the cells "
+                f"A1:{_cell_name(layout.first_record, max(map(len, head), default=1))} above "
+                "the first record (for 'Gebietsstand' / the population column with a date "
+                "DD.MM.YYYY), the title row(s) above the header, the sheet name and the file "
+                "name (e.g. 31122023_Auszug_GV.xlsx)",
+            )
+    return found[0], found[1]
+
+
+def _gebietsstand_cell(head: list[tuple]) -> str | None:
+    """The date of the first cell mentioning "Gebietsstand" (or right of / below it)."""
+    for r, row in enumerate(head):
+        for c, value in enumerate(row):
+            if "gebietsstand" not in str(value or "").lower():
+                continue
+            below = [_at(head[r + 1], c)] if r + 1 < len(head) else []
+            for candidate in [value, *row[c + 1 :], *below]:
+                date = _date_of(candidate)
+                if date is not None:
+                    return date
+    return None
+
+
+def _release_date(title_rows: list[tuple], sheet: str, path: Path) -> tuple[str, str] | None:
+    """The release's date from the title row(s), the sheet name or the file name."""
+    for r, row in enumerate(title_rows):
+        for value in row:
+            text = str(value or "")
+            if "zuordnungsstand" in text.lower():
+                continue  # the date of another classification, not of the directory
+            date = _date_of(value)
+            if date is not None:
+                return date, f"title row {r + 1}"
+    sheet_date = _compact_date(re.search(r"(\d{8}|\d{6})$", sheet))
+    if sheet_date is not None:
+        return sheet_date, f"sheet name {sheet!r}"
+    file_date = _compact_date(re.search(r"(?<!\d)(\d{8})(?!\d)", path.stem))
+    if file_date is not None:
+        return file_date, f"file name {path.name!r}"
+    return None
+
+
+def _compact_date(match: re.Match | None) -> str | None:
+    """``DDMMYYYY`` or ``DDMMYY`` as an ISO date (two-digit years are 20YY)."""
     if match is None:
-        raise DataValidationError(path, f"no date DD.MM.YYYY in header cell {text!r}", row=row)
-    day, month, year = match.groups()
-    return f"{year}-{month}-{day}"
+        return None
+    digits = match.group(1)
+    year = digits[4:] if len(digits) == 8 else f"20{digits[4:]}"
+    return _valid_iso(int(year), int(digits[2:4]), int(digits[:2]))
+
+
+def _date_of(value: Any) -> str | None:
+    """The ISO date in a cell: an Excel date, ``DD.MM.YYYY`` or ``YYYY-MM-DD`` text."""
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.strftime("%Y-%m-%d")
+    if not isinstance(value, str):
+        return None
+    german = _GERMAN_DATE.search(value)
+    if german is not None:
+        day, month, year = (int(g) for g in german.groups())
+        return _valid_iso(year, month, day)
+    iso = _ISO_DATE.search(value)
+    if iso is not None:
+        year, month, day = (int(g) for g in iso.groups())
+        return _valid_iso(year, month, day)
+    return None
+
+
+def _valid_iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _at(row: tuple, index: int) -> Any:
+    return row[index] if index < len(row) else None
+
+
+def _cell_name(row: int, column: int) -> str:
+    """Spreadsheet name of a 1-based row and column, e.g. ``T6``."""
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(max(column, 1))}{max(row, 1)}"
 
 
 def _german(iso: str | None) -> str:
@@ -273,15 +634,17 @@ def _cell_text(row: tuple, index: int) -> str | None:
 
 def _number(
     row: tuple,
-    column: str,
+    columns: dict[str, int],
     path: Path,
     line: int,
+    column: str,
     *,
     integer: bool = False,
     required: bool = True,
 ) -> float | int | None:
     """A numeric cell; strings with a German decimal comma are accepted."""
-    value = row[_AUSZUG_COLUMNS[column]] if _AUSZUG_COLUMNS[column] < len(row) else None
+    raw = row[columns[column]] if column in columns and columns[column] < len(row) else None
+    value = raw
     if isinstance(value, str):
         value = value.strip().replace("\u00a0", "").replace(" ", "") or None
     if value is None:
@@ -296,7 +659,7 @@ def _number(
             value = float(text)
         except ValueError:
             raise DataValidationError(
-                path, f"{row[_AUSZUG_COLUMNS[column]]!r} is not a number", row=line, element=column
+                path, f"{raw!r} is not a number", row=line, element=column
             ) from None
     number = float(value)
     if number < 0 and column not in ("lon", "lat"):
@@ -540,9 +903,10 @@ def _unit_record(
     }
 
 
-def _finish(records: list[dict[str, Any]]) -> pd.DataFrame:
+def _finish(records: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     """Build the unit table with stable dtypes (nullable integers, floats, strings)."""
-    frame = pd.DataFrame.from_records(records).reindex(columns=UNIT_COLUMNS)
+    frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame.from_records(records)
+    frame = frame.reindex(columns=UNIT_COLUMNS)
     for column in ("population", "population_male", "line"):
         frame[column] = pd.array(frame[column].tolist(), dtype="Int64")
     for column in ("area_km2", "lon", "lat"):
@@ -734,28 +1098,107 @@ def district_position(comparison: pd.DataFrame, kreis_key: str) -> pd.DataFrame:
 def national_small_municipality_share(
     units: pd.DataFrame, limit: int = SMALL_MUNICIPALITY_LIMIT
 ) -> dict[str, float | int]:
-    """Nationwide share of inhabited municipalities with fewer than ``limit`` inhabitants.
+    """Nationwide share of municipalities with fewer than ``limit`` inhabitants.
+
+    Only inhabited Gemeinde records are municipalities: uninhabited gemeindefreie Gebiete
+    (forests, lakes, military areas, coastal waters, condominium areas) are counted apart.
 
     Returns
     -------
     dict
-        ``n_municipalities`` (all Gemeinde records, incl. gemeindefreie Gebiete),
-        ``n_inhabited``, ``n_small`` (inhabited and under ``limit``), ``share_small``
-        (``n_small / n_inhabited``), ``share_pop_small`` (population share living in them)
-        and ``n_kreis_keys`` (distinct Kreis keys among all Gemeinde records).
+        ``n_municipalities`` (inhabited Gemeinde records; ``n_inhabited`` is the same number),
+        ``n_uninhabited`` (uninhabited gemeindefreie Gebiete) and ``n_records`` (all Gemeinde
+        records), ``n_small`` (municipalities under ``limit``), ``share_small``
+        (``n_small / n_municipalities``), ``share_pop_small`` (population share living in
+        them), ``n_kreise`` (Kreis keys with at least one municipality) and ``n_kreis_keys``
+        (distinct Kreis keys among all Gemeinde records, incl. the pseudo-Kreise of
+        uninhabited areas).
     """
     gemeinden = units[units["level"].eq("Gemeinde")]
     inhabited = inhabited_municipalities(units)
     population = inhabited["population"].astype("float64")
     small = population < limit
     return {
-        "n_municipalities": len(gemeinden),
+        "n_municipalities": len(inhabited),
         "n_inhabited": len(inhabited),
+        "n_uninhabited": len(gemeinden) - len(inhabited),
+        "n_records": len(gemeinden),
         "n_small": int(small.sum()),
         "share_small": float(small.mean()),
         "share_pop_small": float(population[small].sum() / population.sum()),
+        "n_kreise": int(inhabited["kreis_key"].nunique()),
         "n_kreis_keys": int(gemeinden["kreis_key"].nunique()),
     }
+
+
+# --- the embedded nationwide extract ---------------------------------------------------------
+
+
+def extract_units(directory: str | Path | None = None) -> pd.DataFrame:
+    """The unit table of the embedded nationwide extract (:mod:`ikzlib.germany`).
+
+    The extract is derived from an Auszug GV (``data/raw/germany``, see its README); this
+    puts its Land, Kreis, Gemeindeverband and Gemeinde records back into the shape of
+    :func:`read_auszug_gv`, so :func:`kreis_comparison`,
+    :func:`national_small_municipality_share` and :func:`municipalities_from_units` work on
+    it unchanged. ``line`` is the row in ``municipalities.parquet`` (Gemeinde records).
+    """
+    from ikzlib import germany  # local import: germany builds its extract with this module
+
+    return units_from_extract(
+        germany.municipalities(directory),
+        germany.kreise(directory),
+        germany.gemeindeverbaende(directory),
+    )
+
+
+def units_from_extract(
+    municipalities: pd.DataFrame,
+    kreise: pd.DataFrame,
+    gemeindeverbaende: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Unit table (:data:`UNIT_COLUMNS`) from the tables of :mod:`ikzlib.germany`.
+
+    Types are the official labels of the Textkennzeichen (:data:`TEXT_CODES`), as
+    :func:`read_auszug_gv` gives them; records are sorted by ARS, parents first.
+    """
+    lands = municipalities.drop_duplicates("land_key")
+    parents = {
+        "Land": pd.DataFrame(
+            {"ars": lands["land_key"], "land_key": lands["land_key"], "name": lands["land_name"]}
+        ),
+        "Kreis": kreise[["kreis_key", "land_key", "name", "text_code"]].assign(
+            ars=kreise["kreis_key"]
+        ),
+    }
+    if gemeindeverbaende is not None:
+        parents["Gemeindeverband"] = gemeindeverbaende[
+            ["ars", "land_key", "kreis_key", "gemeindeverband_key", "name", "text_code"]
+        ]
+    shared = {
+        column: _one(municipalities[column])
+        for column in ("territorial_date", "population_date", "source")
+    }
+    records = [
+        table.assign(level=level, satzart=_SATZART[level], **shared)
+        for level, table in parents.items()
+    ]
+    records.append(
+        municipalities.assign(
+            level="Gemeinde", satzart="60", line=range(1, len(municipalities) + 1)
+        )
+    )
+    frame = pd.concat([r.reindex(columns=UNIT_COLUMNS) for r in records], ignore_index=True)
+    frame["type"] = frame["text_code"].map(TEXT_CODES)
+    frame["_level"] = frame["level"].map(LEVEL_ORDER.index)
+    frame = frame.sort_values(["ars", "_level"], kind="stable").drop(columns="_level")
+    return _finish(frame.reset_index(drop=True))
+
+
+def _one(values: pd.Series) -> str | None:
+    """The single distinct value of a column, ``"; "``-joined when there are several."""
+    distinct = sorted(set(values.dropna()))
+    return "; ".join(distinct) if distinct else None
 
 
 def level_counts(units: pd.DataFrame) -> pd.Series:

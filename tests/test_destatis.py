@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -27,7 +30,7 @@ KEY_LENGTH = {
 }
 
 
-# --- an Auszug GV workbook built from the committed Harz table ------------------------------
+# --- Auszug GV workbooks built from the committed Harz table ----------------------------------
 
 
 def _german_decimal(value: float) -> str:
@@ -35,7 +38,7 @@ def _german_decimal(value: float) -> str:
 
 
 def auszug_rows(municipalities: pd.DataFrame) -> list[list]:
-    """Sheet rows in the Auszug GV layout: six header rows, records, then footnotes."""
+    """Sheet rows in the 31.12.2021 layout: six header rows, records, then footnotes."""
     header = [
         ["Gemeinden in Deutschland nach Fläche, Bevölkerung und Postleitzahl am 31.12.2021"],
         [],
@@ -80,6 +83,11 @@ def auszug_rows(municipalities: pd.DataFrame) -> list[list]:
             None,
             "31.12.2021 (Jahr)",
             "am 31.12.2021 (Jahr)",
+            None,
+            None,
+            None,
+            None,
+            "Zuordnungsstand am 31.12.2020",
         ],
         [],
     ]
@@ -119,9 +127,20 @@ def auszug_rows(municipalities: pd.DataFrame) -> list[list]:
     return header + rows + footer
 
 
-def write_auszug_xlsx(path: Path, rows: list[list], sheet: str = destatis.AUSZUG_SHEET) -> Path:
+def write_auszug_xlsx(
+    path: Path,
+    rows: list[list],
+    sheet: str = destatis.AUSZUG_SHEET,
+    before: tuple[str, ...] = (),
+) -> Path:
+    """Write ``rows`` to ``sheet``, after cover sheets ``before`` (which hold no table)."""
     workbook = openpyxl.Workbook()
-    worksheet = workbook.active
+    for index, name in enumerate(before):
+        cover = workbook.active if index == 0 else workbook.create_sheet()
+        cover.title = name
+        for text in ("Statistisches Bundesamt", "Gemeindeverzeichnis", "Gebietsstand: 01.01.1999"):
+            cover.append([text])
+    worksheet = workbook.active if not before else workbook.create_sheet()
     worksheet.title = sheet
     for row in rows:
         worksheet.append(row)
@@ -142,6 +161,179 @@ def _record_row(rows: list[list], ags: str) -> int:
     raise AssertionError(ags)
 
 
+# Labels of each column: (upper header row, lower header row), as the releases write them.
+COLUMN_LABELS = {
+    "satzart": ("Satz-art", None),
+    "text_code": ("Text-kenn-zeichen", None),
+    "land": ("Amtlicher Regionalschlüssel (ARS)", "Land"),
+    "rb": (None, "RB"),
+    "kreis": (None, "Kreis"),
+    "vb": (None, "VB"),
+    "gem": (None, "Gem"),
+    "name": ("Gemeindename", None),
+    "area_km2": ("Fläche km2 1)", None),
+    "population": ("Bevölkerung2)", "insgesamt"),
+    "male": (None, "männlich"),
+    "female": (None, "weiblich"),
+    "density": (None, "je km2"),
+    "postal_code": ("Post-leit-zahl3)", None),
+    "lon": ("Geografische Mittelpunktkoordinaten", "Längengrad"),
+    "lat": (None, "Breitengrad"),
+}
+COLUMNS_2021 = tuple(COLUMN_LABELS)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One published variation of the Auszug GV layout, rebuilt for a small workbook.
+
+    ``title`` rows stand above the two label rows, ``date_rows`` below them (field ->
+    cell); ``blank`` empty rows follow the header; ``numeric_codes`` stores the key parts
+    as numbers (as a re-saved workbook does).
+    """
+
+    file_name: str
+    sheet: str
+    columns: tuple[str, ...] = COLUMNS_2021
+    before: tuple[str, ...] = ("Inhalt",)
+    title: tuple[tuple, ...] = ()
+    date_rows: tuple[dict[str, Any], ...] = ()
+    blank: int = 1
+    numeric_codes: bool = False
+
+
+def _record_cells(values: dict[str, Any], layout: Layout) -> list:
+    if layout.numeric_codes:
+        for field in ("land", "rb", "kreis", "vb", "gem", "postal_code"):
+            if isinstance(values.get(field), str):
+                values[field] = int(values[field])
+    return [values.get(field) for field in layout.columns]
+
+
+def layout_rows(municipalities: pd.DataFrame, layout: Layout) -> list[list]:
+    """The sheet rows of ``layout`` holding Land, Kreis, Gemeindeverbände and Gemeinden."""
+    header = [list(row) for row in layout.title]
+    header += [[COLUMN_LABELS[field][level] for field in layout.columns] for level in (0, 1)]
+    header += [[cells.get(field) for field in layout.columns] for cells in layout.date_rows]
+    header += [[] for _ in range(layout.blank)]
+    first = municipalities.iloc[0]
+    keys = {"land": first["ags"][:2], "rb": first["ags"][2], "kreis": first["ags"][3:5]}
+    rows = [
+        _record_cells({"satzart": "10", "land": keys["land"], "name": "Sachsen-Anhalt"}, layout),
+        _record_cells({"satzart": "40", "text_code": "44", **keys, "name": "Harz"}, layout),
+    ]
+    for key, members in municipalities.groupby("gemeindeverband_key", sort=True):
+        verband = members.iloc[0]
+        code = "50" if verband["gemeindeverband_type"] == "verbandsfreie Gemeinde" else "53"
+        name = verband["gemeindeverband_name"]
+        values = {"satzart": "50", "text_code": code, **keys, "vb": key, "name": name}
+        rows.append(_record_cells(values, layout))
+        for m in members.itertuples():
+            values = {
+                "satzart": "60",
+                "text_code": "64",
+                **keys,
+                "vb": key,
+                "gem": m.ags[5:],
+                "name": m.name,
+                "area_km2": float(m.area_km2),
+                "population": int(m.population),
+                "male": int(m.population) // 2,
+                "female": int(m.population) - int(m.population) // 2,
+                "postal_code": "06493",
+                "lon": _german_decimal(m.lon),
+                "lat": float(m.lat),
+            }
+            rows.append(_record_cells(values, layout))
+    notes = [
+        [],
+        ["Quelle: Gemeindeverzeichnis-Informationssytem GV-ISys"],
+        [],
+        ["1) Abweichungen bei den Flächenangaben sind durch Runden der Zahlen möglich."],
+        ["© Statistisches Bundesamt (Destatis)"],
+    ]
+    return header + rows + notes
+
+
+# The variations of the releases since 2013 (see the module docstring of ikzlib.destatis).
+LAYOUTS = {
+    # 2013: cover sheet, sheet named with DDMMYY, two label rows only, no blank row before
+    # the records, no postal code or coordinates; the only date is in the title.
+    "2013": Layout(
+        file_name="31122013_Auszug_GV.xlsx",
+        sheet="Onlineprodukt_Gemeinden_311213",
+        columns=COLUMNS_2021[:13],
+        before=("Deckblatt",),
+        title=(("Gemeinden in Deutschland nach Fläche und Bevölkerung am 31.12.2013",), ()),
+        blank=0,
+    ),
+    # Q1 2017: undated title and header (the date is in the sheet name only), two blank
+    # rows before the records, key parts and postal codes stored as numbers.
+    "2017": Layout(
+        file_name="AuszugGV1QAktuell.xlsx",
+        sheet="Onlineprodukt_Gemeinden_310317",
+        title=(("Alle politisch selbständigen Gemeinden mit ausgewählten Merkmalen",), ()),
+        date_rows=({"land": "Gebietsstand", "population": "Bevölkerung"},),
+        blank=2,
+        numeric_codes=True,
+    ),
+    # 2023: the Gebietsstand cell under "Land" is empty (the release the old reader refused
+    # with "no date DD.MM.YYYY in header cell None"), the population date sits one header
+    # row lower; columns in another order (population before area, coordinates before the
+    # postal code). The Gebietsstand comes from the file name.
+    "2023": Layout(
+        file_name="31122023_Auszug_GV.xlsx",
+        sheet="Onlineprodukt_Gemeinden",
+        columns=(
+            "satzart",
+            "text_code",
+            "land",
+            "rb",
+            "kreis",
+            "vb",
+            "gem",
+            "name",
+            "population",
+            "male",
+            "female",
+            "density",
+            "area_km2",
+            "lon",
+            "lat",
+            "postal_code",
+        ),
+        title=(("Gemeinden in Deutschland nach Fläche, Bevölkerung und Postleitzahl",), ()),
+        date_rows=({"area_km2": "(Jahr)"}, {"population": "am 31.12.2022 (Jahr)"}),
+    ),
+    # Q4 2024: sheet named with DDMMYYYY after three cover sheets, the Gebietsstand as an
+    # Excel date beside its label above the header, and a population Stichtag one year
+    # before the Gebietsstand (population on the basis of the 2022 census).
+    "2024": Layout(
+        file_name="AuszugGV4QAktuell.xlsx",
+        sheet="Onlineprodukt_Gemeinden31122024",
+        before=("Titel", "Inhalt", "Erläuterungen"),
+        title=(
+            ("Alle politisch selbständigen Gemeinden mit ausgewählten Merkmalen (4. Quartal)",),
+            ("Gebietsstand:", datetime.datetime(2024, 12, 31)),
+            (),
+        ),
+        date_rows=({"population": "Bevölkerung auf Grundlage des Zensus 2022 am 31.12.2023"},),
+    ),
+}
+EXPECTED_DATES = {  # Gebietsstand, population date, where a date missing in the header came from
+    "2013": ("2013-12-31", "2013-12-31", "taken from the title row 1"),
+    "2017": ("2017-03-31", "2017-03-31", "taken from the sheet name"),
+    "2023": ("2023-12-31", "2022-12-31", "taken from the file name '31122023_Auszug_GV.xlsx'"),
+    "2024": ("2024-12-31", "2023-12-31", None),
+}
+
+
+def _write_layout(tmp_path: Path, municipalities: pd.DataFrame, name: str) -> Path:
+    layout = LAYOUTS[name]
+    rows = layout_rows(municipalities, layout)
+    return write_auszug_xlsx(tmp_path / layout.file_name, rows, layout.sheet, layout.before)
+
+
 # --- Auszug GV ----------------------------------------------------------------------------
 
 
@@ -153,6 +345,7 @@ def test_auszug_round_trips_the_municipality_model(auszug_path: Path, harz: pd.D
     pd.testing.assert_frame_equal(rebuilt[columns], harz[columns])
     assert rebuilt["source"].str.contains("31122021_Auszug_GV.xlsx").all()
     assert rebuilt["source"].str.contains("Bevölkerung 31.12.2021").all()
+    assert not rebuilt["source"].str.contains("taken from").any()  # both dates in the header
 
 
 def test_auszug_levels_keys_and_dates(auszug_path: Path):
@@ -169,6 +362,98 @@ def test_auszug_levels_keys_and_dates(auszug_path: Path):
     assert set(units["population_date"]) == {"2021-12-31"}
     vorharz = units[units["level"].eq("Gemeindeverband") & units["ars"].eq("150855051")]
     assert vorharz["type"].tolist() == ["Verbandsgemeinde"]
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_every_release_layout_reads_the_same_gemeinden(
+    name: str, tmp_path: Path, harz: pd.DataFrame
+):
+    path = _write_layout(tmp_path, harz, name)
+    units = destatis.read_auszug_gv(path)  # no sheet argument: found by content
+    gemeinden = units[units["level"].eq("Gemeinde")].sort_values("ags")
+    assert gemeinden["ags"].tolist() == harz["ags"].tolist()
+    assert gemeinden["name"].tolist() == harz["name"].tolist()
+    assert gemeinden["population"].tolist() == harz["population"].tolist()
+    assert gemeinden["area_km2"].tolist() == pytest.approx(harz["area_km2"].tolist())
+    assert gemeinden["gemeindeverband_key"].tolist() == harz["gemeindeverband_key"].tolist()
+    assert gemeinden["population_male"].tolist() == (harz["population"] // 2).tolist()
+    counts = destatis.level_counts(units)
+    assert (counts["Land"], counts["Kreis"], counts["Gemeindeverband"]) == (1, 1, 14)
+    territorial, population, remark = EXPECTED_DATES[name]
+    assert set(units["territorial_date"]) == {territorial}
+    assert set(units["population_date"]) == {population}
+    source = units["source"].iloc[0]
+    assert path.name in source
+    if remark is None:
+        assert "taken from" not in source
+    else:
+        assert remark in source
+    share = destatis.national_small_municipality_share(units)
+    assert (share["n_municipalities"], share["n_kreise"]) == (20, 1)
+
+
+def test_layout_without_coordinates_leaves_them_empty(tmp_path: Path, harz: pd.DataFrame):
+    units = destatis.read_auszug_gv(_write_layout(tmp_path, harz, "2013"))
+    gemeinden = units[units["level"].eq("Gemeinde")]
+    assert gemeinden["lon"].isna().all() and gemeinden["postal_code"].isna().all()
+    with pytest.raises(DataValidationError, match="lon is unknown"):
+        destatis.municipalities_from_units(units, "15085")
+
+
+def test_layouts_with_coordinates_fill_the_model(tmp_path: Path, harz: pd.DataFrame):
+    for name in ("2017", "2023", "2024"):
+        units = destatis.read_auszug_gv(_write_layout(tmp_path, harz, name))
+        rebuilt = destatis.municipalities_from_units(units, "15085")
+        columns = [c for c in MUNICIPALITY_COLUMNS if c not in ("source", "population_date")]
+        pd.testing.assert_frame_equal(rebuilt[columns], harz[columns], obj=name)
+        assert set(units["postal_code"].dropna()) == {"06493"}, name  # numbers zero-padded
+
+
+def test_numeric_codes_are_zero_padded(tmp_path: Path, harz: pd.DataFrame):
+    units = destatis.read_auszug_gv(_write_layout(tmp_path, harz, "2017"))
+    assert units.loc[units["level"].eq("Land"), "ars"].tolist() == ["15"]
+    vorharz = units[units["ars"].eq("150855051")]
+    assert vorharz["type"].tolist() == ["Verbandsgemeinde"]
+
+
+def test_auszug_layout_reports_where_the_table_is(tmp_path: Path, harz: pd.DataFrame):
+    layout = LAYOUTS["2024"]
+    path = _write_layout(tmp_path, harz, "2024")
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        found = destatis.find_auszug_layout(workbook, path)
+    finally:
+        workbook.close()
+    assert found.sheet == layout.sheet
+    assert (found.label_row, found.first_record) == (3, 7)  # 3 title rows; 3 header + 1 blank
+    assert found.columns["population"] == layout.columns.index("population")
+    assert "postal_code" in found.columns and "female" not in found.columns
+
+
+def test_auszug_named_sheet_still_works(tmp_path: Path, harz: pd.DataFrame):
+    layout = LAYOUTS["2013"]
+    path = _write_layout(tmp_path, harz, "2013")
+    units = destatis.read_auszug_gv(path, sheet=layout.sheet)
+    assert len(units) == 36
+    with pytest.raises(
+        DataValidationError, match=r"worksheet 'Deckblatt' does not hold the .*no 'Satzart'"
+    ):
+        destatis.read_auszug_gv(path, sheet="Deckblatt")
+    with pytest.raises(DataValidationError, match=r"worksheet 'Nope' not found \(sheets: "):
+        destatis.read_auszug_gv(path, sheet="Nope")
+
+
+def test_auszug_without_any_date_says_where_it_looked(tmp_path: Path, harz: pd.DataFrame):
+    layout = replace(LAYOUTS["2017"], file_name="Gemeinden.xlsx", sheet="Tabelle1", before=())
+    rows = layout_rows(harz, layout)
+    path = write_auszug_xlsx(tmp_path / layout.file_name, rows, layout.sheet)
+    with pytest.raises(DataValidationError) as info:
+        destatis.read_auszug_gv(path)
+    message = str(info.value)
+    assert "Gemeinden.xlsx" in message and "worksheet 'Tabelle1'" in message
+    assert "no Gebietsstand date found" in message
+    assert "cells A1:P7" in message  # title, labels, date row, 2 blank rows; 16 columns
+    assert "title row(s)" in message and "sheet name" in message and "file name" in message
 
 
 def test_auszug_reports_non_numeric_population(tmp_path: Path, harz: pd.DataFrame):
@@ -193,25 +478,44 @@ def test_auszug_reports_unknown_satzart(tmp_path: Path, harz: pd.DataFrame):
 
 def test_auszug_refuses_other_layouts(tmp_path: Path, harz: pd.DataFrame):
     rows = auszug_rows(harz)
-    wrong_sheet = write_auszug_xlsx(tmp_path / "sheet.xlsx", rows, sheet="Tabelle1")
-    with pytest.raises(DataValidationError, match="worksheet 'Onlineprodukt_Gemeinden' not"):
-        destatis.read_auszug_gv(wrong_sheet)
+    any_name = write_auszug_xlsx(tmp_path / "sheet.xlsx", rows, sheet="Tabelle1")
+    assert len(destatis.read_auszug_gv(any_name)) == 36  # the sheet name does not matter
     rows[3][5] = "Verband"
-    wrong_header = write_auszug_xlsx(tmp_path / "header.xlsx", rows)
-    with pytest.raises(DataValidationError, match="line 4, column 6.*'VB'"):
+    wrong_header = write_auszug_xlsx(tmp_path / "header.xlsx", rows, before=("Inhalt",))
+    with pytest.raises(DataValidationError) as info:
         destatis.read_auszug_gv(wrong_header)
+    message = str(info.value)
+    assert "header.xlsx: no worksheet holds the Auszug GV Gemeinde table" in message
+    assert "'Inhalt': no 'Satzart' header label" in message
+    assert "'Onlineprodukt_Gemeinden': header rows 3-6: no label 'VB'" in message
     not_xlsx = tmp_path / "text.xlsx"
     not_xlsx.write_text("ags;name\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match="not a readable xlsx"):
         destatis.read_auszug_gv(not_xlsx)
 
 
-def test_auszug_refuses_records_after_the_notes(tmp_path: Path, harz: pd.DataFrame):
+def test_auszug_skips_blank_rows_but_refuses_records_after_the_notes(
+    tmp_path: Path, harz: pd.DataFrame
+):
     rows = auszug_rows(harz)
+    rows.insert(_record_row(rows, "15085040"), [])  # an empty row inside the table
+    assert len(destatis.read_auszug_gv(write_auszug_xlsx(tmp_path / "ok.xlsx", rows))) == 36
     rows.append(list(rows[_record_row(rows, "15085040")]))
     path = write_auszug_xlsx(tmp_path / "bad.xlsx", rows)
     with pytest.raises(DataValidationError, match="record after the end of the table"):
         destatis.read_auszug_gv(path)
+
+
+def test_read_units_tells_the_formats_apart(auszug_path: Path, tmp_path: Path):
+    assert destatis.read_units(auszug_path)["source"].str.contains("Auszug GV").all()
+    gv100ad = destatis.read_units(GV_UTF8, population_date="2021-12-31")
+    assert set(gv100ad["population_date"]) == {"2021-12-31"}
+    xls = tmp_path / "old.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(60))
+    with pytest.raises(DataValidationError, match=r"old.xls: old binary Excel format"):
+        destatis.read_units(xls)
+    with pytest.raises(DataValidationError, match="file not found"):
+        destatis.read_units(tmp_path / "missing.xlsx")
 
 
 def test_municipalities_from_units_needs_the_kreis_and_its_verband(auszug_path: Path):
@@ -262,10 +566,12 @@ def test_gv100ad_layout_fields():
 def test_gv100ad_national_share_counts_only_inhabited():
     units = destatis.read_gv100ad(GV_UTF8)
     share = destatis.national_small_municipality_share(units)
-    assert share["n_municipalities"] == 5
-    assert share["n_inhabited"] == 4  # the gemeindefreies Gebiet has nobody
-    assert share["n_small"] == 4
-    assert share["n_kreis_keys"] == 2
+    assert share["n_records"] == 5
+    assert share["n_municipalities"] == share["n_inhabited"] == 4  # the Gebiet has nobody
+    assert share["n_uninhabited"] == 1
+    assert share["n_small"] == 4 and share["share_small"] == 1.0
+    assert share["n_kreis_keys"] == 2  # 15086 holds only the uninhabited Gebiet
+    assert share["n_kreise"] == 1
 
 
 def test_gv100ad_cannot_fill_the_model_without_date_and_coordinates():
@@ -350,6 +656,33 @@ def test_kreis_comparison_and_position():
         destatis.district_position(table, "15099")
 
 
+def test_extract_units_feed_the_national_comparison():
+    units = destatis.extract_units()
+    assert list(units.columns) == destatis.UNIT_COLUMNS
+    counts = destatis.level_counts(units)
+    assert (counts["Land"], counts["Kreis"], counts["Gemeinde"]) == (16, 400, 10_997)
+    table = destatis.kreis_comparison(units)
+    assert len(table) == 400  # the pseudo-Kreise of uninhabited areas do not appear
+    assert not {"07000", "13000"} & set(table["kreis_key"])
+    main_spessart = table.set_index("kreis_key").loc["09677"]
+    assert main_spessart["n_municipalities"] == 40  # its 10 uninhabited Gebiete are left out
+    assert main_spessart["kreis_type"] == "Landkreis"
+    dresden = table.set_index("kreis_key").loc["14612"]
+    assert (dresden["n_municipalities"], dresden["kreis_type"]) == (1, "Kreisfreie Stadt")
+    share = destatis.national_small_municipality_share(units)
+    assert (share["n_municipalities"], share["n_uninhabited"]) == (10_789, 208)
+    assert round(share["share_small"], 4) == 0.8515 and share["n_kreise"] == 400
+    verband = units[units["ars"].eq("150855051")].iloc[0]
+    assert (verband["level"], verband["type"]) == ("Gemeindeverband", "Verbandsgemeinde")
+
+
+def test_extract_units_rebuild_a_districts_model(harz: pd.DataFrame):
+    rebuilt = destatis.municipalities_from_units(destatis.extract_units(), "15085")
+    columns = [c for c in MUNICIPALITY_COLUMNS if c != "source"]  # the CSV words it its way
+    pd.testing.assert_frame_equal(rebuilt[columns], harz[columns])
+    assert rebuilt["source"].str.startswith("Destatis GV-ISys").all()
+
+
 # --- the real files in ../shared/data -------------------------------------------------------
 
 
@@ -368,11 +701,33 @@ def real_auszug() -> pd.DataFrame:
 @pytest.mark.shared
 def test_real_auszug_national_figures(real_auszug: pd.DataFrame):
     share = destatis.national_small_municipality_share(real_auszug)
-    assert share["n_municipalities"] == 10_997
-    assert share["n_inhabited"] == 10_789
+    assert share["n_records"] == 10_997
+    assert share["n_municipalities"] == share["n_inhabited"] == 10_789
+    assert share["n_uninhabited"] == 208
     assert round(100 * share["share_small"], 1) == 85.2
     assert share["n_kreis_keys"] == 402
     assert len(destatis.kreis_comparison(real_auszug)) == 400
+
+
+@pytest.mark.shared
+def test_real_auszug_national_comparison_equals_the_extract(real_auszug: pd.DataFrame):
+    extract = destatis.extract_units()
+    # the same records (the extract keeps Land, Kreis, Gemeindeverband and Gemeinde) and
+    # fields; only what the extract leaves out or stores as missing differs
+    official = real_auszug[real_auszug["level"].isin(extract["level"].unique())]
+    official = official.sort_values("ars", kind="stable").reset_index(drop=True)
+    same = [
+        c
+        for c in destatis.UNIT_COLUMNS
+        if c not in ("line", "population_male", "postal_code", "lon", "lat")
+    ]
+    pd.testing.assert_frame_equal(extract[same], official[same])
+    pd.testing.assert_frame_equal(
+        destatis.kreis_comparison(extract), destatis.kreis_comparison(real_auszug)
+    )
+    assert destatis.national_small_municipality_share(
+        extract
+    ) == destatis.national_small_municipality_share(real_auszug)
 
 
 @pytest.mark.shared

@@ -27,10 +27,19 @@ def _close_figures():
 
 @pytest.fixture(scope="module")
 def study() -> StructureStudy:
-    """The Harz study without reference data (no boundaries, no national comparison)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("IKZ_REFERENCE_DIR", str(Path(__file__).parent / "no-such-folder"))
-        return structure.run("harz")
+    """The Harz study without boundaries and without the national comparison."""
+    return replace(
+        structure.run("harz"),
+        boundary_file=None,
+        boundary_source=None,
+        polygons=None,
+        outline=None,
+        gv_file=None,
+        national_source=None,
+        national=None,
+        kreise=None,
+        position=None,
+    )
 
 
 def _texts(ax) -> list[str]:

@@ -425,7 +425,7 @@ def test_extract_agrees_with_the_official_loader():
     units = destatis.read_auszug_gv(_shared(AUSZUG))
     share = destatis.national_small_municipality_share(units)
     gemeinden = germany.municipalities()
-    assert share["n_municipalities"] == len(gemeinden)
+    assert share["n_records"] == len(gemeinden)
     assert share["n_inhabited"] == gemeinden["inhabited"].sum()
     assert share["n_kreis_keys"] == gemeinden["kreis_key"].nunique()
     for kreis_key in ("15085", "09677", "14612"):

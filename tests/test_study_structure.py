@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from ikzlib import catalog, paths, studies
-from ikzlib.errors import ParameterError
+from ikzlib.errors import DataValidationError, ParameterError
 from ikzlib.keyfigures import Kind
 from ikzlib.studies import structure
 from ikzlib.studies.structure import StructureStudy
@@ -32,13 +32,15 @@ HARZ_DATA = {
     "n_area_disagreements": 4,
     "published_population": 209_117,
 }
-HARZ_REFERENCE = {
-    "boundaries": "VG5000_GEM.shp",
+# The national comparison comes from the embedded extract (same values as the Auszug GV file).
+HARZ_NATIONAL = {
     "national_share_municipalities_under_10k": 0.8515,
     "national_n_kreise": 400,
     "rank_share_pop_under_10k": 200,
     "rank_median_population": 182,
 }
+HARZ_REFERENCE = {"boundaries": "VG5000_GEM.shp", **HARZ_NATIONAL}
+EMBEDDED_BOUNDARIES = "VG5000 01.01.2021 (embedded extract)"
 KINDS = {
     "n_municipalities": Kind.OFFICIAL,
     "population": Kind.OFFICIAL,
@@ -55,7 +57,7 @@ KINDS = {
 
 @pytest.fixture
 def no_reference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An empty reference folder: no Germany-wide file, no boundaries."""
+    """An empty reference folder (a fresh clone): only the embedded nationwide extract."""
     monkeypatch.setenv("IKZ_REFERENCE_DIR", str(tmp_path))
 
 
@@ -86,8 +88,28 @@ def test_section_declaration_is_kept():
 def test_harz_key_figures_equal_the_report(harz: StructureStudy):
     values = harz.key_figures.values()
     assert {name: values.get(name) for name in HARZ_DATA} == HARZ_DATA
-    assert values["boundaries"] == "none"  # no reference folder: no boundary file
-    assert not set(HARZ_REFERENCE) - {"boundaries"} & set(values)  # absent, not zero
+    assert {name: values.get(name) for name in HARZ_NATIONAL} == HARZ_NATIONAL
+    assert values["boundaries"] == EMBEDDED_BOUNDARIES  # no reference folder: embedded VG5000
+
+
+def test_fresh_clone_gets_the_national_comparison_and_polygons(harz: StructureStudy):
+    national = harz.key_figures["national_n_kreise"].source
+    assert "Auszug GV (31122021_Auszug_GV.xlsx), Gebietsstand 31.12.2021" in national
+    assert "embedded extract data/raw/germany/municipalities.parquet" in national
+    boundaries = harz.key_figures["boundaries"].source
+    assert (
+        boundaries.startswith("BKG VG5000 01.01.2021, embedded extract")
+        and "vg5000_gem" in boundaries
+    )
+    assert harz.gv_file.name == "municipalities.parquet"
+    assert harz.national_label == "Auszug GV 31.12.2021 (embedded extract)"
+    assert harz.has_polygons and harz.outline is not None and len(harz.outline) == 1
+    assert harz.polygons.geometry.notna().sum() == 20
+    assert harz.polygons.crs.to_epsg() == 31467
+    assert harz.position.set_index("measure").loc["median_population", "rank"] == 182
+    text = harz.describe("national")
+    assert "10,789 inhabited Gemeinden (the 208 uninhabited gemeindefreie Gebiete are not" in text
+    assert "embedded extract" in harz.describe("map")
 
 
 def test_key_figures_carry_declared_kinds_and_sources(harz: StructureStudy):
@@ -99,6 +121,8 @@ def test_key_figures_carry_declared_kinds_and_sources(harz: StructureStudy):
             assert harz.key_figures[name].kind == kind, name
     assert "Tabelle 1" in harz.key_figures["published_population"].source
     assert "31122021_Auszug_GV.xlsx" in harz.key_figures["population"].source
+    assert harz.key_figures["boundaries"].kind == Kind.OFFICIAL
+    assert harz.key_figures["rank_share_pop_under_10k"].kind == Kind.DERIVED
 
 
 def test_harz_tables(harz: StructureStudy):
@@ -109,7 +133,8 @@ def test_harz_tables(harz: StructureStudy):
     assert set(harz.disagreements["quantity"]) == {"area_km2"}
     assert harz.size_class_percent["% of Gemeinden"].tolist() == [35.0, 35.0, 15.0, 15.0, 0.0]
     assert harz.demography_series["kind"].tolist() == ["derived", "stated", "projected"]
-    assert harz.polygons is None and harz.position is None
+    assert harz.uninhabited is not None and harz.uninhabited.empty
+    assert not harz.single_unit
 
 
 def test_harz_notes_come_from_the_data(harz: StructureStudy):
@@ -118,8 +143,8 @@ def test_harz_notes_come_from_the_data(harz: StructureStudy):
     assert "Verbandsgemeinde Vorharz (7 Gemeinden)" in joint
     assert agreement.startswith("4 unit areas differ by at most 0.03 km² (3 ha)")
     assert "populations agree exactly" in agreement
-    assert any("IKZ_REFERENCE_DIR" in note for note in harz.notes)
-    assert "Germany-wide Destatis file" in harz.describe("national")
+    assert not any("IKZ_REFERENCE_DIR" in note for note in harz.notes)  # nothing is missing
+    assert len(harz.notes) == 2
     assert "7 of the 14 administrative units" in harz.describe("size_classes")
 
 
@@ -165,6 +190,8 @@ def test_every_district_runs_without_reference_data(key: str, no_reference: None
     assert values["n_units_under_10k"] <= values["n_units"]
     assert "published_population" not in values or isinstance(values["published_population"], int)
     assert all(f.source and f.kind for f in study.key_figures.figures)
+    assert study.position is not None and study.has_polygons  # embedded extract, no download
+    assert values["boundaries"] == EMBEDDED_BOUNDARIES
     for part in structure.PARTS:
         assert study.describe(part)
     inputs = study.district.inputs
@@ -203,19 +230,100 @@ def test_bad_parameters(tmp_path: Path):
         structure.run("harz", gv_file="")
 
 
+def test_dresden_is_one_municipality(no_reference: None):
+    study = structure.run("14612")
+    assert study.single_unit and len(study.municipalities) == 1
+    first = study.notes[0]
+    assert first.startswith("Dresden, Stadt is a kreisfreie Stadt: the district is a single ")
+    assert "Inter-municipal cooperation inside it is not the question" in first
+    assert study.density is None and study.size_classes is None  # nothing to rank or classify
+    assert study.size_class_percent is None
+    assert "no ranking of units by density" in study.describe("density")
+    assert "no size distribution" in study.describe("size_classes")
+    assert "1 Gemeinde in 1 administrative unit," in study.describe("district")
+    assert "joint administration" not in " ".join(study.notes)
+    values = study.key_figures.values()
+    assert values["n_units"] == 1 and values["national_n_kreise"] == 400
+    assert values["rank_median_population"] == 12  # kreisfreie Städte are ranked as Kreise
+    assert study.has_polygons and values["boundaries"] == EMBEDDED_BOUNDARIES
+
+
+def test_main_spessart_leaves_out_its_uninhabited_areas(no_reference: None):
+    study = structure.run("09677")
+    values = study.key_figures.values()
+    assert (values["n_municipalities"], values["n_units"]) == (40, 16)
+    assert len(study.uninhabited) == 10 and not study.single_unit
+    assert not set(study.uninhabited["ags"]) & set(study.municipalities["ags"])
+    assert not set(study.uninhabited["ags"]) & set(study.polygons["ags"])
+    note = next(n for n in study.notes if "uninhabited" in n)
+    assert note.startswith("The Kreis also holds 10 uninhabited gemeindefreie Gebiete (167.23 km²")
+    assert "and 4 more); they are not municipalities" in note
+    map_text = study.describe("map")
+    assert "polygons not in the municipality table: none" in map_text
+    assert "10 uninhabited gemeindefreie Gebiete left blank" in map_text
+    assert study.density is not None and len(study.density) == 16
+    kreis = study.kreise.set_index("kreis_key").loc["09677"]
+    assert kreis["n_municipalities"] == 40
+
+
+def test_gv_file_overrides_the_extract(no_reference: None, tmp_path: Path):
+    fixture = Path(__file__).parent / "fixtures" / "destatis" / "gv100ad_utf8bom.txt"
+    study = structure.run("harz", gv_file=fixture)
+    assert study.gv_file == fixture and "GV100AD (gv100ad_utf8bom.txt)" in study.national_source
+    assert study.national_label == "gv100ad_utf8bom.txt"
+    assert len(study.kreise) == 1 and study.national["n_municipalities"] == 4
+    assert "gv100ad_utf8bom.txt" in study.key_figures["national_n_kreise"].source
+    other = structure.run("14612", gv_file=fixture)  # Dresden is not in the small file
+    assert other.position is None and "national_n_kreise" in other.key_figures
+    assert "Kreis 14612 has no inhabited Gemeinde in gv100ad_utf8bom.txt" in " ".join(other.notes)
+    assert "rank_median_population" not in other.key_figures  # absent, not zero
+
+
+def test_one_unit_of_several_gemeinden_is_said_plainly(harz: StructureStudy):
+    vorharz = harz.municipalities[harz.municipalities["gemeindeverband_key"].eq("5051")]
+    one = replace(
+        harz, municipalities=vorharz, units=harz.units[harz.units["n_municipalities"].gt(1)]
+    )
+    assert one.single_unit
+    text = one.describe("district")
+    assert (
+        "All 7 Gemeinden of Landkreis Harz form one administrative unit (Verbandsgemeinde" in text
+    )
+    assert "Inter-municipal cooperation inside it is not the question" in text
+    assert "The one administrative unit has" in one.describe("size_classes")
+
+
+def test_gv_file_that_is_no_directory_is_refused(tmp_path: Path, no_reference: None):
+    other = tmp_path / "other.txt"
+    other.write_text("ags;name\n15085040;Ballenstedt\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"other.txt, line 1: truncated record"):
+        structure.run("harz", gv_file=other)
+
+
 @pytest.mark.shared
 @pytest.mark.slow
 def test_harz_with_reference_data():
-    if paths.reference_file(structure.GV_REFERENCE) is None:
-        pytest.skip(f"reference file {structure.GV_REFERENCE} absent")
-    if paths.reference_file("bkg_vg5000_2021/VG5000_GEM.shp") is None:
-        pytest.skip("reference file bkg_vg5000_2021/VG5000_GEM.shp absent")
-    study = structure.run(
-        "harz", boundary_file=paths.reference_file("bkg_vg5000_2021/VG5000_GEM.shp")
-    )
+    auszug = paths.reference_file("destatis/31122021_Auszug_GV.xlsx")
+    shapefile = paths.reference_file("bkg_vg5000_2021/VG5000_GEM.shp")
+    if auszug is None or shapefile is None:
+        pytest.skip("reference files destatis/31122021_Auszug_GV.xlsx, VG5000_GEM.shp absent")
+    study = structure.run("harz", boundary_file=shapefile, gv_file=auszug)
     values = study.key_figures.values()
     assert {name: values.get(name) for name in HARZ_DATA} == HARZ_DATA
     assert {name: values.get(name) for name in HARZ_REFERENCE} == HARZ_REFERENCE
     assert study.has_polygons and study.outline is not None
     assert study.position.set_index("measure").loc["median_population", "rank"] == 182
     assert "10,789 inhabited" in study.describe("national")
+    assert study.national_source.endswith("Bevölkerung 31.12.2021")  # the file, not the extract
+    embedded = structure.run("harz")  # the default: the extract, and the same answers
+    pd.testing.assert_frame_equal(embedded.kreise, study.kreise)
+    pd.testing.assert_frame_equal(embedded.position, study.position)
+
+
+@pytest.mark.shared
+def test_harz_default_uses_the_reference_boundaries_when_present():
+    if paths.reference_file("bkg_vg5000_2021/VG5000_GEM.shp") is None:
+        pytest.skip("reference file bkg_vg5000_2021/VG5000_GEM.shp absent")
+    study = structure.run("harz")
+    values = study.key_figures.values()
+    assert {name: values.get(name) for name in HARZ_REFERENCE} == HARZ_REFERENCE

@@ -449,9 +449,9 @@ def source_note(study: StructureStudy, figure: str) -> str:
     if figure == "demography" and study.demography is not None:
         sources = "; ".join(dict.fromkeys(study.demography["source"]))
         return f"Source: {sources}. Hollow markers are derived, not published."
-    if figure == "national" and study.gv_file is not None:
+    if figure == "national" and study.national is not None:
         return (
-            f"Source: Destatis GV-ISys, {study.gv_file.name}; inhabited Gemeinden only; log "
+            f"Source: Destatis GV-ISys, {study.national_label}; inhabited Gemeinden only; log "
             "scale in the first two panels."
         )
     raise ValueError(f"no source line for figure {figure!r}; figures: {', '.join(FIGURES)}")

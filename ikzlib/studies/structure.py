@@ -5,10 +5,20 @@ administrative units (an Einheitsgemeinde is one unit, the members of a joint ad
 together form one), does the Gemeinde-level statistic reproduce a unit table published by a
 study, and where does the district stand among all German Kreise?
 
-:func:`run` loads the district's ``municipalities.csv`` and, where present, its published unit
-table and demographic statements (:data:`ikzlib.catalog.INPUTS`), plus the Germany-wide
-Destatis file and a BKG boundary file from the reference folder. Every part whose data is
-missing is ``None`` in the result, with a note saying what is missing and how to add it.
+:func:`run` loads the district's municipalities (its ``municipalities.csv``, else the
+embedded nationwide extract) and, where present, its published unit table and demographic
+statements (:data:`ikzlib.catalog.INPUTS`). The national comparison uses the embedded
+extract of the Destatis Auszug GV (:func:`ikzlib.destatis.extract_units`) unless ``gv_file``
+names another Gemeindeverzeichnis file; the map uses a BKG boundary file from the reference
+folder, else the embedded VG5000 layer (:func:`ikzlib.germany.boundaries`). So every district
+gets the whole study on a fresh clone. Every part whose data is missing is ``None`` in the
+result, with a note saying what is missing and how to add it.
+
+A kreisfreie Stadt, or any district whose Gemeinden form a single administrative unit, is
+said to be one: inter-municipal cooperation inside it is not the question, so there is no
+ranking of units (``density`` is ``None``) and, for a single Gemeinde, no size distribution
+(``size_classes`` is ``None``). Uninhabited gemeindefreie Gebiete of the Kreis are listed
+(``uninhabited``) but are never municipalities or units.
 :meth:`StructureStudy.describe` turns the result into sentences for the notebook.
 
 Examples
@@ -21,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
@@ -30,7 +41,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from ikzlib import boundaries, destatis, paths
+from ikzlib import boundaries, destatis, germany
 from ikzlib.catalog import District, resolve
 from ikzlib.errors import DataValidationError, ParameterError
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
@@ -50,14 +61,23 @@ from ikzlib.structure import (
 )
 from ikzlib.studies.base import Study
 
-GV_REFERENCE = "destatis/31122021_Auszug_GV.xlsx"  # Germany-wide file under IKZ_REFERENCE_DIR
 SMALL = destatis.SMALL_MUNICIPALITY_LIMIT
 AREA_TOLERANCE = 0.005  # km²: both sources round areas to two decimals
 CADASTRE_NOISE = 0.1  # km²: area differences up to this look like survey/rounding states
 
-_DESTATIS = "Destatis GV-ISys Gemeindeverzeichnis, Auszug GV (the district's municipalities.csv)"
+_DESTATIS = (
+    "Destatis GV-ISys Gemeindeverzeichnis, Auszug GV (the district's municipalities.csv, else "
+    "the embedded extract)"
+)
 _AGGREGATED = "Gemeinden aggregated to administrative units by ARS digits 1-9"
-_NATIONAL = f"Destatis GV-ISys Auszug GV, all German Gemeinden ({GV_REFERENCE})"
+_NATIONAL = (
+    "Destatis GV-ISys Auszug GV, all inhabited German Gemeinden (the embedded extract of "
+    "data/raw/germany, or the gv_file given)"
+)
+_BOUNDARIES = (
+    "BKG VG250/VG5000: the file in the reference folder (or boundary_file), else the embedded "
+    "VG5000 extract of data/raw/germany"
+)
 _PUBLISHED = "unit table published by a study (the district's table1_fallstudie.csv)"
 
 SECTION = Section(
@@ -140,7 +160,7 @@ SECTION = Section(
             "boundary file",
             decimals=None,
             kind=Kind.OFFICIAL,
-            source="BKG VG250/VG5000 (reference folder)",
+            source=_BOUNDARIES,
         ),
         KeyFigure(
             "national_share_municipalities_under_10k",
@@ -190,10 +210,11 @@ class StructureStudy(Study):
     units
         Administrative units (:func:`ikzlib.municipalities.administrative_units`).
     size_classes
-        Gemeinden and population per size class (:func:`ikzlib.structure.size_class_table`).
+        Gemeinden and population per size class (:func:`ikzlib.structure.size_class_table`);
+        ``None`` for a district of a single Gemeinde.
     density
         Units sorted by density (``unit_name``, ``unit_type``, ``population``, ``area_km2``,
-        ``density``).
+        ``density``); ``None`` for a district of a single administrative unit.
     district_density
         Inhabitants per km² of the whole district.
     population_date
@@ -203,35 +224,43 @@ class StructureStudy(Study):
     published, side_by_side, disagreements
         The published unit table, both sources next to each other and every cell where they
         disagree (:func:`ikzlib.structure.compare_units`); ``None`` without a published table.
-    boundary_file, polygons, outline
-        The BKG file used, the Gemeinden joined to their polygons and the Kreis outline;
-        ``None`` without a boundary file.
+    uninhabited
+        Uninhabited gemeindefreie Gebiete of the Kreis in the embedded extract (``ags``,
+        ``name``, ``area_km2``): not municipalities, never units, not in the tables above.
+    boundary_file, boundary_source, polygons, outline
+        The BKG file used (the embedded ``vg5000_gem.parquet`` when there is none in the
+        reference folder), what it is, the Gemeinden joined to their polygons and the Kreis
+        outline; ``None`` without boundaries.
     demography, demography_series
         Demographic statements of a study and the population by year derived from them;
         ``None`` without statements.
-    gv_file, national, kreise, position
-        The Germany-wide Destatis file, the national small-Gemeinde shares
+    gv_file, national_source, national, kreise, position
+        The Germany-wide Destatis data (``gv_file``: the file given, else the embedded
+        ``municipalities.parquet``) and what it is, the national small-Gemeinde shares
         (:func:`ikzlib.destatis.national_small_municipality_share`), one row per Kreis
         (:func:`ikzlib.destatis.kreis_comparison`) and the district's position among them;
-        ``None`` without the file.
+        ``None`` without national data.
     """
 
     municipalities: pd.DataFrame
     units: pd.DataFrame
-    size_classes: pd.DataFrame
-    density: pd.DataFrame
+    size_classes: pd.DataFrame | None
+    density: pd.DataFrame | None
     district_density: float
     population_date: str
     source: str
+    uninhabited: pd.DataFrame | None = None
     published: pd.DataFrame | None = None
     side_by_side: pd.DataFrame | None = None
     disagreements: pd.DataFrame | None = None
     boundary_file: Path | None = None
+    boundary_source: str | None = None
     polygons: gpd.GeoDataFrame | None = None
     outline: gpd.GeoDataFrame | None = None
     demography: pd.DataFrame | None = None
     demography_series: pd.DataFrame | None = None
     gv_file: Path | None = None
+    national_source: str | None = None
     national: dict[str, float | int] | None = None
     kreise: pd.DataFrame | None = None
     position: pd.DataFrame | None = None
@@ -242,8 +271,29 @@ class StructureStudy(Study):
         return self.side_by_side if self.side_by_side is not None else self.units[_UNIT_COLUMNS]
 
     @property
-    def size_class_percent(self) -> pd.DataFrame:
+    def national_label(self) -> str | None:
+        """Short name of the national data for a figure's source line (``None`` without it).
+
+        The file name of ``gv_file``, or ``Auszug GV <Gebietsstand> (embedded extract)``.
+        """
+        if self.gv_file is None or self.national_source is None:
+            return None
+        if EMBEDDED_LABEL not in self.national_source:
+            return self.gv_file.name
+        stand = re.search(r"Gebietsstand (\d{2}\.\d{2}\.\d{4})", self.national_source)
+        date = f" {stand.group(1)}" if stand else ""
+        return f"Auszug GV{date} ({EMBEDDED_LABEL})"
+
+    @property
+    def single_unit(self) -> bool:
+        """Whether the district is one administrative unit (e.g. a kreisfreie Stadt)."""
+        return len(self.units) == 1
+
+    @property
+    def size_class_percent(self) -> pd.DataFrame | None:
         """The size-class table with its shares as percentages (one decimal)."""
+        if self.size_classes is None:
+            return None
         table = self.size_classes.copy()
         for share, label in (("municipalities", "Gemeinden"), ("population", "population")):
             table[f"% of {label}"] = (100 * table.pop(f"share_{share}")).round(1)
@@ -275,15 +325,18 @@ class StructureStudy(Study):
 # --- run ------------------------------------------------------------------------------------
 
 NO_BOUNDARY_NOTE = (
-    "No BKG boundary file (VG250 or VG5000) was found, so the map shows the centre points "
-    "only. To add one: put the BKG product in the reference folder (IKZ_REFERENCE_DIR) or "
-    "pass boundary_file."
+    "No boundaries: neither a BKG boundary file (VG250 or VG5000) in the reference folder nor "
+    "the embedded VG5000 extract (data/raw/germany) was found, so the map shows the centre "
+    "points only. To add one: put the BKG product in the reference folder "
+    "(IKZ_REFERENCE_DIR), pass boundary_file, or rebuild the extract (python -m ikzlib.germany)."
 )
 NO_NATIONAL_NOTE = (
-    f"The Germany-wide Destatis file ({GV_REFERENCE}) is missing, so the national comparison "
-    "is skipped. To add it: set IKZ_REFERENCE_DIR to the folder that holds destatis/ (or pass "
-    "gv_file)."
+    "The embedded nationwide extract (data/raw/germany) is missing, so the national "
+    "comparison is skipped. To add it: rebuild it (python -m ikzlib.germany) or pass gv_file "
+    "(a Destatis Auszug GV workbook or GV100AD file)."
 )
+EMBEDDED_LABEL = "embedded extract"
+_UNINHABITED_LISTED = 6  # names of uninhabited areas listed in a note before "and N more"
 
 
 @dataclass(frozen=True)
@@ -307,11 +360,14 @@ def run(
     district
         Catalog key or resolved :class:`~ikzlib.catalog.District`.
     gv_file
-        Destatis "Auszug GV" spreadsheet for the national comparison; ``None`` looks for
-        ``destatis/31122021_Auszug_GV.xlsx`` in the reference folder (``IKZ_REFERENCE_DIR``).
+        Destatis Gemeindeverzeichnis for the national comparison: an "Auszug GV" workbook
+        of any release since 2013 or a GV100AD text file
+        (:func:`ikzlib.destatis.read_units`); ``None`` uses the embedded extract of the Auszug
+        GV 31.12.2021 (:func:`ikzlib.destatis.extract_units`).
     boundary_file
         BKG VG250/VG5000 municipality layer; ``None`` looks in the reference folder
-        (:func:`ikzlib.boundaries.discover_boundary_file`).
+        (:func:`ikzlib.boundaries.discover_boundary_file`) and else uses the embedded,
+        generalised VG5000 layer (:func:`ikzlib.germany.boundaries`).
 
     Returns
     -------
@@ -322,9 +378,11 @@ def run(
     ------
     ParameterError
         When ``gv_file`` or ``boundary_file`` is given but is not an existing file.
+    DataValidationError
+        When ``gv_file`` is not a Gemeindeverzeichnis the readers accept.
     """
     district = resolve(district)
-    gv_path = _file_parameter("gv_file", gv_file) or paths.reference_file(GV_REFERENCE)
+    gv_path = _file_parameter("gv_file", gv_file)
     boundary_path = (
         _file_parameter("boundary_file", boundary_file) or boundaries.discover_boundary_file()
     )
@@ -341,17 +399,22 @@ def run(
         key_figures=KeyFigures(SECTION),
         municipalities=municipalities,
         units=units,
-        size_classes=size_class_table(municipalities),
-        density=units.sort_values("density")[_DENSITY_COLUMNS],
+        size_classes=size_class_table(municipalities) if len(municipalities) > 1 else None,
+        density=units.sort_values("density")[_DENSITY_COLUMNS] if len(units) > 1 else None,
         district_density=float(
             municipalities["population"].sum() / municipalities["area_km2"].sum()
         ),
         population_date=";".join(sorted(set(municipalities["population_date"]))),
         source=source_summary(municipalities),
+        uninhabited=_uninhabited_areas(district),
         **{name: value for part in parts for name, value in part.fields.items()},
     )
     fmt = partial(_format, german=False)
-    findings = (*_joint_administration_lines(study, fmt), *_agreement_lines(study, fmt))
+    findings = (
+        *_joint_administration_lines(study, fmt),
+        *_agreement_lines(study, fmt),
+        *_uninhabited_lines(study, fmt),
+    )
     notes = (*findings, *(note for part in parts for note in part.notes))
     return replace(study, key_figures=_key_figures(study), notes=notes)
 
@@ -366,6 +429,16 @@ def _file_parameter(name: str, value: str | Path | None) -> Path | None:
     if not path.is_file():
         raise ParameterError(f"parameter {name}={value!r}: no such file")
     return path
+
+
+def _uninhabited_areas(district: District) -> pd.DataFrame | None:
+    """The Kreis's uninhabited gemeindefreie Gebiete from the embedded extract (if present)."""
+    try:
+        everything = germany.municipalities()
+    except DataValidationError:
+        return None
+    rows = everything[everything["kreis_key"].eq(district.kreis_key) & ~everything["inhabited"]]
+    return rows[["ags", "name", "area_km2"]].reset_index(drop=True)
 
 
 def _published_part(district: District, units: pd.DataFrame) -> _Part:
@@ -383,22 +456,81 @@ def _published_part(district: District, units: pd.DataFrame) -> _Part:
 
 
 def _boundary_part(district: District, municipalities: pd.DataFrame, path: Path | None) -> _Part:
-    """Gemeinde polygons and the Kreis outline from a BKG file (or a note)."""
+    """Gemeinde polygons and the Kreis outline from a BKG file, else the embedded layer."""
     if path is None:
-        return _Part({}, (NO_BOUNDARY_NOTE,))
+        return _embedded_boundary_part(district, municipalities)
     polygons = boundaries.municipality_boundaries(path, municipalities)
-    found = {"boundary_file": path, "polygons": polygons}
-    unmatched = polygons.attrs["unmatched_ags"]
-    notes = (
-        (f"{len(unmatched)} Gemeinde(n) have no polygon in {path.name}: {', '.join(unmatched)}.",)
-        if unmatched
-        else ()
-    )
+    source = f"BKG boundary file {path.name} ({path.parent.name})"
     try:
         outline = boundaries.district_outline(path, district.kreis_key)
     except DataValidationError as exc:
-        return _Part(found, (*notes, f"No district outline: {exc}."))
-    return _Part({**found, "outline": outline}, notes)
+        return _polygon_part(path, source, polygons, None, f"No district outline: {exc}.")
+    return _polygon_part(path, source, polygons, outline)
+
+
+def _embedded_boundary_part(district: District, municipalities: pd.DataFrame) -> _Part:
+    """Polygons and outline from the embedded VG5000 extract (or a note without it)."""
+    try:
+        gem, krs = germany.boundaries("GEM"), germany.boundaries("KRS")
+    except DataValidationError:
+        return _Part({}, (NO_BOUNDARY_NOTE,))
+    polygons = _join_polygons(municipalities, gem[gem["AGS"].str.startswith(district.kreis_key)])
+    outline = krs[krs["AGS"].eq(district.kreis_key)].reset_index(drop=True)
+    path = germany.data_dir() / germany.FILES["GEM"]
+    if outline.empty:
+        note = f"No district outline: Kreis {district.kreis_key} is not in the embedded KRS layer."
+        return _polygon_part(path, _embedded_boundary_source(), polygons, None, note)
+    return _polygon_part(path, _embedded_boundary_source(), polygons, outline)
+
+
+def _polygon_part(
+    path: Path,
+    source: str,
+    polygons: gpd.GeoDataFrame,
+    outline: gpd.GeoDataFrame | None,
+    note: str | None = None,
+) -> _Part:
+    """The boundary fields, with notes on Gemeinden without polygon and a missing outline."""
+    unmatched = polygons.attrs["unmatched_ags"]
+    notes = [note] if note else []
+    if unmatched:
+        listed = ", ".join(unmatched)
+        notes.insert(0, f"{len(unmatched)} Gemeinde(n) have no polygon in {path.name}: {listed}.")
+    fields = {"boundary_file": path, "boundary_source": source, "polygons": polygons}
+    if outline is not None:
+        fields["outline"] = outline
+    return _Part(fields, tuple(notes))
+
+
+def _join_polygons(municipalities: pd.DataFrame, layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The municipality model joined on AGS to a layer with one polygon per AGS.
+
+    The same result as :func:`ikzlib.boundaries.municipality_boundaries` (columns
+    ``bkg_ars``, ``bkg_name``, ``geometry``; ``attrs`` ``unmatched_ags``, ``extra_ags``,
+    ``ars_mismatch``) for a layer already in memory, such as the embedded VG5000 extract.
+    """
+    polygons = layer.rename(columns={"AGS": "ags", "ARS": "bkg_ars", "GEN": "bkg_name"})
+    polygons = polygons[["ags", "bkg_ars", "bkg_name", "geometry"]]
+    joined = municipalities.merge(polygons, on="ags", how="left", validate="one_to_one")
+    result = gpd.GeoDataFrame(joined, geometry="geometry", crs=layer.crs)
+    result = result.sort_values("ags").reset_index(drop=True)
+    result.attrs["unmatched_ags"] = sorted(result.loc[result.geometry.isna(), "ags"])
+    result.attrs["extra_ags"] = sorted(set(polygons["ags"]) - set(municipalities["ags"]))
+    both = result[result["bkg_ars"].notna()]
+    result.attrs["ars_mismatch"] = sorted(both.loc[both["bkg_ars"] != both["ars"], "ags"])
+    return result
+
+
+def _embedded_boundary_source() -> str:
+    """What the embedded boundary layer is: product, Stichtag (from the extract's README), file."""
+    readme = germany.data_dir() / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    match = re.search(r"VG5000[^|\n]*\|[^|\n]*\|\s*(\d{2}\.\d{2}\.\d{4})", text)
+    stichtag = f" {match.group(1)}" if match else ""
+    return (
+        f"BKG VG5000{stichtag}, {EMBEDDED_LABEL} data/raw/germany/{germany.FILES['GEM']} "
+        "(generalised)"
+    )
 
 
 def _demography_part(district: District) -> _Part:
@@ -411,12 +543,22 @@ def _demography_part(district: District) -> _Part:
 
 def _national_part(district: District, path: Path | None) -> _Part:
     """National shares, the Kreis comparison and the district's position (or a note)."""
-    if path is None:
+    data = path if path is not None else germany.data_dir() / germany.FILES["municipalities"]
+    if not data.is_file():
         return _Part({}, (NO_NATIONAL_NOTE,))
-    kreise, national = _national_tables(path.resolve(), path.stat().st_mtime_ns)
-    found = {"gv_file": path, "national": dict(national), "kreise": kreise.copy()}
+    stat = data.stat()
+    kreise, national, source = _national_tables(
+        None if path is None else path.resolve(), (str(data.resolve()), stat.st_mtime_ns)
+    )
+    found = {
+        "gv_file": data,
+        "national_source": source,
+        "national": dict(national),
+        "kreise": kreise.copy(),
+    }
     if district.kreis_key not in set(kreise["kreis_key"]):
-        return _Part(found, (f"Kreis {district.kreis_key} is not in {path.name}: no position.",))
+        note = f"Kreis {district.kreis_key} has no inhabited Gemeinde in {data.name}: no position."
+        return _Part(found, (note,))
     return _Part({**found, "position": destatis.district_position(kreise, district.kreis_key)})
 
 
@@ -425,11 +567,20 @@ def clear_cache() -> None:
     _national_tables.cache_clear()
 
 
-@lru_cache(maxsize=2)
-def _national_tables(path: Path, _mtime: int) -> tuple[pd.DataFrame, dict[str, float | int]]:
-    """Kreis comparison and national shares of one Destatis file (read once per process)."""
-    units = destatis.read_auszug_gv(path)
-    return destatis.kreis_comparison(units), destatis.national_small_municipality_share(units)
+@lru_cache(maxsize=4)
+def _national_tables(
+    path: Path | None, _stamp: tuple[str, int]
+) -> tuple[pd.DataFrame, dict[str, float | int], str]:
+    """Kreis comparison, national shares and source of one Destatis file or the extract."""
+    units = destatis.extract_units() if path is None else destatis.read_units(path)
+    source = "; ".join(sorted(set(units["source"].dropna())))
+    if path is None:
+        source += f"; {EMBEDDED_LABEL} data/raw/germany/{germany.FILES['municipalities']}"
+    return (
+        destatis.kreis_comparison(units),
+        destatis.national_small_municipality_share(units),
+        source,
+    )
 
 
 # --- key figures ----------------------------------------------------------------------------
@@ -462,8 +613,20 @@ def _district_figures(study: StructureStudy) -> dict[str, Any]:
         "n_units_under_10k": int((study.units["population"] < SMALL).sum()),
         "share_pop_under_10k": float(population[small].sum() / population.sum()),
         "largest_municipality": frame.loc[population.idxmax(), "name"],
-        "boundaries": study.boundary_file.name if study.boundary_file is not None else "none",
+        "boundaries": _boundary_figure(study),
     }
+
+
+def _boundary_figure(study: StructureStudy) -> Any:
+    """The boundary file's name (or a label for the embedded layer), with its source."""
+    if study.boundary_file is None:
+        return "none"
+    source = study.boundary_source or study.boundary_file.name
+    if EMBEDDED_LABEL in source:
+        stichtag = re.search(r"\d{2}\.\d{2}\.\d{4}", source)
+        label = f"VG5000 {stichtag.group(0)} ({EMBEDDED_LABEL})" if stichtag else source
+        return Reported(label, source=source)
+    return Reported(study.boundary_file.name, source=source)
 
 
 def _published_figures(study: StructureStudy) -> dict[str, Any]:
@@ -484,9 +647,9 @@ def _published_figures(study: StructureStudy) -> dict[str, Any]:
 
 def _national_figures(study: StructureStudy) -> dict[str, Any]:
     """Figures of the national comparison (none without the Germany-wide file)."""
-    if study.national is None or study.kreise is None or study.gv_file is None:
+    if study.national is None or study.kreise is None or study.national_source is None:
         return {}
-    source = f"Destatis GV-ISys Auszug GV ({study.gv_file.name}), all German Gemeinden"
+    source = f"{study.national_source}; all inhabited German Gemeinden"
     values: dict[str, Any] = {
         "national_share_municipalities_under_10k": Reported(
             study.national["share_small"], source=source
@@ -529,8 +692,9 @@ def _district_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
     d, figures = study.district, study.key_figures
     return [
         f"{d.official_name} (Kreis {d.kreis_key}, {d.land})",
-        f"{figures['n_municipalities'].value} Gemeinden in {len(study.units)} administrative "
-        f"units, {fmt(figures['population'].value)} inhabitants on {study.population_date}, "
+        f"{_plural(figures['n_municipalities'].value, 'Gemeinde', 'Gemeinden')} in "
+        f"{_plural(len(study.units), 'administrative unit')}, "
+        f"{fmt(figures['population'].value)} inhabitants on {study.population_date}, "
         f"{fmt(figures['area_km2'].value, 2)} km²",
         *_joint_administration_lines(study, fmt),
     ]
@@ -538,6 +702,8 @@ def _district_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
 
 def _joint_administration_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
     """Which units are Einheitsgemeinden and which joint administrations the district has."""
+    if study.single_unit:
+        return [_single_unit_sentence(study)]
     units = study.units
     single = units["unit_type"].eq(EINHEITSGEMEINDE)
     joint = units[~single]
@@ -556,6 +722,56 @@ def _joint_administration_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
         else f"the other {len(joint)} are joint administrations"
     )
     return [f"{head} (Einheitsgemeinden); {rest}: {listing}."]
+
+
+_UNINHABITED = "uninhabited gemeindefreies Gebiet"
+_UNINHABITED_PLURAL = "uninhabited gemeindefreie Gebiete"
+_SINGLE_KINDS = {"Kreisfreie Stadt": "a kreisfreie Stadt", "Stadtkreis": "a Stadtkreis"}
+
+
+def _single_unit_sentence(study: StructureStudy) -> str:
+    """That the district is one administrative unit, so cooperation inside it is no question."""
+    d, n = study.district, len(study.municipalities)
+    if n == 1:
+        kind = _SINGLE_KINDS.get(d.kreis_type, "a single Gemeinde")
+        head = (
+            f"{d.official_name} is {kind}: the district is a single municipality and one "
+            "administrative unit"
+        )
+    else:
+        unit = study.units.iloc[0]
+        head = (
+            f"All {n} Gemeinden of {d.official_name} form one administrative unit "
+            f"({unit['unit_type']} {unit['unit_name']}), so the district is one "
+            "administrative unit"
+        )
+    return (
+        f"{head}. Inter-municipal cooperation inside it is not the question: the figures "
+        "describe the district as a whole and place it among all German Kreise; there is "
+        "no ranking of units."
+    )
+
+
+def _uninhabited_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
+    """The Kreis's uninhabited gemeindefreie Gebiete, which are never municipalities."""
+    areas = study.uninhabited
+    if areas is None or areas.empty:
+        return []
+    names = areas["name"].tolist()
+    listed = ", ".join(names[:_UNINHABITED_LISTED]) + (
+        f" and {len(names) - _UNINHABITED_LISTED} more" if len(names) > _UNINHABITED_LISTED else ""
+    )
+    n = len(areas)
+    what = _plural(n, _UNINHABITED, _UNINHABITED_PLURAL)
+    they = (
+        "it is not a municipality, forms no administrative unit and is"
+        if n == 1
+        else "they are not municipalities, form no administrative unit and are"
+    )
+    return [
+        f"The Kreis also holds {what} ({fmt(areas['area_km2'].sum(), 2)} km²: {listed}); "
+        f"{they} left out of every table, figure and count."
+    ]
 
 
 def _units_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
@@ -639,11 +855,23 @@ def _population_clause(study: StructureStudy, populations: pd.DataFrame, fmt: Fm
 def _size_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
     """How many Gemeinden and units are small, and their population share."""
     figures = study.key_figures
-    n_units_small = figures["n_units_under_10k"].value
-    return [
+    population = figures["population"].value
+    if study.size_classes is None:
+        relation = "fewer" if population < SMALL else "not fewer"
+        return [
+            f"The district is a single Gemeinde of {fmt(population)} inhabitants ({relation} "
+            f"than {fmt(SMALL)}): there is no size distribution of Gemeinden."
+        ]
+    lines = [
         f"{figures['n_under_10k'].value} of {figures['n_municipalities'].value} Gemeinden have "
         f"fewer than {fmt(SMALL)} inhabitants; they hold "
-        f"{fmt(100 * figures['share_pop_under_10k'].value, 1)} % of the population.",
+        f"{fmt(100 * figures['share_pop_under_10k'].value, 1)} % of the population."
+    ]
+    if study.single_unit:
+        return [*lines, f"The one administrative unit has {fmt(population)} inhabitants."]
+    n_units_small = figures["n_units_under_10k"].value
+    return [
+        *lines,
         f"{n_units_small} of the {len(study.units)} administrative units have fewer than "
         f"{fmt(SMALL)} inhabitants.",
     ]
@@ -651,9 +879,12 @@ def _size_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
 
 def _density_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
     """The district density and the range over the units."""
+    district = f"district: {fmt(study.district_density, 1)} inhabitants per km²"
+    if study.density is None:
+        return [district, "one administrative unit: no ranking of units by density."]
     low, high = study.density.iloc[0], study.density.iloc[-1]
     return [
-        f"district: {fmt(study.district_density, 1)} inhabitants per km²",
+        district,
         f"units: from {fmt(low['density'], 1)} ({low['unit_name']}) to "
         f"{fmt(high['density'], 1)} ({high['unit_name']})",
     ]
@@ -664,14 +895,20 @@ def _map_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
     if study.polygons is None or study.boundary_file is None:
         return [NO_BOUNDARY_NOTE]
     attrs = study.polygons.attrs
+    uninhabited = set(study.uninhabited["ags"]) if study.uninhabited is not None else set()
+    extra = [ags for ags in attrs["extra_ags"] if ags not in uninhabited]
     checks = (
-        ("Gemeinden without a polygon", "unmatched_ags"),
-        ("polygons not in the municipality table", "extra_ags"),
-        ("ARS differs between the sources", "ars_mismatch"),
+        ("Gemeinden without a polygon", attrs["unmatched_ags"]),
+        ("polygons not in the municipality table", extra),
+        ("ARS differs between the sources", attrs["ars_mismatch"]),
     )
-    return [f"boundaries: {study.boundary_file.name}"] + [
-        f"  {label}: {', '.join(attrs[key]) or 'none'}" for label, key in checks
-    ]
+    lines = [f"boundaries: {study.boundary_source or study.boundary_file.name}"]
+    lines += [f"  {label}: {', '.join(values) or 'none'}" for label, values in checks]
+    left_blank = len(set(attrs["extra_ags"]) & uninhabited)
+    if left_blank:
+        what = _plural(left_blank, _UNINHABITED, _UNINHABITED_PLURAL)
+        lines.append(f"  {what} left blank (not municipalities)")
+    return lines
 
 
 def _demography_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
@@ -692,18 +929,19 @@ def _demography_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
 
 def _national_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
     """The national shares of small Gemeinden and the number of Kreise."""
-    if study.national is None or study.kreise is None or study.gv_file is None:
+    if study.national is None or study.kreise is None or study.national_source is None:
         return [NO_NATIONAL_NOTE]
     national = study.national
     lines = [
-        f"{study.gv_file.name}: {fmt(national['n_municipalities'])} Gemeinden, "
-        f"{fmt(national['n_inhabited'])} inhabited; {fmt(100 * national['share_small'], 1)} % "
-        f"of the inhabited ones have fewer than {fmt(SMALL)} inhabitants "
-        f"({fmt(100 * national['share_pop_small'], 1)} % of the population lives in them); "
-        f"{len(study.kreise)} Kreise"
+        f"data: {study.national_source}",
+        f"{fmt(national['n_municipalities'])} inhabited Gemeinden (the "
+        f"{fmt(national['n_uninhabited'])} uninhabited gemeindefreie Gebiete are not counted); "
+        f"{fmt(100 * national['share_small'], 1)} % of them have fewer than {fmt(SMALL)} "
+        f"inhabitants ({fmt(100 * national['share_pop_small'], 1)} % of the population lives "
+        f"in them); {len(study.kreise)} Kreise",
     ]
     if study.position is None:
-        lines.append(f"Kreis {study.district.kreis_key} is not in {study.gv_file.name}.")
+        lines.append(f"Kreis {study.district.kreis_key} has no inhabited Gemeinde in the data.")
     return lines
 
 
