@@ -1,8 +1,9 @@
-"""Figures of the cooperation network: bipartite chart, projected network on the map, bars.
+"""Figures of the cooperation network: official layer map, bipartite chart, network map, bars.
 
-Each public function takes a :class:`~ikzlib.studies.network.NetworkStudy` (of a district
-with a register) and an optional ``ax`` and returns the figure; :func:`source_note` gives the
-source line for :func:`ikzlib.figures.save_figure`.
+Each public function takes a :class:`~ikzlib.studies.network.NetworkStudy` and an optional
+``ax`` and returns the figure; :func:`source_note` gives the source line for
+:func:`ikzlib.figures.save_figure`. :func:`official_map` draws the official layer (Gemeinden
+coloured by Gemeindeverband) for every district; the other three need a register.
 
 Evidence is always visible: documented ties are solid lines, inferred ties dashed, ties of
 unknown confidence dotted; catchment-only ("service area only") ties are drawn lighter.
@@ -21,7 +22,10 @@ from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
+from ikzlib import gemeindeverband as gv
+from ikzlib import germany
 from ikzlib.figures import BKG_ATTRIBUTION
 from ikzlib.network import BODY, MUNICIPALITY
 
@@ -304,8 +308,189 @@ def membership_bars(study: NetworkStudy, ax: Axes | None = None) -> Figure:
     return fig
 
 
+# Light fills for Gemeindeverbände (neighbours get different ones); verbandsfrei stays white.
+VERBAND_FILLS = ["#a6cee3", "#b2df8a", "#fdbf6f", "#cab2d6", "#fb9a99", "#ffe680", "#8dd3c7"]
+VERBANDSFREI_FILL = "#ffffff"
+OTHER_FILL = "#e6e6e6"
+
+
+def verband_fills(study: NetworkStudy) -> dict[str, str]:
+    """A fill colour per Gemeindeverband (unit key); neighbouring Verbände differ where the
+    palette allows (greedy colouring of the Verbände sharing a border)."""
+    layer = study.official
+    verbaende = list(layer.verbaende["unit_key"])
+    graph = nx.Graph()
+    graph.add_nodes_from(verbaende)
+    if layer.adjacency is not None:
+        inside = layer.adjacency[
+            layer.adjacency["unit_key_a"].isin(verbaende)
+            & layer.adjacency["unit_key_b"].isin(verbaende)
+            & layer.adjacency["unit_key_a"].ne(layer.adjacency["unit_key_b"])
+        ]
+        graph.add_edges_from(zip(inside["unit_key_a"], inside["unit_key_b"], strict=True))
+    colouring = nx.greedy_color(graph, strategy="largest_first")
+    return {key: VERBAND_FILLS[colouring[key] % len(VERBAND_FILLS)] for key in sorted(graph)}
+
+
+def _unit_shapes(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Gemeinde polygons dissolved to administrative units (``unit_key`` index)."""
+    drawn = polygons[polygons.geometry.notna()].assign(unit_key=lambda f: f["ars"].str[:9])
+    return drawn[["unit_key", "geometry"]].dissolve(by="unit_key")
+
+
+_LABEL_OFFSETS = ((0, 0), (0, -9), (0, 9), (0, -18), (0, 18))  # points, tried in turn
+
+
+def _label_units(ax: Axes, positions: gpd.GeoSeries, units: pd.DataFrame) -> None:
+    """Name the units at a point inside each: every Gemeindeverband (bold, moved up or down
+    to avoid overlaps where it can), then verbandsfreie Gemeinden by population, leaving out
+    a verbandsfreie name that would overlap another label."""
+    ax.figure.tight_layout(rect=(0, 0.04, 1, 1))  # positions are final after layout
+    ax.apply_aspect()
+    renderer = ax.figure.canvas.get_renderer()
+    order = units.set_index("unit_key").loc[list(positions.index)]
+    order = order.sort_values(["in_verband", "population"], ascending=False, kind="stable")
+    size = 7.0 if len(units) > 25 else 7.5
+    placed = []
+    for key, row in order.iterrows():
+        verband = bool(row["in_verband"])
+        for attempt, offset in enumerate(_LABEL_OFFSETS if verband else _LABEL_OFFSETS[:1]):
+            text = ax.annotate(
+                _short(row["name"], 26),
+                (positions[key].x, positions[key].y),
+                xytext=offset,
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=size if verband else size - 1,
+                fontweight="bold" if verband else "normal",
+                color="#1a1a1a",
+                zorder=4,
+                path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
+            )
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed):
+                break
+            if not verband or attempt < len(_LABEL_OFFSETS) - 1:
+                text.remove()
+                text = None
+        if text is not None:
+            placed.append(box)
+
+
+def _official_legend(ax: Axes, study: NetworkStudy) -> None:
+    """Legend: what the fills and the two line weights mean, and the types present."""
+    layer = study.official
+    handles = []
+    if len(layer.verbaende):
+        listing = ", ".join(gv.type_counts(layer.verbaende, members=False))
+        handles.append(
+            Patch(
+                facecolor=VERBAND_FILLS[0],
+                edgecolor="#8a8a8a",
+                label=f"Gemeindeverband ({listing})",
+            )
+        )
+    if (~layer.units["in_verband"]).any():
+        handles.append(
+            Patch(facecolor=VERBANDSFREI_FILL, edgecolor="#8a8a8a", label="verbandsfreie Gemeinde")
+        )
+    if layer.other_areas is not None:
+        handles += [
+            Patch(facecolor=OTHER_FILL, edgecolor="#8a8a8a", hatch=_hatch(kind), label=kind)
+            for kind in sorted(set(layer.other_areas["kind"]))
+        ]
+    handles += [
+        Line2D([], [], color="#222222", linewidth=1.6, label="border of an administrative unit"),
+        Line2D([], [], color="#8a8a8a", linewidth=0.5, label="border between Gemeinden"),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.01),
+        ncol=2,
+        fontsize=7.5,
+        title="fill colours only tell neighbouring Gemeindeverbände apart"
+        if len(layer.verbaende)
+        else None,
+        title_fontsize=7.5,
+    )
+
+
+def _hatch(kind: str) -> str:
+    """Hatching of an area outside the Gemeinden (uninhabited, or without a record)."""
+    return "////" if kind == germany.UNINHABITED_TYPE else "...."
+
+
+def _draw_official_polygons(ax: Axes, study: NetworkStudy) -> None:
+    """Gemeinden filled by Gemeindeverband, unit borders drawn heavier, units named."""
+    layer = study.official
+    polygons = layer.polygons[layer.polygons.geometry.notna()]
+    if layer.other_areas is not None:
+        for kind, areas in layer.other_areas.to_crs(polygons.crs).groupby("kind"):
+            areas.plot(
+                ax=ax, color=OTHER_FILL, edgecolor="#8a8a8a", hatch=_hatch(kind), linewidth=0.4
+            )
+    fills = verband_fills(study)
+    colour = [fills.get(key, VERBANDSFREI_FILL) for key in polygons["ars"].str[:9]]
+    polygons.plot(ax=ax, color=colour, edgecolor="#8a8a8a", linewidth=0.4, zorder=1)
+    shapes = _unit_shapes(polygons)
+    shapes.boundary.plot(ax=ax, color="#222222", linewidth=1.3, zorder=2)
+    ax.set_aspect("equal")
+    _label_units(ax, shapes.representative_point(), layer.units)
+
+
+def _draw_official_points(ax: Axes, study: NetworkStudy) -> None:
+    """Without polygons: Gemeinde centres coloured by Gemeindeverband, units named."""
+    gemeinden = study.official.municipalities
+    verbaende = verband_fills(study)
+    fills = [verbaende.get(key, VERBANDSFREI_FILL) for key in gemeinden["ars"].str[:9]]
+    ax.scatter(gemeinden["lon"], gemeinden["lat"], color=fills, edgecolor="#555555", s=45)
+    units = study.official.units
+    centres = gpd.GeoSeries(gpd.points_from_xy(units["lon"], units["lat"]), index=units["unit_key"])
+    ax.set_aspect(1 / np.cos(np.radians(gemeinden["lat"].mean())))
+    _label_units(ax, centres.dropna(), units)
+
+
+def official_map(study: NetworkStudy, ax: Axes | None = None) -> Figure:
+    """The official layer: Gemeinden coloured by Gemeindeverband, unit borders, unit names.
+
+    Drawn for every district, with or without a register; the source line must carry
+    :func:`source_note` ``"official"`` (BKG attribution when polygons are drawn).
+    """
+    fig, ax = _axes(ax, (9, 8))
+    ax.set_axis_off()
+    layer = study.official
+    if layer.single_unit:
+        ax.set_title(f"{study.district.name}: one administrative unit, no inter-municipal layer")
+    else:
+        _official_legend(ax, study)
+        n = int(layer.units["n_municipalities"].sum())
+        ax.set_title(
+            f"{study.district.name}: {n} Gemeinden in {len(layer.units)} administrative units "
+            "(official layer)"
+        )
+    if layer.polygons is not None and layer.polygons.geometry.notna().any():
+        _draw_official_polygons(ax, study)
+    else:
+        _draw_official_points(ax, study)
+    return fig
+
+
+def _official_source(study: NetworkStudy) -> str:
+    layer = study.official
+    if layer.polygons is None:
+        return f"Source: {layer.source}. No polygons: Gemeinde centres."
+    if layer.source == gv.EXTRACT_SOURCE and layer.boundary.source == gv.EMBEDDED_BOUNDARIES:
+        data = "Destatis GV-ISys Auszug GV 31.12.2021 and BKG VG5000 2021 via the embedded extract"
+        return f"Source: {data} (data/raw/germany). {BKG_ATTRIBUTION}"
+    return f"Source: {layer.source}; polygons {layer.boundary.source}. {BKG_ATTRIBUTION}"
+
+
 def source_note(study: NetworkStudy, figure: str) -> str:
-    """Source line of ``figure`` (``"bipartite"``, ``"map"`` or ``"memberships"``)."""
+    """Source line of ``figure`` (``"official"``, ``"bipartite"``, ``"map"``, ``"memberships"``)."""
+    if figure == "official":
+        return _official_source(study)
     register = f"cooperation register data/raw/{study.district.key}/register (sources per row)"
     if figure == "bipartite":
         return (
@@ -324,4 +509,4 @@ def source_note(study: NetworkStudy, figure: str) -> str:
             f"Source: {register}, layer {study.layer_tag}. Hatching: inferred (///), "
             "unknown (...) evidence."
         )
-    raise ValueError(f"unknown figure {figure!r}; choose bipartite, map or memberships")
+    raise ValueError(f"unknown figure {figure!r}; choose official, bipartite, map or memberships")

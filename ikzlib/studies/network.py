@@ -1,12 +1,18 @@
-"""Study ``network`` (notebook ``02_cooperation_network``): the cooperation register as networks.
+"""Study ``network`` (notebook ``02_cooperation_network``): official layer and register networks.
+
+Every district gets the *official layer* of institutional cooperation
+(:class:`OfficialLayer`): its Gemeinden, the Gemeindeverbände they form (type and legal form
+per Land, :mod:`ikzlib.gemeindeverband`) and the shared borders between neighbouring
+Gemeinden (the opportunity structure), derived from the Destatis Gemeindeverzeichnis and the
+BKG polygons. A kreisfreie Stadt (a single unit) gets a note instead of network statistics.
 
 From the district's cooperation register the study builds one *layer* (chosen by level,
 legal forms, task fields, categories, minimum confidence, service areas and history): the
 bipartite graph municipality x body and its projection onto municipality pairs. It sets the
 layer against four others (documented only, formal, informal, inter-municipal), computes
 centrality and body metrics, fits the tie model (dyadic logit with QAP p-values) and lists
-the register's gaps. A district without a register gets a study with a note saying how to
-add one, and the key figure ``has_register`` = 0 only.
+the register's gaps. A district without a register gets a note saying how to add one, the
+key figure ``has_register`` = 0 and the official layer.
 
 Examples
 --------
@@ -14,12 +20,14 @@ Examples
 >>> study = network.run("harz", n_permutations=0)
 >>> study.key_figures["n_bodies"].value, study.key_figures["n_ties"].value
 (27, 63)
+>>> study.key_figures["n_gemeindeverbaende"].value
+1
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +36,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ikzlib import boundaries, network
+from ikzlib import boundaries, germany, network, paths
+from ikzlib import gemeindeverband as gv
 from ikzlib import register as reg
 from ikzlib import tie_model as tm
 from ikzlib.catalog import District, resolve
-from ikzlib.errors import ParameterError
-from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Section
+from ikzlib.errors import DataValidationError, ParameterError
+from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
 from ikzlib.municipalities import load_municipalities, source_summary
 from ikzlib.studies.base import Study, check_choice, check_number
 
@@ -51,6 +60,13 @@ STRICT_SOURCE = (
 )
 SETTING_SOURCE = "study parameter (network layer)"
 STRICT_LAYER = "documented, no service areas"
+OFFICIAL_SOURCE = (
+    "Destatis GV-ISys Auszug GV 31.12.2021 via the embedded extract (data/raw/germany)"
+)
+BORDER_SOURCE = (
+    "Destatis GV-ISys Auszug GV 31.12.2021 / BKG VG5000 2021 via the embedded extract "
+    "(data/raw/germany): Gemeinden sharing a border line"
+)
 
 
 def _register(name: str, label: str, **kw: Any) -> KeyFigure:
@@ -63,6 +79,10 @@ def _network(name: str, label: str, **kw: Any) -> KeyFigure:
 
 def _setting(name: str, label: str) -> KeyFigure:
     return KeyFigure(name, label, decimals=None, kind=Kind.DERIVED, source=SETTING_SOURCE)
+
+
+def _official(name: str, label: str, source: str = OFFICIAL_SOURCE, **kw: Any) -> KeyFigure:
+    return KeyFigure(name, label, kind=Kind.DERIVED, source=source, **kw)
 
 
 SECTION = Section(
@@ -108,6 +128,23 @@ SECTION = Section(
             "n_zweckvereinbarungen_unidentified",
             "Zweckvereinbarungen counted in the district without published members",
         ),
+        _official("n_gemeindeverbaende", "Gemeindeverbände (joint administrations of Gemeinden)"),
+        _official("n_gemeinden_in_verband", "Gemeinden in a Gemeindeverband"),
+        _official(
+            "share_gemeinden_in_verband",
+            "Share of Gemeinden in a Gemeindeverband",
+            decimals=1,
+            percent=True,
+            headline=True,
+        ),
+        _official("n_adjacent_pairs", "Pairs of neighbouring Gemeinden", BORDER_SOURCE),
+        _official(
+            "share_adjacent_pairs_same_verband",
+            "Neighbouring pairs in a common Gemeindeverband",
+            BORDER_SOURCE,
+            decimals=1,
+            percent=True,
+        ),
     ),
     order=20,
     notebook="02_cooperation_network",
@@ -124,14 +161,81 @@ class BoundaryData:
     note: str
 
 
+@dataclass(frozen=True)
+class Polygons:
+    """Gemeinde polygons of a district and the Gemeinde pairs sharing a border.
+
+    ``file`` is the BKG reference file or the embedded extract's GEM layer; every field is
+    ``None`` (and ``label`` says why) when neither is available.
+    """
+
+    file: Path | None
+    label: str
+    source: str
+    polygons: gpd.GeoDataFrame | None
+    pairs: frozenset[tuple[str, str]] | None
+
+
+@dataclass(frozen=True)
+class OfficialLayer:
+    """The official layer of institutional cooperation: Gemeindeverbände and shared borders.
+
+    Attributes
+    ----------
+    municipalities
+        The district's Gemeinden (municipality model).
+    units, verbaende
+        Every administrative unit, and the Gemeindeverbände (joint administrations) only,
+        with type, members, population and legal form (:func:`ikzlib.gemeindeverband.
+        district_units`).
+    land_counts
+        Gemeindeverbände and verbandsfreie Gemeinden of the district's Land per type, with the
+        legal form (:func:`ikzlib.gemeindeverband.nationwide_counts`).
+    polygons, boundary
+        Gemeinde polygons and where they come from (see :class:`Polygons`).
+    other_areas
+        Polygons of the Kreis outside every Gemeinde (uninhabited gemeindefreie Gebiete;
+        :func:`ikzlib.gemeindeverband.other_areas`), ``None`` without the embedded extract.
+    adjacency, adjacency_summary
+        Neighbouring Gemeinden (shared border) and whether they share a Gemeindeverband, and
+        the pairs per relation; ``None`` for a single-unit district or without polygons.
+    graph
+        Gemeinden tied by a common Gemeindeverband or a shared border.
+    single_unit
+        The district is one administrative unit (a kreisfreie Stadt): inter-municipal
+        cooperation inside it is not the question, and no network statistics are computed.
+    source
+        Publication behind the Gemeinden and their Gemeindeverbände.
+    notes
+        Sentences generated from these tables.
+    """
+
+    municipalities: pd.DataFrame
+    units: pd.DataFrame
+    verbaende: pd.DataFrame
+    land_counts: pd.DataFrame
+    polygons: gpd.GeoDataFrame | None
+    other_areas: gpd.GeoDataFrame | None
+    boundary: Polygons
+    adjacency: pd.DataFrame | None
+    adjacency_summary: pd.DataFrame | None
+    graph: nx.Graph
+    single_unit: bool
+    source: str
+    notes: tuple[str, ...]
+
+
 @dataclass(frozen=True, kw_only=True)
 class NetworkStudy(Study):
     """The cooperation network of one district in one layer.
 
-    Every table is ``None`` when the district has no register (see ``notes``).
+    Every register table is ``None`` when the district has no register (see ``notes``);
+    ``official`` is there for every district.
 
     Attributes
     ----------
+    official
+        The official layer (:class:`OfficialLayer`).
     level, layer, layer_tag
         Node level, the layer settings (keywords of :func:`ikzlib.network.filter_memberships`)
         and their file-name tag.
@@ -160,6 +264,7 @@ class NetworkStudy(Study):
         Publications behind the population and centres.
     """
 
+    official: OfficialLayer
     level: str
     layer: Mapping[str, Any]
     layer_tag: str
@@ -202,10 +307,14 @@ def run(
 ) -> NetworkStudy:
     """Run the network study for ``district``.
 
+    The official layer (Gemeindeverbände, legal forms, shared borders) is computed for every
+    district from the district's Gemeinden and the embedded BKG VG5000 extract; the register
+    layer, when there is a register, draws on the BKG reference file if one is configured.
+
     Parameters
     ----------
     district
-        Catalog key or :class:`~ikzlib.catalog.District`.
+        Catalog key, Kreis key or name, or a :class:`~ikzlib.catalog.District`.
     level
         ``"unit"`` (Einheitsgemeinden and joint administrations) or ``"gemeinde"``.
     legal_forms, task_fields, categories
@@ -239,17 +348,36 @@ def run(
     n_permutations = int(check_number("n_permutations", n_permutations, minimum=0, integer=True))
     seed = int(check_number("seed", seed, minimum=0, integer=True))
     tag = network.layer_tag(level, **layer)
+    municipalities = load_municipalities(district)
+    geometry = _embedded_polygons(municipalities)
+    official = _official_layer(district, municipalities, geometry)
     if not district.inputs.has("register"):
-        return NetworkStudy(
-            district=district,
-            key_figures=KeyFigures(SECTION, SECTION.figures_from({"has_register": 0})),
-            notes=(district.inputs.missing_note("register"),),
-            level=level,
-            layer=layer,
-            layer_tag=tag,
-            has_register=False,
-        )
-    return _with_register(district, level, layer, tag, n_permutations, seed)
+        return _without_register(district, municipalities, official, level, layer, tag)
+    settings = (level, layer, tag, n_permutations, seed)
+    return _with_register(district, municipalities, geometry, official, *settings)
+
+
+def _without_register(
+    district: District,
+    municipalities: pd.DataFrame,
+    official: OfficialLayer,
+    level: str,
+    layer: dict[str, Any],
+    tag: str,
+) -> NetworkStudy:
+    """The study of a district without a register: the official layer and a note."""
+    values = {"has_register": 0, **_official_figures(official)}
+    return NetworkStudy(
+        district=district,
+        key_figures=KeyFigures(SECTION, SECTION.figures_from(values)),
+        notes=(district.inputs.missing_note("register"),),
+        official=official,
+        level=level,
+        layer=layer,
+        layer_tag=tag,
+        has_register=False,
+        municipality_source=source_summary(municipalities),
+    )
 
 
 def _check_values(
@@ -282,6 +410,9 @@ def _check_flag(name: str, value: Any) -> bool:
 
 def _with_register(
     district: District,
+    municipalities: pd.DataFrame,
+    geometry: Polygons,
+    official: OfficialLayer,
     level: str,
     layer: dict[str, Any],
     tag: str,
@@ -290,9 +421,8 @@ def _with_register(
 ) -> NetworkStudy:
     """The study of a district that has a register."""
     register = reg.load_register(district)
-    municipalities = load_municipalities(district.key)
     nodes, bipartite, projection = network.build_layer(register, municipalities, level, **layer)
-    boundary = _boundaries(municipalities, nodes)
+    boundary = _boundaries(_reference_polygons(municipalities, geometry), nodes)
     comparison = network.compare_layers(
         register, municipalities, level, network.comparison_layers(layer)
     )
@@ -302,10 +432,12 @@ def _with_register(
     gaps = reg.gap_table(register)
     unpublished = reg.unpublished_counts(register, f"kreis:{district.kreis_key}")
     figures = _key_figures(register, projection, comparison, gaps, unpublished, level, layer)
+    figures += SECTION.figures_from(_official_figures(official))
     return NetworkStudy(
         district=district,
         key_figures=KeyFigures(SECTION, figures),
         notes=_notes(district, register, bipartite, projection, tag, boundary, unpublished),
+        official=official,
         level=level,
         layer=layer,
         layer_tag=tag,
@@ -350,19 +482,39 @@ def _layer_tables(bipartite: nx.Graph, projection: nx.Graph) -> dict[str, Any]:
     }
 
 
-def _boundaries(municipalities: pd.DataFrame, nodes: pd.DataFrame) -> BoundaryData:
-    """Polygons and neighbouring node pairs from the BKG file, if one is configured."""
+def _embedded_polygons(municipalities: pd.DataFrame) -> Polygons:
+    """Polygons and shared borders from the embedded BKG VG5000 2021 extract (or ``None``)."""
+    try:
+        polygons = gv.district_polygons(municipalities)
+    except DataValidationError:
+        return Polygons(None, "no boundary file", "no boundary data", None, None)
+    path = germany.data_dir() / germany.FILES["GEM"]
+    label = "embedded BKG VG5000 2021 extract (data/raw/germany)"
+    pairs = frozenset(gv.border_pairs(polygons))
+    return Polygons(path, label, gv.EMBEDDED_BOUNDARIES, polygons, pairs)
+
+
+def _reference_polygons(municipalities: pd.DataFrame, embedded: Polygons) -> Polygons:
+    """Polygons of the configured BKG reference file; ``embedded`` when there is none."""
     path = boundaries.discover_boundary_file()
     if path is None:
+        return embedded
+    polygons = gv.district_polygons(municipalities, path)
+    pairs = frozenset(gv.border_pairs(polygons))
+    return Polygons(path, path.name, f"BKG {path.name} (reference folder)", polygons, pairs)
+
+
+def _boundaries(geometry: Polygons, nodes: pd.DataFrame) -> BoundaryData:
+    """Polygons and neighbouring node pairs of the register layer (or ``None`` and a note)."""
+    if geometry.polygons is None:
         note = (
             "No boundary file: nodes are drawn at their centre points and the shared border "
             "is left out of the tie model."
         )
         return BoundaryData(None, None, None, note)
-    polygons = boundaries.municipality_boundaries(path, municipalities)
-    pairs = frozenset(network.node_pairs(boundaries.shared_borders(polygons), nodes))
-    note = f"Boundaries: {path.name}; {len(pairs)} neighbouring node pairs."
-    return BoundaryData(path, polygons, pairs, note)
+    pairs = frozenset(network.node_pairs(geometry.pairs, nodes))
+    note = f"Boundaries: {geometry.label}; {len(pairs)} neighbouring node pairs."
+    return BoundaryData(geometry.file, geometry.polygons, pairs, note)
 
 
 def _centrality(bipartite: nx.Graph, projection: nx.Graph) -> pd.DataFrame:
@@ -477,3 +629,152 @@ def _gemeindeverband_notes(model: tm.TieModel) -> list[str]:
             "QAP correlations can be read."
         ]
     return []
+
+
+# --- the official layer: Gemeindeverbände and shared borders ------------------------------
+
+
+def _official_layer(
+    district: District, municipalities: pd.DataFrame, geometry: Polygons
+) -> OfficialLayer:
+    """Gemeindeverbände, legal forms and shared borders of the district's Gemeinden."""
+    units = gv.district_units(municipalities)
+    single = len(units) <= 1
+    adjacency = summary = None
+    if not single and geometry.pairs is not None:
+        adjacency = gv.adjacency_table(municipalities, geometry.pairs)
+        summary = gv.adjacency_summary(adjacency)
+    layer = OfficialLayer(
+        municipalities=municipalities,
+        units=units,
+        verbaende=units[units["in_verband"]].reset_index(drop=True),
+        land_counts=_land_counts(district.land_key),
+        polygons=geometry.polygons,
+        other_areas=_other_areas(municipalities) if geometry.polygons is not None else None,
+        boundary=geometry,
+        adjacency=adjacency,
+        adjacency_summary=summary,
+        graph=gv.official_graph(municipalities, adjacency),
+        single_unit=single,
+        source=_gemeinde_source(district, municipalities),
+        notes=(),
+    )
+    return replace(layer, notes=tuple(_official_notes(layer, district)))
+
+
+def _other_areas(municipalities: pd.DataFrame) -> gpd.GeoDataFrame | None:
+    """Polygons of the Kreis outside its Gemeinden; ``None`` without the embedded extract."""
+    try:
+        return gv.other_areas(municipalities)
+    except DataValidationError:
+        return None
+
+
+def _land_counts(land_key: str) -> pd.DataFrame:
+    """The Land's Gemeindeverbände per type; empty when the embedded extract is missing."""
+    try:
+        return gv.nationwide_counts(land_key)
+    except DataValidationError:
+        return pd.DataFrame(columns=["land_key", "land_name", "text_code", "type", "n_units"])
+
+
+def _gemeinde_source(district: District, municipalities: pd.DataFrame) -> str:
+    """The publication behind the Gemeinden: the embedded extract or the district's CSV."""
+    if district.inputs.has("municipalities"):
+        relative = district.inputs.path("municipalities").relative_to(paths.PROJECT_ROOT)
+        return f"{source_summary(municipalities)} ({relative})"
+    return OFFICIAL_SOURCE
+
+
+def _official_notes(layer: OfficialLayer, district: District) -> list[str]:
+    """Sentences on the units, their legal forms, the Land and the shared borders."""
+    if layer.single_unit:
+        return [_single_unit_note(layer, district)]
+    notes = [gv.structure_sentence(layer.units, district.name)]
+    notes += gv.legal_form_sentences(layer.units)
+    land = gv.land_sentence(layer.land_counts)
+    if land:
+        notes.append(land)
+    if layer.adjacency_summary is None:
+        notes.append("No Gemeinde polygons are available, so shared borders are unknown.")
+    else:
+        notes.append(gv.adjacency_sentence(layer.adjacency_summary, layer.boundary.source))
+    return notes + _area_notes(layer)
+
+
+def _area_notes(layer: OfficialLayer) -> list[str]:
+    """Polygons outside the Gemeinden, and Gemeinden without a polygon."""
+    notes = []
+    if layer.other_areas is not None and len(layer.other_areas):
+        plural = {
+            germany.UNINHABITED_TYPE: "gemeindefreie Gebiete",
+            gv.NO_RECORD: gv.NO_RECORD.replace("area", "areas", 1),
+        }
+        listing = "; ".join(
+            f"{len(group)} {kind if len(group) == 1 else plural.get(kind, kind)} "
+            f"({', '.join(group['name'])})"
+            for kind, group in layer.other_areas.groupby("kind", sort=True)
+        )
+        notes.append(
+            f"Polygons of the Kreis outside its Gemeinden: {listing}. They are no Gemeinden, "
+            "are drawn grey on the map and are left out of every count."
+        )
+    if layer.polygons is not None and layer.polygons.attrs.get("unmatched_ags"):
+        missing = layer.polygons.set_index("ags").loc[layer.polygons.attrs["unmatched_ags"]]
+        has = "has" if len(missing) == 1 else "have"
+        notes.append(
+            f"{len(missing)} of the {len(layer.polygons)} Gemeinden {has} no polygon in "
+            f"{layer.boundary.source} ({', '.join(missing['name'])}): their borders are missing "
+            "from the neighbouring pairs."
+        )
+    return notes
+
+
+def _single_unit_note(layer: OfficialLayer, district: District) -> str:
+    """Why a district of one administrative unit gets no network statistics."""
+    unit = layer.units.iloc[0]
+    n = int(unit["n_municipalities"])
+    if n == 1:
+        what = f"{district.name} is a single Gemeinde"
+    else:
+        what = (
+            f"All {n} Gemeinden of {district.name} form one administrative unit "
+            f"({unit['name']}, {unit['gemeindeverband_type']})"
+        )
+    return (
+        f"{what}: inter-municipal cooperation inside the district is not the question, since "
+        "its partners lie outside the district. The official layer therefore has no network "
+        "statistics."
+    )
+
+
+def _official_figures(layer: OfficialLayer) -> dict[str, Any]:
+    """The official layer's key figures; shares and border pairs only for several units."""
+    units = layer.units
+    in_verband = int(units.loc[units["in_verband"], "n_municipalities"].sum())
+    values: dict[str, Any] = {
+        "n_gemeindeverbaende": Reported(int(units["in_verband"].sum()), source=layer.source),
+        "n_gemeinden_in_verband": Reported(in_verband, source=layer.source),
+    }
+    if layer.single_unit:
+        return values
+    total = int(units["n_municipalities"].sum())
+    values["share_gemeinden_in_verband"] = Reported(in_verband / total, source=layer.source)
+    summary = layer.adjacency_summary
+    if summary is not None and int(summary["n_pairs"].sum()):
+        pairs = int(summary["n_pairs"].sum())
+        same = int(summary.loc[summary["relation"].eq(gv.RELATIONS[0]), "n_pairs"].sum())
+        source = _border_source(layer)
+        values["n_adjacent_pairs"] = Reported(pairs, source=source)
+        values["share_adjacent_pairs_same_verband"] = Reported(same / pairs, source=source)
+    return values
+
+
+def _border_source(layer: OfficialLayer) -> str:
+    """Source of the border figures: the declared one, or the files actually used."""
+    if layer.boundary.source == gv.EMBEDDED_BOUNDARIES and layer.source == OFFICIAL_SOURCE:
+        return BORDER_SOURCE
+    return (
+        f"Gemeindeverbände: {layer.source}; shared borders: {layer.boundary.source} "
+        "(Gemeinden sharing a border line)"
+    )
