@@ -89,6 +89,7 @@ class DistrictInputs:
     """The per-district input files of one district (see :data:`INPUTS`)."""
 
     root: Path
+    district_name: str = "This district"
 
     def path(self, name: str) -> Path:
         """Where input ``name`` lives (whether or not it exists)."""
@@ -107,7 +108,10 @@ class DistrictInputs:
         """One sentence saying what is missing and how to add it."""
         spec = _INPUTS_BY_NAME[name]
         relative = self.path(name).relative_to(paths.PROJECT_ROOT)
-        return f"Missing input: {spec.what}, expected at {relative}. To add it: {spec.how_to_add}."
+        return (
+            f"{self.district_name} has no {spec.what} yet (expected at {relative}). "
+            f"To add it: {spec.how_to_add}."
+        )
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,7 @@ class District:
     @property
     def inputs(self) -> DistrictInputs:
         """The district's input files and which of them exist."""
-        return DistrictInputs(self.raw_dir)
+        return DistrictInputs(self.raw_dir, self.name)
 
 
 def load_catalog(path: str | Path | None = None) -> list[District]:
@@ -279,7 +283,7 @@ def resolve(district: str | int | District) -> District:
     if isinstance(district, District):
         return district
     if isinstance(district, int) and not isinstance(district, bool):
-        district = f"{district:05d}"
+        district = paths.district_key(district)
     if not isinstance(district, str):
         raise UnknownDistrictError(f"a district is a key, a Kreis key or a name, not {district!r}")
     return get_district(district)

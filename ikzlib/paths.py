@@ -34,14 +34,25 @@ def raw_dir(district: str) -> Path:
     return DATA_RAW / district
 
 
-def processed_dir(district: str, root: str | Path | None = None) -> Path:
+def district_key(district: object) -> str:
+    """The folder name of a district given as key, District or number.
+
+    papermill's ``-p district 09677`` passes the int 9677; a Kreis key has five digits.
+    """
+    key = getattr(district, "key", district)
+    if isinstance(key, int) and not isinstance(key, bool):
+        return f"{key:05d}"
+    return str(key)
+
+
+def processed_dir(district: object, root: str | Path | None = None) -> Path:
     """Derived tables of one district (regenerated, git-ignored)."""
-    return output_root(root) / "data" / "processed" / district
+    return output_root(root) / "data" / "processed" / district_key(district)
 
 
-def figures_dir(district: str, root: str | Path | None = None) -> Path:
+def figures_dir(district: object, root: str | Path | None = None) -> Path:
     """Figures of one district (PNG for screens, SVG for papers)."""
-    return output_root(root) / "figures" / district
+    return output_root(root) / "figures" / district_key(district)
 
 
 def reports_root(root: str | Path | None = None) -> Path:
@@ -49,12 +60,12 @@ def reports_root(root: str | Path | None = None) -> Path:
     return output_root(root) / "reports"
 
 
-def reports_dir(district: str, root: str | Path | None = None) -> Path:
+def reports_dir(district: object, root: str | Path | None = None) -> Path:
     """Executed notebooks, HTML exports and ``summary.json`` of one district (git-ignored)."""
-    return reports_root(root) / district
+    return reports_root(root) / district_key(district)
 
 
-def summary_parts_dir(district: str, root: str | Path | None = None) -> Path:
+def summary_parts_dir(district: object, root: str | Path | None = None) -> Path:
     """Per-study key figures; the runner merges them into ``summary.json``."""
     return processed_dir(district, root) / "summary"
 

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["ikzlib.keyfigures", "ikzlib.catalog", "ikzlib.studies"]
+MODULES = ["ikzlib.keyfigures", "ikzlib.catalog", "ikzlib.studies", "ikzlib.gemeindeverband"]
 
 
 @pytest.mark.parametrize("name", MODULES)
