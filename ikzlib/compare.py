@@ -83,8 +83,6 @@ def figure_text(figure: Figure, *, unit: bool = True) -> str:
         its ``%``).
     """
     spec = figure.spec if unit else _without_unit(figure.spec)
-    if isinstance(figure.value, list):  # e.g. a set of ranks; an empty list is a recorded "none"
-        return ", ".join(spec.format(item) for item in figure.value) if figure.value else "(none)"
     return spec.format(figure.value)
 
 

@@ -131,6 +131,8 @@ class KeyFigure:
         """``value`` as text with thousands separators and unit (``"unknown"`` for None)."""
         if value is None:
             return "unknown"
+        if isinstance(value, list):  # e.g. interview numbers; an empty list is a recorded "none"
+            return ", ".join(self.format(item, german=german) for item in value) or "(none)"
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, str) or self.decimals is None:
