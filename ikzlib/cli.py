@@ -51,6 +51,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from ikzlib.compare import key_figures_of
     from ikzlib.report import format_result, run_district_report
     from ikzlib.summary import load_report_summary
 
@@ -59,16 +60,22 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
     print(format_result(result))
     document = load_report_summary(result.district) if result.ok else None
-    for name, section in (document or {}).get("sections", {}).items():
-        headline = [f for f in section["figures"].values() if f["headline"]]
-        print(f"  [{name}] " + ", ".join(f"{f['label']}={f['value']}" for f in headline))
+    for figures in key_figures_of(document) if document else []:
+        headline = [f for f in figures.evidence() if f.spec.headline]
+        others = len(figures.not_evidence())
+        line = "; ".join(f"{f.spec.label} {f.text()}" for f in headline)
+        note = f" (+{others} illustrative/synthetic, not evidence)" if others else ""
+        print(f"  [{figures.section.name}] {line or '-'}{note}")
     return 0 if result.ok else 1
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from ikzlib.batch import format_summary, run_batch, select_districts
+    from ikzlib.catalog import district_keys
 
-    districts = select_districts(args.districts, land=args.land)
+    districts = select_districts(
+        district_keys() if args.curated else args.districts, land=args.land
+    )
     batch = run_batch(
         districts,
         notebooks=args.notebooks,
@@ -144,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="these districts (curated key, 5-digit Kreis key or name)",
     )
     which.add_argument("--all", action="store_true", help="every district (all Kreise)")
+    which.add_argument(
+        "--curated", action="store_true", help="the curated districts (data/raw/districts.csv)"
+    )
     which.add_argument("--land", metavar="NAME", help="every district of a Land (name or key)")
     batch.add_argument(
         "--jobs",

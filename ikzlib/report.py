@@ -9,24 +9,35 @@ every notebook succeeded is the staged tree published into ``figures/<district>/
 run of a subset of the notebooks replaces just the files it produced and keeps the others
 (and re-merges ``summary.json``). A failed run is moved to ``reports/_failed/<district>/``
 and the previous good report stays untouched.
+
+Every run records a *fingerprint* in ``run.json`` (:func:`district_fingerprint`): a digest of
+everything the district's notebooks read and run (their inputs, the nationwide extract, the
+notebooks' cell sources, the ``ikzlib`` sources, the parameters). ``ikz batch`` skips a
+district whose published report is ok and carries the fingerprint it would get now.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ikzlib import paths, summary
 from ikzlib.errors import ParameterError
 from ikzlib.io import write_json, write_text
+
+if TYPE_CHECKING:
+    from ikzlib.catalog import District
 
 KERNEL_NAME = "python3"
 DEFAULT_TIMEOUT = 900  # seconds per cell
@@ -61,6 +72,7 @@ class ReportResult:
     seconds: float
     notebooks: list[NotebookResult] = field(default_factory=list)
     report_dir: str = ""
+    fingerprint: str | None = None  # see district_fingerprint; None: not recorded
 
     @property
     def ok(self) -> bool:
@@ -115,12 +127,14 @@ def _execute(
     *,
     notebook_timeout: float | None = None,
     retries: int = KERNEL_START_RETRIES,
+    kernel: KernelSession | None = None,
 ) -> NotebookResult:
     """Run one notebook with papermill; never raises for notebook, kernel or timeout errors.
 
     ``timeout`` bounds every cell; ``notebook_timeout`` (seconds, wall clock) bounds the whole
     notebook: each cell may use at most the budget that is left. A kernel that fails to
-    start is retried ``retries`` times.
+    start is retried ``retries`` times. With ``kernel`` the notebook runs in that session's
+    kernel (see :class:`KernelSession`), else in a kernel of its own.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -146,6 +160,7 @@ def _execute(
             current["cell"] = cell_index
 
         try:
+            shared = {} if kernel is None else {"km": kernel.acquire()}
             papermill.execute_notebook(
                 str(notebook),
                 str(output),
@@ -158,8 +173,11 @@ def _execute(
                 on_cell_start=on_cell_start,
                 progress_bar=False,
                 log_output=False,
+                **shared,
             )
-        except PapermillExecutionError as exc:
+        except PapermillExecutionError as exc:  # an error in a cell: the kernel is fine
+            if kernel is not None:
+                kernel.release(healthy=True)
             return NotebookResult(
                 notebook.name,
                 "failed",
@@ -169,6 +187,8 @@ def _execute(
                 attempts,
             )
         except Exception as exc:  # kernel, timeout, bad notebook: report, never crash the batch
+            if kernel is not None:
+                kernel.release(healthy=False)
             if attempts <= retries and is_kernel_start_failure(exc, current["cell"] is not None):
                 continue
             return NotebookResult(
@@ -179,7 +199,116 @@ def _execute(
                 current["cell"],
                 attempts,
             )
+        if kernel is not None:
+            kernel.release(healthy=True)
         return NotebookResult(notebook.name, "ok", time.perf_counter() - started, attempts=attempts)
+
+
+# Run in a shared kernel between two notebooks: no figure, no variable of the last one left.
+_RESET_CODE = """\
+import sys as _sys
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+del _sys
+get_ipython().run_line_magic("reset", "-f")
+"""
+
+
+class KernelSession:
+    """One kernel for the notebooks of a run, reset in between, replaced after a failure.
+
+    Starting a kernel and importing the scientific stack costs seconds per notebook; a
+    session pays it once per district. Between two notebooks every variable is deleted
+    (``%reset -f``) and every figure closed, so a notebook cannot use what an earlier one
+    defined; imported modules (and their caches) stay loaded. A notebook that failed other
+    than by an error in a cell (timeout, dead kernel) gets the kernel shut down, and the next
+    one a new kernel. Use as a context manager; the kernel is shut down at the end.
+    """
+
+    def __init__(self, cwd: Path, *, startup_timeout: float = 60) -> None:
+        self.cwd = cwd
+        self.startup_timeout = startup_timeout
+        self.manager: Any = None
+        self.starts = 0
+        self._clients: list[Any] = []
+
+    def __enter__(self) -> KernelSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def acquire(self) -> Any:
+        """A running kernel manager with an empty namespace (started on first use)."""
+        from jupyter_core.utils import run_sync
+
+        if self.manager is not None:
+            try:
+                run_sync(self._reset)()
+                return self.manager
+            except Exception:  # a kernel that cannot be reset is replaced
+                self.close(now=True)
+        self.manager = self._new_manager()
+        self.starts += 1
+        run_sync(self.manager.start_kernel)(cwd=str(self.cwd))
+        return self.manager
+
+    def release(self, *, healthy: bool) -> None:
+        """Close the clients a notebook opened; shut the kernel down unless ``healthy``."""
+        for client in self._clients:
+            with suppress(Exception):
+                client.stop_channels()
+        self._clients.clear()
+        if not healthy:
+            self.close(now=True)
+
+    def close(self, *, now: bool = False) -> None:
+        """Shut the kernel down (at once with ``now``)."""
+        from jupyter_core.utils import run_sync
+
+        manager, self.manager = self.manager, None
+        self.release(healthy=True)
+        if manager is None:
+            return
+        with suppress(Exception):
+            if run_sync(manager.is_alive)():
+                run_sync(manager.shutdown_kernel)(now=now)
+        with suppress(Exception):
+            run_sync(manager.cleanup_resources)()
+
+    def _new_manager(self) -> Any:
+        """A kernel manager whose clients are remembered, so that they can be closed."""
+        from jupyter_client.manager import AsyncKernelManager
+
+        manager = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        make_client = manager.client
+
+        def client(**kwargs: Any) -> Any:
+            made = make_client(**kwargs)
+            self._clients.append(made)
+            return made
+
+        manager.client = client
+        return manager
+
+    async def _reset(self) -> None:
+        if not await self.manager.is_alive():
+            raise RuntimeError("the kernel died")
+        client = self.manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=self.startup_timeout)
+            reply = await client.execute_interactive(
+                _RESET_CODE,
+                silent=True,
+                store_history=False,
+                timeout=self.startup_timeout,
+                output_hook=lambda _message: None,
+            )
+        finally:
+            self.release(healthy=True)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
 
 
 def export_html(executed: Path, target: Path) -> None:
@@ -244,6 +373,9 @@ def run_district_report(
     retries: int = KERNEL_START_RETRIES,
     keep_going: bool = False,
     on_notebook: Callable[[str, NotebookResult], None] | None = None,
+    fingerprint: str | None = None,
+    shared_kernel: bool = False,
+    kernel: KernelSession | None = None,
 ) -> ReportResult:
     """Execute the per-district notebooks for ``district`` and publish the report.
 
@@ -266,6 +398,15 @@ def run_district_report(
         the report is published only when every notebook succeeded either way.
     on_notebook
         Called with ``(district, result)`` after each notebook (progress display).
+    fingerprint
+        Recorded in ``run.json``; default: :func:`district_fingerprint` of this run (the
+        batch passes the one it computed before deciding to run the district).
+    shared_kernel
+        Run the notebooks one after the other in one kernel, reset in between (see
+        :class:`KernelSession`; the batch does), instead of one kernel per notebook.
+    kernel
+        Run the notebooks in this session's kernel and leave it running (a batch worker
+        reuses one kernel for several districts); implies ``shared_kernel``.
 
     Returns
     -------
@@ -275,12 +416,18 @@ def run_district_report(
     """
     from ikzlib.catalog import resolve
 
-    key = resolve(district).key  # fail fast on an unknown district; names become keys
+    resolved = resolve(district)  # fail fast on an unknown district; names become keys
+    key = resolved.key
     chosen = district_notebooks(notebooks)
+    if fingerprint is None:
+        fingerprint = district_fingerprint(resolved, chosen, html=html)
     return run_staged(
         key,
         chosen,
         {"district": key},
+        fingerprint=fingerprint,
+        shared_kernel=shared_kernel,
+        kernel=kernel,
         timeout=timeout,
         html=html,
         notebook_timeout=notebook_timeout,
@@ -304,14 +451,17 @@ def run_staged(
     on_notebook: Callable[[str, NotebookResult], None] | None = None,
     prepare: Callable[[Path], None] | None = None,
     merge: bool = False,
+    fingerprint: str | None = None,
+    shared_kernel: bool = False,
+    kernel: KernelSession | None = None,
 ) -> ReportResult:
     """Run ``notebooks`` in the staging tree of ``key`` and publish them as one report.
 
     The engine of :func:`run_district_report`, also used for the cross-district notebooks
     (``key = "_compare"``). ``prepare(staging_root)`` may place inputs into the staging tree
     before the first notebook runs. ``merge`` publishes file by file into an existing report
-    (used when only some notebooks ran). Other keyword arguments as in
-    :func:`run_district_report`.
+    (used when only some notebooks ran). ``fingerprint`` is recorded in ``run.json``. Other
+    keyword arguments (``shared_kernel``, ``kernel``, ...) as in :func:`run_district_report`.
     """
     started = time.perf_counter()
     final_root = paths.output_root()
@@ -324,29 +474,37 @@ def run_staged(
         prepare(staging)
     parameters = {**parameters, "output_root": str(staging)}
     results = []
-    for notebook in notebooks:
-        executed = staged_reports / notebook.name
-        result = _execute(
-            notebook,
-            executed,
-            parameters,
-            timeout,
-            notebook_timeout=notebook_timeout,
-            retries=retries,
-        )
-        if executed.exists() and html:
-            try:
-                export_html(executed, executed.with_suffix(".html"))
-            except Exception as exc:  # a broken executed notebook is a failure, not a crash
-                result.status = "failed"
-                result.error = result.error or f"HTML export: {type(exc).__name__}: {exc}"
-        results.append(result)
-        if on_notebook is not None:
-            on_notebook(key, result)
-        if result.status != "ok" and not keep_going:
-            break
+    if kernel is not None:  # the caller's session: used, not shut down
+        session = nullcontext(kernel)
+    else:
+        session = KernelSession(paths.NOTEBOOKS_DIR) if shared_kernel else nullcontext()
+    with session as kernel:
+        for notebook in notebooks:
+            executed = staged_reports / notebook.name
+            result = _execute(
+                notebook,
+                executed,
+                parameters,
+                timeout,
+                notebook_timeout=notebook_timeout,
+                retries=retries,
+                kernel=kernel,
+            )
+            if executed.exists() and html:
+                try:
+                    export_html(executed, executed.with_suffix(".html"))
+                except Exception as exc:  # a broken executed notebook is a failure, not a crash
+                    result.status = "failed"
+                    result.error = result.error or f"HTML export: {type(exc).__name__}: {exc}"
+            results.append(result)
+            if on_notebook is not None:
+                on_notebook(key, result)
+            if result.status != "ok" and not keep_going:
+                break
     status = "ok" if all(r.status == "ok" for r in results) and results else "failed"
-    outcome = ReportResult(key, status, time.perf_counter() - started, results)
+    outcome = ReportResult(
+        key, status, time.perf_counter() - started, results, fingerprint=fingerprint
+    )
     if outcome.ok:
         outcome.report_dir = str(paths.reports_dir(key).relative_to(final_root))
     else:
@@ -367,6 +525,150 @@ def run_staged(
     with suppress(OSError):  # leave no empty staging folder behind
         staging_parent.rmdir()
     return outcome
+
+
+# --- fingerprints ----------------------------------------------------------------------------
+
+FINGERPRINT_VERSION = 1  # bump when the recipe of district_fingerprint changes
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def district_fingerprint(
+    district: District,
+    notebooks: Sequence[Path],
+    *,
+    html: bool = True,
+    shared: Mapping[str, str] | None = None,
+) -> str:
+    """Digest of everything a district's report depends on; equal digests, equal reports.
+
+    Covers the district's record (its ``districts.csv`` row, or its Kreis record), the
+    contents of its existing input files (:attr:`ikzlib.catalog.District.inputs`), and what
+    :func:`shared_digests` covers for every district: the nationwide extract
+    (``data/raw/germany``), ``data/raw/scenarios.csv``, the cell sources of ``notebooks``
+    (outputs do not count), the Python sources of ``ikzlib``, and the name, size and
+    modification time of the files in the reference folder (``IKZ_REFERENCE_DIR`` or
+    ``../shared/data``), plus the parameters (which notebooks, HTML export). Installed package
+    versions are not covered: re-run with ``--force`` after an upgrade.
+
+    Parameters
+    ----------
+    district
+        The resolved district.
+    notebooks
+        The notebooks the run executes, in order.
+    html
+        Whether the run exports HTML.
+    shared
+        :func:`shared_digests` of ``notebooks`` when already computed (a batch computes it
+        once for all districts).
+    """
+    from ikzlib.catalog import INPUTS
+
+    shared = shared_digests(notebooks) if shared is None else shared
+    inputs = district.inputs
+    document = {
+        **shared,
+        "district": asdict(district),
+        "inputs": {
+            spec.name: _tree_digest(inputs.path(spec.name))
+            for spec in INPUTS
+            if inputs.has(spec.name)
+        },
+        "parameters": {"notebooks": [nb.name for nb in notebooks], "html": html},
+    }
+    return _digest(json.dumps(document, sort_keys=True, default=str).encode())
+
+
+def shared_digests(notebooks: Sequence[Path]) -> dict[str, str]:
+    """Digests of what every district's run reads (see :func:`district_fingerprint`)."""
+    notebook_digests = [f"{nb.name}:{_notebook_digest(nb)}" for nb in notebooks]
+    return {
+        "version": str(FINGERPRINT_VERSION),
+        "ikzlib": _tree_digest(PACKAGE_DIR, suffix=".py"),
+        "notebooks": _digest("\n".join(notebook_digests).encode()),
+        "germany": _tree_digest(paths.DATA_RAW / "germany"),
+        "scenarios": _tree_digest(paths.DATA_RAW / "scenarios.csv"),
+        "reference": _reference_digest(),
+    }
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _files(root: Path, suffix: str = "") -> list[Path]:
+    """The files of a file or folder (no hidden files, no ``__pycache__``), sorted."""
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        return []
+    return sorted(
+        path
+        for path in root.rglob(f"*{suffix}")
+        if path.is_file()
+        and not any(
+            part.startswith(".") or part == "__pycache__" for part in path.relative_to(root).parts
+        )
+    )
+
+
+def _tree_digest(root: Path, suffix: str = "") -> str:
+    """Digest of the names and contents of the files of ``root`` (a file or a folder)."""
+    files = _files(root, suffix)
+    if not files:
+        return "absent"
+    base = root.parent if root.is_file() else root
+    lines = [f"{path.relative_to(base).as_posix()}:{_file_digest(path)}" for path in files]
+    return _digest("\n".join(lines).encode())
+
+
+def _file_digest(path: Path) -> str:
+    stat = path.stat()
+    return _cached_file_digest(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _cached_file_digest(path: str, _size: int, _mtime_ns: int) -> str:
+    """Content digest, cached while size and modification time stay the same."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _notebook_digest(path: Path) -> str:
+    """Digest of the cell types and sources of a notebook (its stored outputs do not count)."""
+    stat = path.stat()
+    return _cached_notebook_digest(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _cached_notebook_digest(path: str, _size: int, _mtime_ns: int) -> str:
+    cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    sources = [
+        [cell.get("cell_type"), cell.get("metadata", {}).get("tags", []), _text(cell)]
+        for cell in cells
+    ]
+    return _digest(json.dumps(sources).encode())
+
+
+def _text(cell: Mapping[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _reference_digest() -> str:
+    """Names, sizes and modification times of the reference files (they may be large)."""
+    base = paths.reference_dir()
+    if base is None:
+        return "absent"
+    lines = [
+        f"{path.relative_to(base).as_posix()}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
+        for path in _files(base)
+    ]
+    return _digest("\n".join(lines).encode())
 
 
 def format_result(result: ReportResult) -> str:

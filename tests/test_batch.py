@@ -14,7 +14,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from ikzlib import batch, cli, compare, paths, report, summary
+from ikzlib import batch, catalog, cli, compare, paths, report, summary
+from ikzlib.errors import ParameterError, UnknownDistrictError
 from ikzlib.io import write_json
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Section
 
@@ -340,3 +341,178 @@ def test_index_page_is_rendered_from_the_declarations(
     assert 'class="figures"' not in _card(page, "helmstedt")
     assert "cell 3: KeyError: &lt;tag&gt; &amp; more" in _card(page, "wolfenbuettel")
     assert 'badge none">no report</span>' in _card(page, "_compare")
+
+
+# --- district selection, fingerprints, incremental re-runs, shared kernel ---------------------
+
+
+def test_select_districts_by_key_kreis_key_name_and_land():
+    chosen = batch.select_districts(["harz", "15085", "09677", "Main-Spessart"])
+    assert [d.key for d in chosen] == ["harz", "09677"]  # each once, in the given order
+    saxony_anhalt = batch.select_districts(land="Sachsen-Anhalt")
+    assert "harz" in {d.key for d in saxony_anhalt} and len(saxony_anhalt) == 14
+    assert batch.select_districts(land="15") == saxony_anhalt
+    assert len(batch.select_districts()) >= 400
+    with pytest.raises(ParameterError, match="no district in a Land"):
+        batch.select_districts(land="Atlantis")
+    with pytest.raises(UnknownDistrictError):
+        batch.select_districts(["nowhere"])
+
+
+@pytest.fixture
+def fingerprint_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Raw data, notebooks and code of the fingerprints in ``tmp_path`` (all under test control)."""
+    raw = tmp_path / "raw"
+    for district in ("harz", "helmstedt"):
+        (raw / district / "register").mkdir(parents=True)
+        (raw / district / "municipalities.csv").write_text("ags\n1\n", encoding="utf-8")
+    (raw / "germany").mkdir()
+    (raw / "germany" / "kreise.parquet").write_bytes(b"k1")
+    (raw / "scenarios.csv").write_text("task\n", encoding="utf-8")
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "module.py").write_text("X = 1\n", encoding="utf-8")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "01_a.ipynb", [('district = "harz"', ["parameters"]), ("x = 1", [])])
+    _notebook(notebooks / "02_b.ipynb", [("y = 2", [])])
+    monkeypatch.setattr(paths, "DATA_RAW", raw)
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", notebooks)
+    monkeypatch.setattr(report, "PACKAGE_DIR", code)
+    monkeypatch.setenv("IKZ_REFERENCE_DIR", str(tmp_path / "no-reference"))
+    monkeypatch.setenv("IKZ_OUTPUT_ROOT", str(tmp_path / "out"))
+    return tmp_path
+
+
+def _fingerprints(**kwargs) -> dict[str, str]:
+    books = report.district_notebooks()
+    return {
+        key: report.district_fingerprint(catalog.resolve(key), books, **kwargs)
+        for key in ("harz", "helmstedt")
+    }
+
+
+def test_fingerprint_follows_inputs_notebook_sources_code_and_parameters(fingerprint_world: Path):
+    world = fingerprint_world
+    before = _fingerprints()
+    assert before == _fingerprints() and before["harz"] != before["helmstedt"]
+    assert all(len(value) == 64 for value in before.values())
+
+    # a district's own input changes only its fingerprint (files of different sizes: the
+    # digest cache is keyed by size and modification time)
+    (world / "raw" / "harz" / "register" / "bodies.csv").write_text("id\nb1\n", encoding="utf-8")
+    after = _fingerprints()
+    assert after["harz"] != before["harz"] and after["helmstedt"] == before["helmstedt"]
+
+    # stored outputs of a notebook do not count, its cell sources do
+    book = world / "notebooks" / "02_b.ipynb"
+    executed = nbformat.read(book, as_version=4)
+    executed.cells[0].outputs = [nbformat.v4.new_output("stream", text="2\n")]
+    nbformat.write(executed, book)
+    assert _fingerprints() == after
+    executed.cells[0].source = "y = 3  # changed"
+    nbformat.write(executed, book)
+    changed = _fingerprints()
+    assert all(changed[k] != after[k] for k in changed)
+
+    # shared inputs and the code reach every district; so do the parameters
+    for path, text in (
+        (world / "raw" / "germany" / "kreise.parquet", "k22"),
+        (world / "raw" / "scenarios.csv", "task,x\n"),
+        (world / "code" / "module.py", "X = 22\n"),
+    ):
+        previous = _fingerprints()
+        path.write_text(text, encoding="utf-8")
+        now = _fingerprints()
+        assert all(now[k] != previous[k] for k in now), path
+    assert _fingerprints(html=False)["harz"] != _fingerprints()["harz"]
+    subset = report.district_fingerprint(catalog.resolve("harz"), report.district_notebooks(["01"]))
+    assert subset != _fingerprints()["harz"]
+
+
+def test_up_to_date_needs_an_ok_report_with_the_same_fingerprint(fingerprint_world: Path):
+    assert not batch.up_to_date("harz", "abc")  # no report
+    run = {"district": "harz", "status": "ok", "seconds": 1.0, "notebooks": []}
+    write_json(paths.reports_dir("harz") / "run.json", {**run, "fingerprint": "abc"})
+    assert batch.up_to_date("harz", "abc") and not batch.up_to_date("harz", "abd")
+    write_json(paths.reports_dir("harz") / "run.json", {**run, "status": "failed"})
+    assert not batch.up_to_date("harz", "abc")
+    write_json(paths.reports_dir("harz") / "run.json", run)  # older runs had no fingerprint
+    assert not batch.up_to_date("harz", "abc")
+
+
+def test_an_up_to_date_batch_starts_no_cluster(
+    fingerprint_world: Path, monkeypatch: pytest.MonkeyPatch
+):
+    fingerprints = _fingerprints()
+    for key, value in fingerprints.items():
+        run = {"district": key, "status": "ok", "seconds": 1.0, "notebooks": []}
+        write_json(paths.reports_dir(key) / "run.json", {**run, "fingerprint": value})
+
+    def no_cluster(*args, **kwargs):
+        raise AssertionError("nothing should run")
+
+    monkeypatch.setattr(batch, "_run_on_dask", no_cluster)
+    lines: list[str] = []
+    result = batch.run_batch(["harz", "helmstedt"], compare=False, progress=lines.append)
+    assert result.ok and result.reports == [] and result.skipped == ["harz", "helmstedt"]
+    assert "2 district(s), 0 to run, 2 up to date and skipped" in lines[0]
+    assert (fingerprint_world / "out" / "reports" / "index.html").exists()
+
+    # --force runs them again
+    ran = []
+    monkeypatch.setattr(
+        batch,
+        "_run_on_dask",
+        lambda todo, fingerprints, **kwargs: (
+            {d.key: report.ReportResult(d.key, "ok", 0.1, [], fingerprint="f") for d in todo},
+            ran.extend(d.key for d in todo) or 1,
+        ),
+    )
+    forced = batch.run_batch(["harz", "helmstedt"], compare=False, force=True, progress=print)
+    assert ran == ["harz", "helmstedt"] and forced.skipped == []
+
+
+@pytest.mark.slow
+def test_shared_kernel_isolates_notebooks_and_survives_failures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    cells = {
+        "01_define": "import os, matplotlib.pyplot as plt\nsecret = 1\nfig = plt.figure()\n"
+        "print(os.getpid())",
+        "02_look": "import os, sys, matplotlib.pyplot as plt\n"
+        "print(os.getpid(), 'secret' in dir(), 'matplotlib' in sys.modules, plt.get_fignums())",
+        "03_raise": "raise KeyError('x')",
+        "04_hang": "import time\ntime.sleep(60)",
+        "05_after": "import os\nprint(os.getpid(), 'secret' in dir())",
+    }
+    for name, source in cells.items():
+        _notebook(
+            notebooks / f"{name}.ipynb", [('district = "harz"', ["parameters"]), (source, [])]
+        )
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", notebooks)
+    outputs = {}
+    with report.KernelSession(notebooks) as kernel:
+        for book in sorted(notebooks.glob("*.ipynb")):
+            out = tmp_path / "out" / book.name
+            out.parent.mkdir(exist_ok=True)
+            result = report._execute(book, out, {}, 60, notebook_timeout=5, kernel=kernel)
+            outputs[book.stem] = (result, out)
+    assert kernel.manager is None  # shut down at the end
+
+    def printed(stem: str) -> list[str]:
+        executed = nbformat.read(outputs[stem][1], as_version=4)
+        return executed.cells[-1].outputs[0]["text"].split()
+
+    first_pid = printed("01_define")[0]
+    # same kernel, variables and figures gone, modules still imported
+    assert printed("02_look") == [first_pid, "False", "True", "[]"]
+    assert outputs["03_raise"][0].error == "KeyError: 'x'"
+    assert outputs["04_hang"][0].status == "failed" and "Timeout" in outputs["04_hang"][0].error
+    # after the timeout a new kernel, with nothing of the old one
+    assert outputs["05_after"][0].status == "ok"
+    after = printed("05_after")
+    assert after[0] != first_pid and after[1] == "False"
+    assert kernel.starts == 2
