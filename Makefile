@@ -21,7 +21,7 @@ report: $(STAMP) ## set up, then build the report of DISTRICT (default harz) int
 	$(BIN)/ikz report --district $(DISTRICT)
 
 reports: $(STAMP) ## set up, then build the reports of every configured district
-	$(BIN)/ikz batch --all
+	$(BIN)/ikz batch --curated
 
 test: $(STAMP) ## set up, then lint and run the whole test suite incl. nbval
 	$(BIN)/ruff check .

@@ -82,6 +82,7 @@ COMPARE_PATTERN = "9[0-9]_*.ipynb"  # cross-district notebooks, run once per bat
 DEFAULT_NOTEBOOK_TIMEOUT = 1800  # seconds of wall-clock time per notebook
 FAILED = "failed"
 OK = "ok"
+MAX_SUMMARY_ROWS = 30  # larger batches list only their failures in the terminal summary
 WORKER_DEATH_RETRIES = 1  # local cluster: a district whose worker died runs once more
 KERNEL_REUSE = 25  # districts one worker kernel serves before a fresh one is started
 _WORKER_STATE = threading.local()  # in a Dask worker: its kernel (see _worker_kernel)
@@ -720,7 +721,8 @@ def format_summary(batch: BatchResult) -> str:
     """Plain-text summary table of a batch for the terminal."""
     rows = [("district", "status", "notebooks", "seconds", "report")]
     runs = [*batch.reports, *([batch.compare] if batch.compare else [])]
-    for result in runs:
+    shown = runs if len(runs) <= MAX_SUMMARY_ROWS else [r for r in runs if not r.ok]
+    for result in shown:
         done = sum(nb.status == OK for nb in result.notebooks)
         report = result.report_dir
         if not result.ok and (paths.reports_dir(result.district) / "run.json").exists():
@@ -746,6 +748,8 @@ def format_summary(batch: BatchResult) -> str:
         lines.append("failures:")
         lines += [f"  {key} / {nb.notebook}: cell {nb.cell}: {nb.error}" for key, nb in failures]
     lines.append("")
+    if len(shown) < len(runs):
+        lines.append(f"{len(runs) - len(shown)} more reports OK (not listed; see the index page)")
     lines.append(
         f"{'all OK' if batch.ok else 'FAILED'} in {batch.seconds:.1f} s "
         f"({batch.jobs} job(s)); index: {batch.index}"
@@ -810,12 +814,17 @@ def _summary_view(key: str) -> dict[str, Any]:
 
 
 def write_index(batch: BatchResult) -> Path:
-    """Write ``reports/index.html`` for every catalog district and the cross-district report."""
+    """Write ``reports/index.html``: the curated districts, every district of this batch and
+    every district with a published report, then the cross-district report."""
     this_run = {r.district: r for r in batch.reports}
-    catalog: list[District] = load_catalog()
+    listed: list[District] = [
+        d
+        for d in all_districts()
+        if d.curated or d.key in this_run or (paths.reports_dir(d.key) / "run.json").exists()
+    ]
     entries = [
-        _entry(d.key, f"{d.official_name} ({d.land}, Kreis {d.kreis_key})", this_run.get(d.key))
-        for d in catalog
+        _entry(d.key, f"{d.name} ({d.land}, Kreis {d.kreis_key})", this_run.get(d.key))
+        for d in listed
     ]
     compare_entry = _entry(COMPARE_KEY, "Cross-district comparison", batch.compare)
     target = paths.reports_root() / "index.html"

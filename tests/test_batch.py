@@ -516,3 +516,14 @@ def test_shared_kernel_isolates_notebooks_and_survives_failures(
     after = printed("05_after")
     assert after[0] != first_pid and after[1] == "False"
     assert kernel.starts == 2
+
+
+def test_summary_of_a_large_batch_lists_only_its_failures():
+    good = [report.ReportResult(f"{n:05d}", "ok", 1.0) for n in range(35)]
+    failed = report.NotebookResult("01_x.ipynb", "failed", 2.0, "E")
+    bad = report.ReportResult("99999", "failed", 2.0, [failed])
+    result = batch.BatchResult([*good, bad], None, 40.0, index="reports/index.html")
+    text = batch.format_summary(result)
+    assert "99999" in text and "00001" not in text
+    assert "35 more reports OK" in text
+    assert text.rstrip().endswith("index: reports/index.html")
