@@ -41,7 +41,8 @@ INPUTS: tuple[InputSpec, ...] = (
         "municipalities",
         "municipalities.csv",
         "municipality table (one row per Gemeinde from the Destatis GV-ISys)",
-        "build it with ikzlib.destatis.municipalities_from_units (README: Adding a district)",
+        "nothing for a Kreis of the embedded extract; else build it with "
+        "ikzlib.destatis.municipalities_from_units (README: Curating a district)",
         required=True,
     ),
     InputSpec(

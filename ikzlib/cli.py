@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 
 from ikzlib import paths
+
+SUMMARY_NOTES = 2  # notes per study shown by `ikz summary` (all of them with --json)
 
 
 def _cmd_districts(args: argparse.Namespace) -> int:
@@ -34,18 +37,26 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     from ikzlib.summary import summary_document
 
     district = get_district(args.district)
-    results = studies.key_figures(district)
+    results = sorted(studies.run_all(district).values(), key=lambda r: r.key_figures.section.order)
     if args.json:
-        sections = {k.section.name: k.as_json() for k in results}
-        print(json.dumps(summary_document(district.key, sections), indent=2, ensure_ascii=False))
+        document = summary_document(
+            district.key, {r.key_figures.section.name: r.key_figures.as_json() for r in results}
+        )
+        document["notes"] = {r.key_figures.section.name: list(r.notes) for r in results}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
     print(f"{district.name} (Kreis {district.kreis_key}, {district.land})")
-    every = [f for figures in results for f in figures.figures]
+    every = [f for r in results for f in r.key_figures.figures]
     width = max((len(f.spec.label) for f in every), default=0)
     value_width = max((len(f.text()) for f in every), default=0)
-    for figures in results:
-        print(f"\n[{figures.section.name}] {figures.section.title}")
-        for f in figures.figures:
+    for result in results:
+        section = result.key_figures.section
+        print(f"\n[{section.name}] {section.title}")
+        for note in result.notes[:SUMMARY_NOTES]:
+            print(f"  note: {note}")
+        if len(result.notes) > SUMMARY_NOTES:
+            print(f"  ({len(result.notes) - SUMMARY_NOTES} more notes with --json)")
+        for f in result.key_figures.figures:
             print(f"  {f.spec.label:{width}}  {f.text():>{value_width}}  {f.kind:12}  {f.source}")
     return 0
 
@@ -207,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ikz`` console script."""
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `ikz summary | head` ends quietly
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

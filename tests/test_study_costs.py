@@ -8,7 +8,7 @@ import pytest
 
 from ikzlib import catalog, uncertainty
 from ikzlib.catalog import District
-from ikzlib.errors import ParameterError
+from ikzlib.errors import DataValidationError, ParameterError
 from ikzlib.keyfigures import Kind
 from ikzlib.municipalities import load_municipalities
 from ikzlib.studies import costs as cost_study
@@ -203,13 +203,10 @@ def test_a_district_with_one_unit_shows_only_the_stand_alone_cost(monkeypatch):
     assert "Fewer than two units" in study.text("reading")
 
 
-def test_a_district_without_municipality_data_gets_a_note():
+def test_a_district_without_any_municipality_data_is_a_clear_error():
     nowhere = District("nowhere", "Nowhere", "Landkreis Nowhere", "99999", "Nirgendwo", "", "x")
-    study = cost_study.run(nowhere)
-    assert study.units is None and study.per_capita is None
-    assert study.notes[0] == nowhere.inputs.missing_note("municipalities")
-    assert "n_units" not in study.key_figures
-    assert study.text("units").startswith("Scenario 'procurement_office'")
+    with pytest.raises(DataValidationError, match="no inhabited Gemeinde with Kreis key 99999"):
+        cost_study.run(nowhere)
 
 
 def test_text_refuses_an_unknown_part(harz):

@@ -657,9 +657,6 @@ def run(
 
 def _with_units(study: CostStudy) -> CostStudy:
     """``study`` with every part the district's units allow."""
-    inputs = study.district.inputs
-    if not inputs.has("municipalities"):
-        return dataclasses.replace(study, notes=(inputs.missing_note("municipalities"),))
     units, population_source = load_units(study.district, study.model.cost)
     study = dataclasses.replace(
         study,
@@ -675,7 +672,7 @@ def _with_units(study: CostStudy) -> CostStudy:
 
 def load_units(district: District, params: costs.CostParams) -> tuple[Units, str]:
     """The district's administrative units with case volumes, and the population source."""
-    municipalities = load_municipalities(district.key)
+    municipalities = load_municipalities(district)
     table = administrative_units(municipalities).reset_index(drop=True)
     population = table["population"].to_numpy(dtype=float)
     units = Units(tuple(table["unit_name"]), population, costs.case_volumes(population, params))
