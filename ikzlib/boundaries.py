@@ -151,9 +151,23 @@ def municipality_boundaries(path: str | Path, municipalities: pd.DataFrame) -> g
     layers = [read_layer(path, "GEM", key) for key in kreis_keys]
     layer = pd.concat(layers, ignore_index=True) if len(layers) > 1 else layers[0]
     polygons = _dissolve_parts(gpd.GeoDataFrame(layer, crs=layers[0].crs), "AGS")
-    polygons = polygons.rename(columns={"AGS": "ags", "ARS": "bkg_ars", "GEN": "bkg_name"})
+    return join_polygons(municipalities, polygons)
+
+
+def join_polygons(municipalities: pd.DataFrame, layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The municipality model joined on AGS to a layer with one polygon per AGS.
+
+    ``layer`` has the BKG columns ``AGS``, ``ARS``, ``GEN`` and ``geometry`` (a file read with
+    :func:`read_layer` or the embedded extract, :func:`ikzlib.germany.boundaries`); rows of
+    other Kreise are ignored. Returns what :func:`municipality_boundaries` describes.
+    """
+    kreise = set(municipalities["kreis_key"])
+    layer = layer[layer["AGS"].str[:5].isin(kreise)]
+    polygons = layer[["AGS", "ARS", "GEN", "geometry"]].rename(
+        columns={"AGS": "ags", "ARS": "bkg_ars", "GEN": "bkg_name"}
+    )
     joined = municipalities.merge(polygons, on="ags", how="left", validate="one_to_one")
-    result = gpd.GeoDataFrame(joined, geometry="geometry", crs=polygons.crs)
+    result = gpd.GeoDataFrame(joined, geometry="geometry", crs=layer.crs)
     result = result.sort_values("ags").reset_index(drop=True)
     result.attrs["unmatched_ags"] = sorted(result.loc[result.geometry.isna(), "ags"])
     result.attrs["extra_ags"] = sorted(set(polygons["ags"]) - set(municipalities["ags"]))

@@ -533,24 +533,10 @@ def district_polygons(
     ikzlib.errors.DataValidationError
         When ``path`` is ``None`` and the embedded extract is missing.
     """
-    import geopandas as gpd
 
     if path is not None:
         return boundaries.municipality_boundaries(path, municipalities)
-    layer = germany.boundaries("GEM")
-    kreise = set(municipalities["kreis_key"])
-    layer = layer[layer["AGS"].str[:5].isin(kreise)]
-    polygons = layer[["AGS", "ARS", "GEN", "geometry"]].rename(
-        columns={"AGS": "ags", "ARS": "bkg_ars", "GEN": "bkg_name"}
-    )
-    joined = municipalities.merge(polygons, on="ags", how="left", validate="one_to_one")
-    result = gpd.GeoDataFrame(joined, geometry="geometry", crs=layer.crs)
-    result = result.sort_values("ags").reset_index(drop=True)
-    result.attrs["unmatched_ags"] = sorted(result.loc[result.geometry.isna(), "ags"])
-    result.attrs["extra_ags"] = sorted(set(polygons["ags"]) - set(municipalities["ags"]))
-    both = result[result["bkg_ars"].notna()]
-    result.attrs["ars_mismatch"] = sorted(both.loc[both["bkg_ars"] != both["ars"], "ags"])
-    return result
+    return boundaries.join_polygons(municipalities, germany.boundaries("GEM"))
 
 
 def other_areas(municipalities: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from tiny_notebooks import write_notebook
 
 from ikzlib import batch, catalog, cli, compare, paths, report, summary
 from ikzlib.errors import ParameterError, UnknownDistrictError
@@ -23,29 +23,12 @@ DISTRICTS = ["harz", "helmstedt", "wolfenbuettel"]
 FAILING = "helmstedt"
 
 
-def _notebook(path: Path, cells: list[tuple[str, list[str]]]) -> None:
-    book = new_notebook()
-    book.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    book.cells = []
-    for i, (source, tags) in enumerate(cells):
-        cell = new_code_cell(source)
-        cell["id"] = f"c{i}"
-        if tags:
-            cell.metadata["tags"] = tags
-        book.cells.append(cell)
-    nbformat.write(book, path)
-
-
 @pytest.fixture
 def tiny_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Three tiny notebooks (02 raises for helmstedt) and an empty output root."""
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    _notebook(
+    write_notebook(
         notebooks / "01_ok.ipynb",
         [
             ('district = "harz"\noutput_root = None', ["parameters"]),
@@ -65,14 +48,14 @@ def tiny_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             ),
         ],
     )
-    _notebook(
+    write_notebook(
         notebooks / "02_fails_for_one.ipynb",
         [
             ('district = "harz"', ["parameters"]),
             (f'if district == "{FAILING}":\n    raise ValueError(f"boom in {{district}}")', []),
         ],
     )
-    _notebook(
+    write_notebook(
         notebooks / "90_compare.ipynb",
         [
             ("districts = []", ["parameters"]),
@@ -228,7 +211,9 @@ def test_kernel_start_classification():
 def test_notebook_timeout_stops_a_slow_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     notebooks = tmp_path / "nbs"
     notebooks.mkdir()
-    _notebook(notebooks / "01_slow.ipynb", [("x = 1", []), ("import time\ntime.sleep(60)", [])])
+    write_notebook(
+        notebooks / "01_slow.ipynb", [("x = 1", []), ("import time\ntime.sleep(60)", [])]
+    )
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", notebooks)
     result = report._execute(
         notebooks / "01_slow.ipynb", tmp_path / "o.ipynb", {}, 600, notebook_timeout=4
@@ -374,8 +359,8 @@ def fingerprint_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (code / "module.py").write_text("X = 1\n", encoding="utf-8")
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    _notebook(notebooks / "01_a.ipynb", [('district = "harz"', ["parameters"]), ("x = 1", [])])
-    _notebook(notebooks / "02_b.ipynb", [("y = 2", [])])
+    write_notebook(notebooks / "01_a.ipynb", [('district = "harz"', ["parameters"]), ("x = 1", [])])
+    write_notebook(notebooks / "02_b.ipynb", [("y = 2", [])])
     monkeypatch.setattr(paths, "DATA_RAW", raw)
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", notebooks)
     monkeypatch.setattr(report, "PACKAGE_DIR", code)
@@ -489,7 +474,7 @@ def test_shared_kernel_isolates_notebooks_and_survives_failures(
         "05_after": "import os\nprint(os.getpid(), 'secret' in dir())",
     }
     for name, source in cells.items():
-        _notebook(
+        write_notebook(
             notebooks / f"{name}.ipynb", [('district = "harz"', ["parameters"]), (source, [])]
         )
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", notebooks)

@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from tiny_notebooks import write_notebook
 
 from ikzlib import cli, paths, report
 
@@ -43,25 +43,9 @@ def _dask_command(name: str) -> list[str]:
     return [sys.executable, "-m", f"distributed.cli.dask_{name}"]
 
 
-def _notebook(path: Path, cells: list[tuple[str, list[str]]]) -> None:
-    book = new_notebook()
-    book.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    book.cells = []
-    for i, (source, tags) in enumerate(cells):
-        cell = new_code_cell(source)
-        cell["id"] = f"c{i}"
-        cell.metadata["tags"] = tags
-        book.cells.append(cell)
-    nbformat.write(book, path)
-
-
 def _write_suite(notebooks: Path) -> None:
     notebooks.mkdir()
-    _notebook(
+    write_notebook(
         notebooks / "01_ok.ipynb",
         [
             ('district = "harz"\noutput_root = None', ["parameters"]),
@@ -78,7 +62,7 @@ def _write_suite(notebooks: Path) -> None:
             ),
         ],
     )
-    _notebook(
+    write_notebook(
         notebooks / "02_may_fail.ipynb",
         [
             ('district = "harz"', ["parameters"]),
@@ -94,7 +78,7 @@ def _write_suite(notebooks: Path) -> None:
             ),
         ],
     )
-    _notebook(
+    write_notebook(
         notebooks / "90_compare.ipynb",
         [
             ("districts = []", ["parameters"]),

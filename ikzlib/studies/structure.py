@@ -474,7 +474,7 @@ def _embedded_boundary_part(district: District, municipalities: pd.DataFrame) ->
         gem, krs = germany.boundaries("GEM"), germany.boundaries("KRS")
     except DataValidationError:
         return _Part({}, (NO_BOUNDARY_NOTE,))
-    polygons = _join_polygons(municipalities, gem[gem["AGS"].str.startswith(district.kreis_key)])
+    polygons = boundaries.join_polygons(municipalities, gem)
     outline = krs[krs["AGS"].eq(district.kreis_key)].reset_index(drop=True)
     path = germany.data_dir() / germany.FILES["GEM"]
     if outline.empty:
@@ -500,25 +500,6 @@ def _polygon_part(
     if outline is not None:
         fields["outline"] = outline
     return _Part(fields, tuple(notes))
-
-
-def _join_polygons(municipalities: pd.DataFrame, layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The municipality model joined on AGS to a layer with one polygon per AGS.
-
-    The same result as :func:`ikzlib.boundaries.municipality_boundaries` (columns
-    ``bkg_ars``, ``bkg_name``, ``geometry``; ``attrs`` ``unmatched_ags``, ``extra_ags``,
-    ``ars_mismatch``) for a layer already in memory, such as the embedded VG5000 extract.
-    """
-    polygons = layer.rename(columns={"AGS": "ags", "ARS": "bkg_ars", "GEN": "bkg_name"})
-    polygons = polygons[["ags", "bkg_ars", "bkg_name", "geometry"]]
-    joined = municipalities.merge(polygons, on="ags", how="left", validate="one_to_one")
-    result = gpd.GeoDataFrame(joined, geometry="geometry", crs=layer.crs)
-    result = result.sort_values("ags").reset_index(drop=True)
-    result.attrs["unmatched_ags"] = sorted(result.loc[result.geometry.isna(), "ags"])
-    result.attrs["extra_ags"] = sorted(set(polygons["ags"]) - set(municipalities["ags"]))
-    both = result[result["bkg_ars"].notna()]
-    result.attrs["ars_mismatch"] = sorted(both.loc[both["bkg_ars"] != both["ars"], "ags"])
-    return result
 
 
 def _embedded_boundary_source() -> str:
