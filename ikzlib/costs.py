@@ -44,13 +44,28 @@ over the horizon ``H`` years at the discount rate ``r``. ``T(1) = E(1) = 0``.
 
 Coalitions of ``n`` players are encoded as bitmasks (bit ``i`` = player ``i``); full games are
 arrays of length ``2 ** n`` indexed by mask, built with vectorised subset sums.
+
+Many parameter sets at once
+---------------------------
+:class:`CostParamRows` holds ``m`` parameter sets (the rows of a Monte Carlo or corner table)
+as ``(m, 1)`` columns. :func:`production_cost`, :func:`transaction_cost`,
+:func:`exante_cost`, :func:`coalition_cost`, :func:`standalone_costs`, :func:`case_volumes`
+and :func:`growth_net_gains` accept it in place of :class:`CostParams` and broadcast it
+against ``(m, n)`` volumes: row ``r`` of the result is, bit for bit, what the function gives
+for :meth:`CostParamRows.row` ``(r)`` and the array of volumes of that row. For one scalar
+volume per row (a coalition's total) :func:`coalition_cost_each` gives, bit for bit, what
+:func:`coalition_cost` gives for that scalar: NumPy takes the power of a scalar with the C
+library's ``pow``, and of an array possibly with a vectorised routine that can differ in the
+last bit.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -128,6 +143,96 @@ class CostParams:
         """Names of all parameters, in declaration order."""
         return [f.name for f in fields(cls)]
 
+    def annuity(self) -> float:
+        """The annuity factor of the set-up cost (:func:`annuity_factor`)."""
+        return annuity_factor(self.horizon_years, self.discount_rate)
+
+
+# The parameters of the production cost P(Q) and of volumes from population.
+PRODUCTION_PARAMETERS = (
+    "fixed_cost",
+    "unit_cost",
+    "reference_volume",
+    "scale_elasticity",
+    "capacity",
+    "cases_per_capita",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class CostParamRows:
+    """``m`` parameter sets of the cost model at once, each field an ``(m, 1)`` column.
+
+    Build it with :meth:`from_table` (validated like :class:`CostParams`, row by row). The
+    model functions of this module broadcast it against ``(m, n)`` arrays. ``annuity_rows``
+    holds :func:`annuity_factor` of every row (computed on Python floats, as for
+    :class:`CostParams`).
+    """
+
+    fixed_cost: np.ndarray
+    unit_cost: np.ndarray
+    reference_volume: np.ndarray
+    scale_elasticity: np.ndarray
+    capacity: np.ndarray
+    transaction_per_partner: np.ndarray
+    transaction_per_pair: np.ndarray
+    exante_fixed: np.ndarray
+    exante_per_partner: np.ndarray
+    horizon_years: np.ndarray
+    discount_rate: np.ndarray
+    cases_per_capita: np.ndarray
+    annuity_rows: np.ndarray
+
+    @classmethod
+    def from_table(cls, table: pd.DataFrame) -> CostParamRows:
+        """The parameter sets of a table with one column per :meth:`CostParams.names`.
+
+        Raises
+        ------
+        ValueError
+            The first row that :class:`CostParams` refuses, with its message.
+        """
+        columns = {name: table[name].to_numpy(dtype=float) for name in CostParams.names()}
+        bad = invalid_cost_rows(columns)
+        if bad.any():
+            first = int(np.argmax(bad))
+            CostParams(**{name: float(column[first]) for name, column in columns.items()})
+        pairs = list(
+            zip(columns["horizon_years"].tolist(), columns["discount_rate"].tolist(), strict=True)
+        )
+        factors = {pair: annuity_factor(*pair) for pair in set(pairs)}
+        return cls(
+            **{name: column[:, None] for name, column in columns.items()},
+            annuity_rows=np.array([factors[pair] for pair in pairs], dtype=float)[:, None],
+        )
+
+    def __len__(self) -> int:
+        return int(self.fixed_cost.shape[0])
+
+    def take(self, rows: np.ndarray | slice) -> CostParamRows:
+        """The parameter sets ``rows`` (integer indices, a boolean mask or a slice)."""
+        return CostParamRows(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
+    def row(self, index: int) -> CostParams:
+        """Parameter set ``index`` as :class:`CostParams`."""
+        return CostParams(**{n: float(getattr(self, n)[index, 0]) for n in CostParams.names()})
+
+    def annuity(self) -> np.ndarray:
+        """The annuity factor of every row, ``(m, 1)``."""
+        return self.annuity_rows
+
+
+def invalid_cost_rows(columns: dict[str, np.ndarray]) -> np.ndarray:
+    """Rows of parameter columns (as :meth:`CostParamRows.from_table`) that
+    :class:`CostParams` would refuse."""
+    bad = np.zeros(len(columns["fixed_cost"]), dtype=bool)
+    for column in columns.values():
+        bad |= np.isnan(column) | (column < 0)
+    bad |= ~(columns["scale_elasticity"] < 1)
+    for name in ("reference_volume", "capacity", "horizon_years"):
+        bad |= columns[name] <= 0
+    return bad
+
 
 def annuity_factor(horizon_years: float, discount_rate: float) -> float:
     """Annual payment per EUR of a lump sum spread over ``horizon_years`` at ``discount_rate``."""
@@ -136,23 +241,47 @@ def annuity_factor(horizon_years: float, discount_rate: float) -> float:
     return discount_rate / (1.0 - (1.0 + discount_rate) ** (-horizon_years))
 
 
-def case_volumes(population: Sequence[float] | np.ndarray, params: CostParams) -> np.ndarray:
+def case_volumes(
+    population: Sequence[float] | np.ndarray, params: CostParams | CostParamRows
+) -> np.ndarray:
     """Default case volumes ``q_i = cases_per_capita * population_i``."""
     return params.cases_per_capita * np.asarray(population, dtype=float)
 
 
-def production_cost(volume: np.ndarray | float, params: CostParams) -> np.ndarray:
+def production_cost(volume: np.ndarray | float, params: CostParams | CostParamRows) -> np.ndarray:
     """``P(Q)``: fixed cost per capacity block plus the learning-curve variable cost (EUR/year).
 
     ``P(0) = 0``: a unit without cases runs nothing.
     """
+    return _production_cost(volume, params, operator.pow)
+
+
+def _production_cost(
+    volume: np.ndarray | float,
+    params: CostParams | CostParamRows,
+    power: Callable[[Any, Any], Any],
+) -> np.ndarray:
     volume = np.asarray(volume, dtype=float)
     blocks = np.maximum(1.0, np.ceil(volume / params.capacity))
     safe = np.where(volume > 0, volume, 1.0)
     variable = (
-        params.unit_cost * safe * (safe / params.reference_volume) ** (-params.scale_elasticity)
+        params.unit_cost * safe * power(safe / params.reference_volume, -params.scale_elasticity)
     )
     return np.where(volume > 0, params.fixed_cost * blocks + variable, 0.0)
+
+
+def _scalar_power(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+    """``base ** exponent`` element by element on NumPy scalars (the C library's ``pow``).
+
+    NumPy takes the power of a scalar with ``pow`` but may take it over an array with a
+    vectorised (SIMD) routine that differs in the last bit.
+    """
+    base, exponent = np.broadcast_arrays(base, exponent)
+    values = [
+        np.float64(b) ** e
+        for b, e in zip(base.ravel().tolist(), exponent.ravel().tolist(), strict=True)
+    ]
+    return np.array(values, dtype=float).reshape(base.shape)
 
 
 def unit_cost_at(volume: np.ndarray | float, params: CostParams) -> np.ndarray:
@@ -161,14 +290,14 @@ def unit_cost_at(volume: np.ndarray | float, params: CostParams) -> np.ndarray:
     return production_cost(volume, params) / volume
 
 
-def transaction_cost(k: np.ndarray | int, params: CostParams) -> np.ndarray:
+def transaction_cost(k: np.ndarray | int, params: CostParams | CostParamRows) -> np.ndarray:
     """``T(k)``: annual transaction cost of a coalition of ``k`` partners (0 for ``k < 2``)."""
     k = np.asarray(k, dtype=float)
     cost = params.transaction_per_partner * k + params.transaction_per_pair * k * (k - 1) / 2
     return np.where(k >= 2, cost, 0.0)
 
 
-def exante_cost(k: np.ndarray | int, params: CostParams) -> np.ndarray:
+def exante_cost(k: np.ndarray | int, params: CostParams | CostParamRows) -> np.ndarray:
     """``E(k)``: one-off set-up cost of a coalition of ``k`` partners (0 for ``k < 2``)."""
     k = np.asarray(k, dtype=float)
     return np.where(k >= 2, params.exante_fixed + params.exante_per_partner * k, 0.0)
@@ -177,7 +306,7 @@ def exante_cost(k: np.ndarray | int, params: CostParams) -> np.ndarray:
 def coalition_cost(
     volume: np.ndarray | float,
     k: np.ndarray | int,
-    params: CostParams,
+    params: CostParams | CostParamRows,
     include_exante: bool = True,
 ) -> np.ndarray:
     """``c(S) = P(Q_S) + T(k) + a * E(k)`` for coalitions given by total volume and size.
@@ -191,16 +320,50 @@ def coalition_cost(
     include_exante
         Add the annualised set-up cost (``False``: operating view, the lump is shown apart).
     """
-    volume = np.asarray(volume, dtype=float)
+    return _coalition_cost(volume, k, params, include_exante, operator.pow)
+
+
+def coalition_cost_each(
+    volume: np.ndarray, k: int, params: CostParamRows, include_exante: bool = True
+) -> np.ndarray:
+    """:func:`coalition_cost` of one coalition of ``k`` partners under each parameter set.
+
+    ``volume`` is the coalition's total volume under each set, ``(m, 1)``. Row ``r`` equals,
+    bit for bit, ``coalition_cost(float(volume[r, 0]), k, params.row(r))``: the power is
+    taken on scalars, as NumPy does for that scalar call.
+    """
+    return _coalition_cost(volume, k, params, include_exante, _scalar_power)
+
+
+def _coalition_cost(
+    volume: np.ndarray | float,
+    k: np.ndarray | int,
+    params: CostParams | CostParamRows,
+    include_exante: bool,
+    power: Callable[[Any, Any], Any],
+) -> np.ndarray:
+    production = _production_cost(np.asarray(volume, dtype=float), params, power)
+    return with_coordination_costs(production, k, params, include_exante)
+
+
+def with_coordination_costs(
+    production: np.ndarray,
+    k: np.ndarray | int,
+    params: CostParams | CostParamRows,
+    include_exante: bool = True,
+) -> np.ndarray:
+    """``c(S)`` from the production cost ``P(Q_S)``: adds ``T(k)`` and ``a * E(k)`` exactly as
+    :func:`coalition_cost` does (``0`` for ``k = 0``)."""
     k = np.asarray(k)
-    cost = production_cost(volume, params) + transaction_cost(k, params)
+    cost = production + transaction_cost(k, params)
     if include_exante:
-        a = annuity_factor(params.horizon_years, params.discount_rate)
-        cost = cost + a * exante_cost(k, params)
+        cost = cost + params.annuity() * exante_cost(k, params)
     return np.where(k > 0, cost, 0.0)
 
 
-def standalone_costs(volumes: Sequence[float] | np.ndarray, params: CostParams) -> np.ndarray:
+def standalone_costs(
+    volumes: Sequence[float] | np.ndarray, params: CostParams | CostParamRows
+) -> np.ndarray:
     """``c({i}) = P(q_i)`` of every municipality."""
     return production_cost(np.asarray(volumes, dtype=float), params)
 
@@ -306,17 +469,22 @@ def _check_order(order: Sequence[int]) -> np.ndarray:
 
 
 def growth_net_gains(
-    volumes: Sequence[float] | np.ndarray, order: Sequence[int], params: CostParams
+    volumes: Sequence[float] | np.ndarray,
+    order: Sequence[int],
+    params: CostParams | CostParamRows,
 ) -> np.ndarray:
     """Net gain ``G`` of the prefixes ``order[:k]``, ``k = 1 .. len(order)`` (array only).
 
-    The fast core of :func:`growth_path` for Monte Carlo loops.
+    The fast core of :func:`growth_path` for Monte Carlo loops. With :class:`CostParamRows`
+    of ``m`` rows, ``volumes`` is ``(m, n)`` (one row of volumes per parameter set) and the
+    result ``(m, len(order))``.
     """
     volumes = np.asarray(volumes, dtype=float)
     order = _check_order(order)
     k = np.arange(1, len(order) + 1)
-    standalone = np.cumsum(standalone_costs(volumes[order], params))
-    return standalone - coalition_cost(np.cumsum(volumes[order]), k, params)
+    ordered = volumes[..., order]
+    standalone = np.cumsum(standalone_costs(ordered, params), axis=-1)
+    return standalone - coalition_cost(np.cumsum(ordered, axis=-1), k, params)
 
 
 def growth_path(

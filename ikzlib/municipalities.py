@@ -108,13 +108,26 @@ def nationwide_municipalities(kreis_key: str) -> pd.DataFrame:
     """
     from ikzlib import germany  # local import: germany builds on this module
 
+    path = germany.data_dir() / germany.FILES["municipalities"]
+    stat = path.stat() if path.exists() else None
+    key = (kreis_key, str(path), stat.st_mtime_ns, stat.st_size) if stat else None
+    if key in _NATIONWIDE_CACHE:  # the same file, already validated
+        return _NATIONWIDE_CACHE[key].copy()
     everything = germany.municipalities()
     rows = everything[everything["kreis_key"].eq(kreis_key) & everything["inhabited"]]
     if rows.empty:
         raise DataValidationError(
             germany.data_dir(), f"no inhabited Gemeinde with Kreis key {kreis_key}"
         )
-    return validate_municipalities(rows, source=germany.data_dir(), kreis_key=kreis_key)
+    table = validate_municipalities(rows, source=germany.data_dir(), kreis_key=kreis_key)
+    if key is not None:
+        _NATIONWIDE_CACHE[key] = table
+    return table.copy()
+
+
+# Validated Gemeinden by Kreis key and extract file (path, modification time, size): a
+# rebuilt extract is validated again.
+_NATIONWIDE_CACHE: dict[tuple[str, str, int, int], pd.DataFrame] = {}
 
 
 def read_municipalities_csv(path: str | Path, kreis_key: str | None = None) -> pd.DataFrame:
@@ -155,58 +168,111 @@ def validate_municipalities(
         raise DataValidationError(source, f"missing column(s) {missing}")
     text_columns = ["ags", "ars", "name", "gemeindeverband_key", "gemeindeverband_type"]
     for column in text_columns + ["population_date", "source"]:
-        frame[column] = frame[column].map(lambda v: None if pd.isna(v) else str(v))
+        if not isinstance(frame[column].dtype, pd.StringDtype):  # str columns hold str already
+            frame[column] = frame[column].map(lambda v: None if pd.isna(v) else str(v))
     require_values(frame, text_columns + ["population_date", "source"], source)
-    check_pattern(frame, "ags", r"\d{8}", source, "an 8-digit AGS")
-    check_pattern(frame, "ars", r"\d{12}", source, "a 12-digit ARS")
-    check_pattern(frame, "gemeindeverband_key", r"\d{4}", source, "a 4-digit Gemeindeverband key")
-    check_pattern(frame, "population_date", r"\d{4}-\d{2}-\d{2}", source, "an ISO date")
-    check_unique(frame, "ags", source)
-    for _, row in frame.iterrows():
-        expected_ags = row["ars"][:5] + row["ars"][9:]
-        if row["ags"] != expected_ags:
-            raise DataValidationError(
-                source,
-                f"ARS {row['ars']} implies AGS {expected_ags}, but the AGS is {row['ags']}",
-                row=int(row[LINE]),
-                element="ars",
-            )
-        if row["ars"][5:9] != row["gemeindeverband_key"]:
-            raise DataValidationError(
-                source,
-                f"gemeindeverband_key {row['gemeindeverband_key']} differs from the ARS part "
-                f"{row['ars'][5:9]}",
-                row=int(row[LINE]),
-                element="gemeindeverband_key",
-            )
-        if kreis_key is not None and row["ags"][:5] != kreis_key:
-            raise DataValidationError(
-                source,
-                f"AGS {row['ags']} is not in the district (Kreis {kreis_key})",
-                row=int(row[LINE]),
-                element="ags",
-            )
+    _check_pattern(frame, "ags", r"\d{8}", source, "an 8-digit AGS")
+    _check_pattern(frame, "ars", r"\d{12}", source, "a 12-digit ARS")
+    _check_pattern(frame, "gemeindeverband_key", r"\d{4}", source, "a 4-digit Gemeindeverband key")
+    _check_pattern(frame, "population_date", r"\d{4}-\d{2}-\d{2}", source, "an ISO date")
+    if frame["ags"].duplicated().any():
+        check_unique(frame, "ags", source)
+    _check_keys(frame, source, kreis_key)
     frame["kreis_key"] = frame["ags"].str[:5]
     frame["gemeindeverband_name"] = frame["gemeindeverband_name"].where(
         frame["gemeindeverband_name"].notna(), frame["name"]
     )
-    frame["area_km2"] = to_number(frame.astype({"area_km2": object}), "area_km2", source, minimum=0)
+    frame["area_km2"] = _number(frame, "area_km2", source, minimum=0)
     if (frame["area_km2"] == 0).any():
         index = frame.index[frame["area_km2"] == 0][0]
         raise DataValidationError(
             source, "area must be positive", row=int(frame.at[index, LINE]), element="area_km2"
         )
-    frame["population"] = to_number(
-        frame.astype({"population": object}), "population", source, integer=True, minimum=0
-    )
-    frame["lon"] = to_number(
-        frame.astype({"lon": object}), "lon", source, minimum=_LON_RANGE[0], maximum=_LON_RANGE[1]
-    )
-    frame["lat"] = to_number(
-        frame.astype({"lat": object}), "lat", source, minimum=_LAT_RANGE[0], maximum=_LAT_RANGE[1]
-    )
+    frame["population"] = _number(frame, "population", source, integer=True, minimum=0)
+    frame["lon"] = _number(frame, "lon", source, minimum=_LON_RANGE[0], maximum=_LON_RANGE[1])
+    frame["lat"] = _number(frame, "lat", source, minimum=_LAT_RANGE[0], maximum=_LAT_RANGE[1])
     frame = frame.sort_values("ags").reset_index(drop=True)
     return frame[MUNICIPALITY_COLUMNS]
+
+
+def _check_keys(frame: pd.DataFrame, source: str | Path, kreis_key: str | None) -> None:
+    """AGS, ARS, Gemeindeverband key and Kreis must agree; the first row (in table order)
+    that breaks a rule raises, naming the first rule it breaks."""
+    ags, ars = frame["ags"].astype(str), frame["ars"].astype(str)
+    expected_ags = ars.str[:5] + ars.str[9:]
+    bad_ags = ags.ne(expected_ags).to_numpy()
+    bad_key = ars.str[5:9].ne(frame["gemeindeverband_key"].astype(str)).to_numpy()
+    bad_kreis = (
+        ags.str[:5].ne(kreis_key).to_numpy()
+        if kreis_key is not None
+        else np.zeros(len(frame), dtype=bool)
+    )
+    bad = bad_ags | bad_key | bad_kreis
+    if not bad.any():
+        return
+    at = int(np.argmax(bad))
+    row = int(frame[LINE].iloc[at])
+    if bad_ags[at]:
+        raise DataValidationError(
+            source,
+            f"ARS {ars.iloc[at]} implies AGS {expected_ags.iloc[at]}, but the AGS is "
+            f"{ags.iloc[at]}",
+            row=row,
+            element="ars",
+        )
+    if bad_key[at]:
+        raise DataValidationError(
+            source,
+            f"gemeindeverband_key {frame['gemeindeverband_key'].iloc[at]} differs from the ARS "
+            f"part {ars.iloc[at][5:9]}",
+            row=row,
+            element="gemeindeverband_key",
+        )
+    raise DataValidationError(
+        source,
+        f"AGS {ags.iloc[at]} is not in the district (Kreis {kreis_key})",
+        row=row,
+        element="ags",
+    )
+
+
+def _check_pattern(
+    frame: pd.DataFrame, column: str, pattern: str, source: str | Path, what: str
+) -> None:
+    """:func:`ikzlib.tables.check_pattern`, row by row only when a vectorised match fails
+    (so the error names the same row and value)."""
+    values = frame[column]
+    if not (values.isna() | values.astype(str).str.fullmatch(pattern)).all():
+        check_pattern(frame, column, pattern, source, what)
+
+
+def _number(
+    frame: pd.DataFrame,
+    column: str,
+    source: str | Path,
+    *,
+    integer: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> pd.Series:
+    """:func:`ikzlib.tables.to_number` on one column, vectorised for a numeric column whose
+    every value passes; otherwise row by row (values as objects, so typed numbers and strings
+    are checked alike, and errors name the same row and message)."""
+    values = frame[column]
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        ok = np.isfinite(numbers)
+        if integer:
+            ok &= numbers == np.round(numbers)
+        if minimum is not None:
+            ok &= numbers >= minimum
+        if maximum is not None:
+            ok &= numbers <= maximum
+        if ok.all():
+            series = pd.Series(numbers, index=frame.index, dtype="float64")
+            return series.astype("Int64") if integer else series
+    limits = {"integer": integer, "minimum": minimum, "maximum": maximum}
+    return to_number(frame[[column, LINE]].astype({column: object}), column, source, **limits)
 
 
 def size_class(population: pd.Series | float) -> pd.Series:
@@ -227,22 +293,28 @@ def administrative_units(municipalities: pd.DataFrame) -> pd.DataFrame:
         centre ``lon``/``lat``, ``member_ags`` (semicolon-separated) and ``population_date``;
         sorted by unit key.
     """
-    frame = municipalities.copy()
-    frame["unit_key"] = frame["ars"].str[:9]
-    frame["_wlon"] = frame["lon"] * frame["population"].astype("float64")
-    frame["_wlat"] = frame["lat"] * frame["population"].astype("float64")
+    frame = pd.DataFrame(
+        {
+            "unit_key": municipalities["ars"].str[:9],
+            "unit_name": municipalities["gemeindeverband_name"],
+            "gemeindeverband_type": municipalities["gemeindeverband_type"],
+            "population": municipalities["population"],
+            "area_km2": municipalities["area_km2"],
+            "_wlon": municipalities["lon"] * municipalities["population"].astype("float64"),
+            "_wlat": municipalities["lat"] * municipalities["population"].astype("float64"),
+        }
+    )
     grouped = frame.groupby("unit_key", sort=True)
-    units = grouped.agg(
-        unit_name=("gemeindeverband_name", "first"),
-        gemeindeverband_type=("gemeindeverband_type", "first"),
-        n_municipalities=("ags", "size"),
-        population=("population", "sum"),
-        area_km2=("area_km2", "sum"),
-        _wlon=("_wlon", "sum"),
-        _wlat=("_wlat", "sum"),
-        member_ags=("ags", lambda s: ";".join(sorted(s))),
-        population_date=("population_date", lambda s: ";".join(sorted(set(s)))),
-    ).reset_index()
+    units = grouped[["unit_name", "gemeindeverband_type"]].first()
+    units["n_municipalities"] = grouped.size()
+    units[["population", "area_km2", "_wlon", "_wlat"]] = grouped[
+        ["population", "area_km2", "_wlon", "_wlat"]
+    ].sum()
+    members = _joined_by_unit(frame["unit_key"], municipalities["ags"])
+    dates = _joined_by_unit(frame["unit_key"], municipalities["population_date"], distinct=True)
+    units["member_ags"] = [members[key] for key in units.index]
+    units["population_date"] = [dates[key] for key in units.index]
+    units = units.reset_index()
     single = units["n_municipalities"].eq(1) & units["gemeindeverband_type"].eq(VERBANDSFREI)
     units["unit_type"] = np.where(single, EINHEITSGEMEINDE, units["gemeindeverband_type"])
     units["area_km2"] = units["area_km2"].round(2)
@@ -264,6 +336,16 @@ def administrative_units(municipalities: pd.DataFrame) -> pd.DataFrame:
         "population_date",
     ]
     return units[columns]
+
+
+def _joined_by_unit(keys: pd.Series, values: pd.Series, distinct: bool = False) -> dict[str, str]:
+    """``{unit key: the unit's values, sorted (distinct ones only), joined by ";"}``."""
+    grouped: dict[str, list[str]] = {}
+    for key, value in zip(keys, values, strict=True):
+        grouped.setdefault(key, []).append(value)
+    return {
+        key: ";".join(sorted(set(items) if distinct else items)) for key, items in grouped.items()
+    }
 
 
 def source_summary(municipalities: pd.DataFrame) -> str:

@@ -32,10 +32,9 @@ initiation part ``initiator_share * E(k)`` alone.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -149,9 +148,30 @@ def scenarios_path() -> Path:
     return paths.DATA_RAW / "scenarios.csv"
 
 
+_SCENARIO_CACHE: dict[tuple[str, int, int], dict[str, Scenario]] = {}
+
+
 def load_scenarios(path: str | Path | None = None) -> dict[str, Scenario]:
-    """Read and validate the scenario table; returns scenarios by name (sorted)."""
+    """Read and validate the scenario table; returns scenarios by name (sorted).
+
+    A file read before and unchanged since (same size and modification time) is not parsed
+    again; every call returns its own copies of the scenarios.
+    """
     path = Path(path) if path is not None else scenarios_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_scenarios(path)  # raises the reader's error for a missing file
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _SCENARIO_CACHE:
+        _SCENARIO_CACHE[key] = _read_scenarios(path)
+    return {
+        name: replace(scenario, ranges=dict(scenario.ranges), provenance=scenario.provenance.copy())
+        for name, scenario in _SCENARIO_CACHE[key].items()
+    }
+
+
+def _read_scenarios(path: Path) -> dict[str, Scenario]:
     frame = read_csv_strict(path, SCENARIO_COLUMNS)
     require_values(frame, ["scenario", "parameter", "value", "status", "source"], path)
     check_vocabulary(frame, "status", STATUSES, path)
@@ -356,16 +376,105 @@ def simulate_payoffs(
     members = list(members)
     q = np.asarray(volumes, dtype=float)[members]
     pop = np.asarray(population, dtype=float)[members]
-    savings = np.empty((len(draws), len(members)))
-    gain = np.empty(len(draws))
+    if rule == "shapley" and len(members) > games.MAX_LP_PLAYERS:
+        savings = _sampled_shapley_savings(q, pop, draws)
+    elif len(draws) == 0:
+        savings = np.empty((0, len(members)))
+    else:
+        _check_rows(draws)
+        params = costs.CostParamRows.from_table(draws)
+        step = _rows_per_chunk(len(members), rule)
+        savings = np.vstack(
+            [
+                _savings_rows(q, pop, params.take(slice(start, start + step)), rule)
+                for start in range(0, len(params), step)
+            ]
+        )
+    out = pd.DataFrame(savings, columns=members)
+    out["net_gain"] = savings.sum(axis=1)
+    return out
+
+
+def _sampled_shapley_savings(q: np.ndarray, pop: np.ndarray, draws: pd.DataFrame) -> np.ndarray:
+    """Savings under the sampled Shapley value, one draw at a time (seed = draw number)."""
+    savings = np.empty((len(draws), len(q)))
     for d, row in enumerate(draws.to_dict("records")):
         params, _ = split_parameters(row)
-        alone = costs.standalone_costs(q, params)
-        savings[d] = alone - allocate(q, pop, params, rule, seed=d)
-        gain[d] = savings[d].sum()
-    out = pd.DataFrame(savings, columns=members)
-    out["net_gain"] = gain
-    return out
+        savings[d] = costs.standalone_costs(q, params) - allocate(q, pop, params, "shapley", seed=d)
+    return savings
+
+
+def _rows_per_chunk(n: int, rule: str, max_cells: int = 1 << 16) -> int:
+    """Parameter sets per chunk so that the largest array stays below ``max_cells``."""
+    width = (1 << n) if rule == "shapley" else n
+    return max(1, max_cells // width)
+
+
+def _savings_rows(
+    q: np.ndarray, pop: np.ndarray, params: costs.CostParamRows, rule: str
+) -> np.ndarray:
+    """``c({i}) - x_i`` of every member under every parameter set, ``(m, n)``."""
+    alone = costs.standalone_costs(q, params)
+    return alone - allocate_rows(q, pop, params, rule, alone)
+
+
+def allocate_rows(
+    volumes: np.ndarray,
+    population: np.ndarray,
+    params: costs.CostParamRows,
+    rule: str,
+    alone: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`allocate` for ``m`` parameter sets at once, ``(m, n)``, row by row equal to it.
+
+    The Shapley value is exact only (up to :data:`ikzlib.games.MAX_LP_PLAYERS` players);
+    ``alone`` may pass the stand-alone costs already computed.
+    """
+    volumes = np.asarray(volumes, dtype=float)
+    n = len(volumes)
+    total = costs.coalition_cost_each(np.full((len(params), 1), volumes.sum()), n, params)
+    if rule in ("population", "volume"):
+        weights = np.asarray(population if rule == "population" else volumes, dtype=float)
+        games.proportional(1.0, weights)  # refuses weights as allocate does
+        return total * weights / weights.sum()
+    if rule == "equal":
+        return np.broadcast_to(total / n, (len(params), n)).copy()
+    if alone is None:
+        alone = costs.standalone_costs(volumes, params)
+    if rule == "scrb":
+        separable = total - costs.leave_one_out_costs(volumes, params)
+        return _scrb_rows(total, alone, separable)
+    if rule == "shapley":
+        if n > games.MAX_LP_PLAYERS:
+            raise ValueError(f"exact Shapley values need at most {games.MAX_LP_PLAYERS} players")
+        return _shapley_rows(costs.cost_game(volumes, params))
+    raise ValueError(f"unknown rule {rule!r}; choose one of {RULES}")
+
+
+def _scrb_rows(total: np.ndarray, alone: np.ndarray, separable: np.ndarray) -> np.ndarray:
+    """:func:`ikzlib.games.scrb` row by row (``total`` is ``(m, 1)``)."""
+    remaining = np.maximum(alone - separable, 0.0)
+    remaining_sum = remaining.sum(axis=1, keepdims=True)
+    rest = total - separable.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shared = separable + remaining / remaining_sum * rest
+    equal = separable + rest / separable.shape[1]
+    return np.where(remaining_sum <= 0, equal, shared)
+
+
+def _shapley_rows(c: np.ndarray) -> np.ndarray:
+    """:func:`ikzlib.games.shapley_exact` of ``m`` games at once (``c`` is ``(m, 2**n)``)."""
+    m, size = c.shape
+    n = games.n_players(c[0])
+    weight_of_mask = games.shapley_weights(n)[np.minimum(costs.popcounts(n), n - 1)]
+    phi = np.empty((m, n))
+    for i in range(n):
+        block = 1 << i
+        view = c.reshape(m, -1, 2, block)
+        weights = weight_of_mask.reshape(-1, 2, block)[:, 0, :]
+        terms = weights * (view[:, :, 1, :] - view[:, :, 0, :])
+        phi[:, i] = terms.reshape(m, size // 2).sum(axis=1)
+    return phi
 
 
 def payoff_probabilities(savings: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
@@ -498,13 +607,15 @@ def corner_parameters(scenario: Scenario, max_parameters: int = 14) -> pd.DataFr
     names = sorted(scenario.ranges)
     if len(names) > max_parameters:
         raise ValueError(f"{len(names)} ranged parameters give too many corners")
-    base = numeric_parameters(scenario)
-    rows = []
-    for corner in itertools.product((0, 1), repeat=len(names)):
-        values = dict(base)
-        values.update({n: scenario.ranges[n][side] for n, side in zip(names, corner, strict=True)})
-        rows.append(values)
-    return pd.DataFrame(rows)
+    corner = np.arange(2 ** len(names))
+    table = {}
+    for name, value in numeric_parameters(scenario).items():
+        if name in scenario.ranges:  # itertools.product order: the first name varies slowest
+            high = (corner >> (len(names) - 1 - names.index(name))) & 1
+            table[name] = np.where(high == 1, scenario.ranges[name][1], scenario.ranges[name][0])
+        else:
+            table[name] = np.full(len(corner), value)
+    return pd.DataFrame(table)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -576,22 +687,158 @@ def evaluate_conclusions(
     order: Sequence[int],
     small_threshold: float,
     gain_threshold: float,
+    max_cells: int = 2_000_000,
 ) -> pd.DataFrame:
-    """:func:`conclusion_flags` for every parameter set (row) of ``table``.
+    """:func:`conclusion_flags` for every parameter set (row) of ``table``, vectorised.
 
-    Case volumes are recomputed from population with each row's ``cases_per_capita``.
+    Case volumes are recomputed from population with each row's ``cases_per_capita``. The
+    flags equal those of :func:`conclusion_flags` row by row (same operations in the same
+    order, on ``(rows, units)`` arrays); ``max_cells`` bounds the size of those arrays
+    (rows are processed in chunks).
+
+    Raises
+    ------
+    ValueError
+        The first row that :class:`~ikzlib.costs.CostParams` or :class:`ResourceParams`
+        refuses, with its message (as :func:`split_parameters`).
     """
     population = np.asarray(population, dtype=float)
-    rows = []
-    for row in table.to_dict("records"):
-        cost, resource = split_parameters(row)
-        volumes = costs.case_volumes(population, cost)
-        rows.append(
-            conclusion_flags(
-                volumes, population, order, cost, resource, small_threshold, gain_threshold
+    order = np.asarray(order, dtype=int)
+    if len(table) == 0:
+        return pd.DataFrame([], columns=list(CONCLUSIONS))
+    _check_rows(table)
+    cost = costs.CostParamRows.from_table(table)
+    resource = {n: table[n].to_numpy(dtype=float) for n in ResourceParams.names()}
+    step = max(1, max_cells // max(1, len(population)))
+    parts = []
+    for start in range(0, len(table), step):
+        rows = slice(start, start + step)
+        chunk = {n: column[rows] for n, column in resource.items()}
+        parts.append(
+            _conclusion_arrays(
+                cost.take(rows), chunk, population, order, small_threshold, gain_threshold
             )
         )
-    return pd.DataFrame(rows, columns=list(CONCLUSIONS))
+    flags = {key: np.concatenate([part[key] for part in parts]) for key in CONCLUSIONS}
+    return pd.DataFrame(flags, columns=list(CONCLUSIONS))
+
+
+def _check_rows(table: pd.DataFrame) -> None:
+    """Raise :func:`split_parameters`' error for the first row it would refuse."""
+    columns = {n: table[n].to_numpy(dtype=float) for n in costs.CostParams.names()}
+    bad = costs.invalid_cost_rows(columns)
+    for name in ResourceParams.names():
+        column = table[name].to_numpy(dtype=float)
+        bad |= np.isnan(column) | (column < 0)
+    bad |= ~(table["initiator_share"].to_numpy(dtype=float) <= 1)
+    if bad.any():
+        split_parameters(table.iloc[int(np.argmax(bad))].to_dict())
+
+
+def _conclusion_arrays(
+    cost: costs.CostParamRows,
+    resource: dict[str, np.ndarray],
+    population: np.ndarray,
+    order: np.ndarray,
+    small_threshold: float,
+    gain_threshold: float,
+) -> dict[str, np.ndarray]:
+    """:data:`CONCLUSIONS` flags of ``m`` parameter sets, as boolean arrays of length ``m``."""
+    volumes, alone, gains = _growth_rows(population, order, cost)
+    per_capita = alone / population
+    k_star = np.where(gains.max(axis=1) > 0, np.argmax(gains, axis=1) + 1, 1)
+    flags = {
+        "small_cost_more": per_capita[:, np.argmin(population)]
+        > per_capita[:, np.argmax(population)],
+        "cooperation_pays": k_star >= 2,
+        "interior_optimum": k_star < len(order),
+        "small_cannot_initiate": np.ones(len(k_star), dtype=bool),
+        "large_needs_compensation": np.zeros(len(k_star), dtype=bool),
+    }
+    capacity = _capacities(population, resource)
+    small = population < small_threshold
+    for k in np.unique(k_star[k_star >= 2]):
+        rows = np.flatnonzero(k_star == k)
+        sub = cost.take(rows)
+        lump = costs.exante_cost(k, sub)[:, 0]
+        fronted = resource["initiator_share"][rows] * lump
+        flags["small_cannot_initiate"][rows] = ~(
+            capacity[np.ix_(rows, small)] >= fronted[:, None]
+        ).any(axis=1)
+        flags["large_needs_compensation"][rows] = _largest_saves_little(
+            volumes[rows], alone[rows], population, order[:k], sub, gain_threshold
+        )
+    return flags
+
+
+def _growth_rows(
+    population: np.ndarray, order: np.ndarray, cost: costs.CostParamRows
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Volumes, stand-alone costs ``(m, n)`` and :func:`~ikzlib.costs.growth_net_gains`
+    ``(m, len(order))`` of every parameter set.
+
+    Production costs depend only on :data:`~ikzlib.costs.PRODUCTION_PARAMETERS`; they are
+    computed once per distinct combination of those (e.g. 64 instead of 16,384 corners),
+    element by element as for a single parameter set.
+    """
+    _, first, inverse = np.unique(
+        _row_codes([getattr(cost, name)[:, 0] for name in costs.PRODUCTION_PARAMETERS]),
+        return_index=True,
+        return_inverse=True,
+    )
+    distinct = cost.take(first)
+    volumes = costs.case_volumes(population, distinct)
+    alone = costs.standalone_costs(volumes, distinct)
+    standalone = np.cumsum(alone[:, order], axis=1)
+    pooled = costs.production_cost(np.cumsum(volumes[:, order], axis=1), distinct)
+    size = np.arange(1, len(order) + 1)
+    gains = standalone[inverse] - costs.with_coordination_costs(pooled[inverse], size, cost)
+    return volumes[inverse], alone[inverse], gains
+
+
+def _row_codes(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """One integer per row, equal for rows whose values are equal bit for bit."""
+    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        values, inverse = np.unique(column.view(np.int64), return_inverse=True)
+        codes = np.unique(codes * len(values) + inverse.reshape(-1), return_inverse=True)[1]
+    return codes.reshape(-1)
+
+
+def _capacities(population: np.ndarray, resource: dict[str, np.ndarray]) -> np.ndarray:
+    """:func:`exante_capacity` of every unit under every row, ``(m, n)``.
+
+    The power is taken once per distinct ``capacity_beta`` exactly as in
+    :func:`exante_capacity` (a scalar exponent may take NumPy's fast paths, e.g. ``sqrt``).
+    """
+    betas, inverse = np.unique(resource["capacity_beta"], return_inverse=True)
+    powers = np.vstack([population ** float(beta) for beta in betas])
+    return resource["capacity_kappa"][:, None] * powers[inverse.reshape(-1)]
+
+
+def _largest_saves_little(
+    volumes: np.ndarray,
+    alone: np.ndarray,
+    population: np.ndarray,
+    members: np.ndarray,
+    cost: costs.CostParamRows,
+    gain_threshold: float,
+) -> np.ndarray:
+    """Does the largest member save less than ``gain_threshold`` of its stand-alone cost
+    under population-proportional sharing of the coalition ``members``? (one flag per row)
+
+    As :func:`allocate` with ``rule="population"``: the coalition's total volume is summed
+    per row over a C-contiguous copy, so NumPy sums it as it sums ``volumes[members]``.
+    """
+    weights = population[members]
+    q = np.ascontiguousarray(volumes[:, members])
+    total = costs.coalition_cost_each(q.sum(axis=1)[:, None], len(members), cost)[:, 0]
+    if (weights < 0).any() or weights.sum() <= 0:
+        games.proportional(1.0, weights)  # raises the error allocate raises
+    largest = int(np.argmax(weights))
+    x_largest = total * weights[largest] / weights.sum()
+    alone_largest = alone[:, members[largest]]
+    return (alone_largest - x_largest) < gain_threshold * alone_largest
 
 
 def conclusion_table(flags: pd.DataFrame, corners: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import itertools
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -217,3 +218,107 @@ def test_full_games_are_limited():
     with pytest.raises(ValueError, match="players"):
         costs.subset_sums(np.ones(costs.MAX_GAME_PLAYERS + 1))
     assert math.isinf(costs.CostParams(1.0, 1.0, 1.0).capacity)
+
+
+# ---------------------------------------------------------------------------------------------
+# many parameter sets at once (CostParamRows): row r equals the scalar model, bit for bit
+
+
+def _random_table(rng: np.random.Generator, m: int) -> pd.DataFrame:
+    """``m`` random parameter sets, with the edge values the model allows."""
+    table = pd.DataFrame(
+        {
+            "fixed_cost": rng.uniform(0, 80_000, m),
+            "unit_cost": rng.uniform(0, 3_000, m),
+            "reference_volume": rng.uniform(1, 500, m),
+            "scale_elasticity": rng.choice([0.0, 0.5, 0.2, 0.35, 0.99], m) * rng.uniform(0, 1, m),
+            "capacity": rng.choice([math.inf, 50.0, 400.0, 3_000.0], m),
+            "transaction_per_partner": rng.uniform(0, 10_000, m),
+            "transaction_per_pair": rng.uniform(0, 10_000, m),
+            "exante_fixed": rng.uniform(0, 100_000, m),
+            "exante_per_partner": rng.uniform(0, 30_000, m),
+            "horizon_years": rng.choice([1.0, 5.0, 10.0, 12.5], m),
+            "discount_rate": rng.choice([0.0, 0.02, 0.035], m),
+            "cases_per_capita": rng.choice([0.0, 0.004, 0.01, 1.0], m),
+        }
+    )
+    table.loc[: m // 4, "scale_elasticity"] = 0.0  # the -0.0 exponent
+    return table
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=float).view(np.int64)
+
+
+def test_param_rows_hold_the_rows_of_a_table():
+    table = _random_table(np.random.default_rng(1), 20)
+    rows = costs.CostParamRows.from_table(table)
+    assert len(rows) == 20
+    assert rows.fixed_cost.shape == (20, 1)
+    for r, record in enumerate(table.to_dict("records")):
+        assert rows.row(r) == costs.CostParams(**record)
+        assert rows.annuity()[r, 0] == costs.annuity_factor(
+            record["horizon_years"], record["discount_rate"]
+        )
+    assert rows.take(slice(3, 5)).row(1) == rows.row(4)
+    assert rows.take(np.array([7, 2])).row(1) == rows.row(2)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("unit_cost", -1.0, "unit_cost must be a number >= 0"),
+        ("scale_elasticity", 1.0, "scale_elasticity must be < 1"),
+        ("capacity", 0.0, "capacity must be > 0"),
+        ("fixed_cost", float("nan"), "fixed_cost must be a number >= 0"),
+    ],
+)
+def test_param_rows_refuse_the_first_bad_row_like_cost_params(column, value, message):
+    table = _random_table(np.random.default_rng(2), 10)
+    table.loc[6, column] = value
+    table.loc[8, "horizon_years"] = 0.0  # a later bad row is not the one named
+    with pytest.raises(ValueError, match=message) as info:
+        costs.CostParamRows.from_table(table)
+    with pytest.raises(ValueError) as scalar:
+        costs.CostParams(**table.iloc[6].to_dict())
+    assert str(info.value) == str(scalar.value)
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_row_wise_model_equals_the_scalar_model_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    table = _random_table(rng, 60)
+    rows = costs.CostParamRows.from_table(table)
+    population = rng.uniform(200, 80_000, int(rng.integers(1, 30))).round()
+    order = rng.permutation(len(population))
+    volumes = costs.case_volumes(population, rows)
+    assert volumes.shape == (60, len(population))
+    production = costs.production_cost(volumes, rows)
+    gains = costs.growth_net_gains(volumes, order, rows)
+    pooled = costs.coalition_cost(volumes.sum(axis=1, keepdims=True), len(population), rows)
+    game_volumes = volumes[0, : min(6, len(population))]
+    game = costs.cost_game(game_volumes, rows)
+    for r in range(len(table)):
+        params = rows.row(r)
+        q = costs.case_volumes(population, params)
+        assert np.array_equal(_bits(volumes[r]), _bits(q))
+        assert np.array_equal(_bits(production[r]), _bits(costs.standalone_costs(q, params)))
+        assert np.array_equal(_bits(gains[r]), _bits(costs.growth_net_gains(q, order, params)))
+        assert np.array_equal(
+            _bits(pooled[r]), _bits(costs.coalition_cost(np.array([q.sum()]), len(q), params))
+        )
+        assert np.array_equal(_bits(game[r]), _bits(costs.cost_game(game_volumes, params)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.one_of(st.just(0.0), st.floats(1e-3, 1e6)), min_size=1, max_size=40),
+    st.integers(1, 30),
+    st.integers(0, 2**32 - 1),
+)
+def test_cost_of_each_coalition_equals_the_scalar_call(totals, k, seed):
+    """``coalition_cost_each`` takes the power on scalars, as ``coalition_cost`` on a scalar."""
+    rows = costs.CostParamRows.from_table(_random_table(np.random.default_rng(seed), len(totals)))
+    each = costs.coalition_cost_each(np.array(totals)[:, None], k, rows)
+    expected = [float(costs.coalition_cost(t, k, rows.row(r))) for r, t in enumerate(totals)]
+    assert np.array_equal(_bits(each[:, 0]), _bits(np.array(expected)))

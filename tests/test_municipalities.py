@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,6 +19,7 @@ from ikzlib.municipalities import (
     size_class,
     validate_municipalities,
 )
+from ikzlib.tables import LINE
 
 HARZ_CSV = paths.raw_dir("harz") / "municipalities.csv"
 
@@ -160,3 +162,120 @@ def test_administrative_units_keeps_uninhabited_unit_without_centre(harz: pd.Dat
     units = administrative_units(frame).set_index("unit_key")
     assert pd.isna(units.loc["150850185", "lon"])
     assert units.loc["150850185", "density"] == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# vectorised checks: same rows, same messages as the row-by-row rules
+
+
+def _typed(harz: pd.DataFrame) -> pd.DataFrame:
+    """The Harz table as a typed frame in file order, with line numbers."""
+    frame = harz.copy()
+    frame[LINE] = range(2, len(frame) + 2)
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("edits", "line", "column", "message"),
+    [
+        # the first row in table order that breaks a rule raises, whatever breaks later
+        (
+            [(3, "gemeindeverband_key", "0999"), (6, "ags", "15085999")],
+            5,
+            "gemeindeverband_key",
+            "gemeindeverband_key 0999 differs from the ARS part",
+        ),
+        # in one row the ARS/AGS rule comes before the Gemeindeverband rule
+        (
+            [(4, "gemeindeverband_key", "0999"), (4, "ags", "15085998")],
+            6,
+            "ars",
+            "implies AGS",
+        ),
+        ([(5, "ags", "15086135"), (5, "ars", "150860135135")], 7, "ags", "not in the district"),
+        ([(7, "area_km2", -1.0)], 9, "area_km2", "below the minimum 0"),
+        ([(7, "area_km2", float("inf"))], 9, "area_km2", "is not a finite number"),
+        ([(5, "population", 12.5)], 7, "population", "is not a whole number"),
+        ([(8, "lat", 60.0)], 10, "lat", "above the maximum 55.2"),
+        ([(9, "lon", float("nan"))], 11, "lon", "nan is not a finite number"),
+    ],
+)
+def test_typed_frames_fail_on_the_same_row_and_message(
+    harz: pd.DataFrame, edits, line: int, column: str, message: str
+):
+    frame = _typed(harz)
+    for row, name, value in edits:
+        if name == "population":  # a fractional value in an integer column
+            frame[name] = frame[name].astype("float64")
+        frame.loc[row, name] = value
+    with pytest.raises(DataValidationError) as info:
+        validate_municipalities(frame, source="typed", kreis_key="15085")
+    assert (info.value.row, info.value.element) == (line, column)
+    assert message in info.value.problem
+
+
+def test_duplicate_and_malformed_keys_in_typed_frames(harz: pd.DataFrame):
+    frame = _typed(harz)
+    frame.loc[5, ["ags", "ars"]] = [frame.loc[2, "ags"], frame.loc[2, "ars"]]
+    with pytest.raises(DataValidationError, match=r"duplicate ags .* \(first on line 4\)"):
+        validate_municipalities(frame, source="typed")
+    frame = _typed(harz)
+    frame.loc[3, "ars"] = "15085O135135"  # letter O
+    with pytest.raises(DataValidationError, match="is not a 12-digit ARS") as info:
+        validate_municipalities(frame, source="typed")
+    assert info.value.row == 5
+
+
+def test_nationwide_rows_validate_as_before_and_are_cached_as_copies():
+    from ikzlib.municipalities import nationwide_municipalities
+
+    first = nationwide_municipalities("07232")
+    assert len(first) == 234
+    assert first["population"].dtype == "Int64"
+    first.loc[0, "name"] = "changed"
+    again = nationwide_municipalities("07232")
+    assert again.loc[0, "name"] != "changed"
+    pd.testing.assert_frame_equal(again, nationwide_municipalities("07232"))
+
+
+def _units_by_named_aggregation(municipalities: pd.DataFrame) -> pd.DataFrame:
+    """Reference: the former implementation (named aggregation with Python joins)."""
+    frame = municipalities.copy()
+    frame["unit_key"] = frame["ars"].str[:9]
+    frame["_wlon"] = frame["lon"] * frame["population"].astype("float64")
+    frame["_wlat"] = frame["lat"] * frame["population"].astype("float64")
+    units = (
+        frame.groupby("unit_key", sort=True)
+        .agg(
+            unit_name=("gemeindeverband_name", "first"),
+            gemeindeverband_type=("gemeindeverband_type", "first"),
+            n_municipalities=("ags", "size"),
+            population=("population", "sum"),
+            area_km2=("area_km2", "sum"),
+            _wlon=("_wlon", "sum"),
+            _wlat=("_wlat", "sum"),
+            member_ags=("ags", lambda s: ";".join(sorted(s))),
+            population_date=("population_date", lambda s: ";".join(sorted(set(s)))),
+        )
+        .reset_index()
+    )
+    single = units["n_municipalities"].eq(1) & units["gemeindeverband_type"].eq(
+        "verbandsfreie Gemeinde"
+    )
+    units["unit_type"] = np.where(single, EINHEITSGEMEINDE, units["gemeindeverband_type"])
+    units["area_km2"] = units["area_km2"].round(2)
+    units["density"] = units["population"].astype("float64") / units["area_km2"]
+    weight = units["population"].astype("float64").replace(0, np.nan)
+    units["lon"] = units["_wlon"] / weight
+    units["lat"] = units["_wlat"] / weight
+    return units[list(administrative_units(municipalities).columns)]
+
+
+@pytest.mark.parametrize("key", ["harz", "07232", "09677", "14612", "01051"])
+def test_administrative_units_equal_the_named_aggregation(key: str):
+    from ikzlib.municipalities import load_municipalities
+
+    table = load_municipalities(key).sample(frac=1.0, random_state=1)  # order must not matter
+    pd.testing.assert_frame_equal(
+        administrative_units(table), _units_by_named_aggregation(table), check_exact=True
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -229,3 +231,172 @@ def test_core_along_path(scenarios):
     # two partners: the core is the set of individually rational splits, never empty
     # when pooling pays
     assert bool(table.loc[0, "core_nonempty"])
+
+
+# ---------------------------------------------------------------------------------------------
+# the vectorised evaluations equal the loops they replace, bit for bit
+
+
+def _flags_by_loop(table, population, order, small, gain):
+    """Reference: :func:`uncertainty.conclusion_flags` row by row (the former implementation)."""
+    population = np.asarray(population, dtype=float)
+    rows = []
+    for row in table.to_dict("records"):
+        cost, resource = uncertainty.split_parameters(row)
+        volumes = costs.case_volumes(population, cost)
+        rows.append(
+            uncertainty.conclusion_flags(volumes, population, order, cost, resource, small, gain)
+        )
+    return pd.DataFrame(rows, columns=list(uncertainty.CONCLUSIONS))
+
+
+def _savings_by_loop(volumes, population, members, draws, rule):
+    """Reference: :func:`uncertainty.allocate` draw by draw (the former implementation)."""
+    q, pop = volumes[members], population[members]
+    savings = np.empty((len(draws), len(members)))
+    for d, row in enumerate(draws.to_dict("records")):
+        params, _ = uncertainty.split_parameters(row)
+        alone = costs.standalone_costs(q, params)
+        savings[d] = alone - uncertainty.allocate(q, pop, params, rule, seed=d)
+    out = pd.DataFrame(savings, columns=list(members))
+    out["net_gain"] = savings.sum(axis=1)
+    return out
+
+
+def _district_case(key, scenario):
+    """A district's unit populations and the study's growth order (named partners first)."""
+    from ikzlib.municipalities import administrative_units, load_municipalities
+
+    units = administrative_units(load_municipalities(key))
+    population = units["population"].to_numpy(dtype=float)
+    initial, _ = uncertainty.match_partners(list(units["unit_name"]), scenario.initial_partners)
+    return population, costs.growth_order(population, initial)
+
+
+@pytest.mark.parametrize("key", ["harz", "helmstedt", "wolfenbuettel"])
+def test_conclusions_equal_the_loop_on_the_curated_districts(scenarios, key):
+    scenario = scenarios["procurement_office"]
+    population, order = _district_case(key, scenario)
+    draws = uncertainty.draw_parameters(scenario, 500, seed=20230419)
+    corners = uncertainty.corner_parameters(scenario)
+    for table in (draws, corners):
+        fast = uncertainty.evaluate_conclusions(table, population, order, 10_000, 0.05)
+        pd.testing.assert_frame_equal(
+            fast, _flags_by_loop(table, population, order, 10_000, 0.05), check_exact=True
+        )
+    # the flags vary over the corners, so equality is not trivially all-True
+    assert 0 < fast["interior_optimum"].mean() < 1
+
+
+def _random_parameters(rng, m, scenario):
+    """Parameter sets spread widely around a scenario, with the allowed edge values."""
+    table = uncertainty.draw_parameters(scenario, m, int(rng.integers(2**31)), "uniform")
+    for name in list(table.columns):
+        table[name] = table[name] * rng.uniform(0.2, 3.0, m)
+    table["scale_elasticity"] = rng.choice([0.0, 0.1, 0.3, 0.6, 0.95], m)
+    table["capacity"] = rng.choice([np.inf, 80.0, 500.0], m)
+    table["capacity_beta"] = rng.choice([0.5, 1.0, 0.7, 0.0, 2.0], m)
+    table["initiator_share"] = rng.choice([0.0, 0.3, 1.0], m)
+    table["discount_rate"] = rng.choice([0.0, 0.03], m)
+    free = rng.random(m) < 0.2  # no coordination costs: the grand coalition wins
+    table.loc[free, ["transaction_per_partner", "transaction_per_pair", "exante_fixed"]] = 0.0
+    return table
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_conclusions_equal_the_loop_on_random_parameter_sets(scenarios, seed):
+    rng = np.random.default_rng(seed)
+    scenario = scenarios[sorted(scenarios)[seed % len(scenarios)]]
+    n = int(rng.integers(1, 40))
+    population = rng.lognormal(np.log(8_000), 1.0, n).round() + 1
+    first = rng.choice(n, size=min(n, int(rng.integers(0, 3))), replace=False)
+    order = costs.growth_order(population, first, descending=bool(rng.integers(2)))
+    if seed == 5:
+        order = order[: max(1, n // 2)]  # a growth order over part of the units
+    table = _random_parameters(rng, 300, scenario)
+    small, gain = float(rng.choice([5_000.0, 10_000.0, 1e9])), float(rng.uniform(0, 0.3))
+    fast = uncertainty.evaluate_conclusions(table, population, order, small, gain, max_cells=997)
+    pd.testing.assert_frame_equal(
+        fast, _flags_by_loop(table, population, order, small, gain), check_exact=True
+    )
+
+
+def test_conclusions_refuse_bad_rows_like_the_loop(scenarios):
+    population = np.array([30_000.0, 8_000.0, 3_000.0])
+    table = uncertainty.draw_parameters(scenarios["payroll"], 10, seed=1)
+    empty = uncertainty.evaluate_conclusions(table.iloc[:0], population, [0, 1, 2], 1e4, 0.05)
+    assert list(empty.columns) == list(uncertainty.CONCLUSIONS) and empty.empty
+    for column, value, message in [
+        ("initiator_share", 1.5, "initiator_share must be at most 1"),
+        ("capacity_kappa", -1.0, "capacity_kappa must be >= 0"),
+        ("scale_elasticity", 1.0, "scale_elasticity must be < 1"),
+    ]:
+        bad = table.copy()
+        bad.loc[4, column] = value
+        with pytest.raises(ValueError, match=message):
+            uncertainty.evaluate_conclusions(bad, population, [0, 1, 2], 1e4, 0.05)
+        with pytest.raises(ValueError, match=message):
+            _flags_by_loop(bad, population, [0, 1, 2], 1e4, 0.05)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 9, 13, 16])
+def test_payoffs_equal_the_loop_for_every_rule(scenarios, n):
+    rng = np.random.default_rng(n)
+    scenario = scenarios["procurement_office"]
+    population = rng.lognormal(np.log(8_000), 1.0, n + 2).round() + 1
+    volumes = costs.case_volumes(population, scenario.cost)
+    members = [int(i) for i in rng.permutation(n + 2)[:n]]
+    draws = _random_parameters(rng, 40 if n > 12 else 150, scenario)
+    for rule in uncertainty.RULES:
+        fast = uncertainty.simulate_payoffs(volumes, population, members, draws, rule)
+        slow = _savings_by_loop(volumes, population, members, draws, rule)
+        pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+def test_payoffs_beyond_the_exact_shapley_limit_keep_the_sampled_value(scenarios):
+    scenario = scenarios["payroll"]
+    population = np.random.default_rng(0).lognormal(np.log(3_000), 0.8, size=18)
+    volumes = costs.case_volumes(population, scenario.cost)
+    draws = uncertainty.draw_parameters(scenario, 3, seed=2)
+    members = list(range(18))
+    for rule in ("shapley", "scrb"):
+        pd.testing.assert_frame_equal(
+            uncertainty.simulate_payoffs(volumes, population, members, draws, rule),
+            _savings_by_loop(volumes, population, members, draws, rule),
+            check_exact=True,
+        )
+    with pytest.raises(ValueError, match="at most"):
+        uncertainty.allocate_rows(
+            volumes, population, costs.CostParamRows.from_table(draws), "shapley"
+        )
+
+
+def test_corners_follow_itertools_order(scenarios):
+    import itertools
+
+    scenario = scenarios["procurement_office"]
+    names = sorted(scenario.ranges)
+    base = uncertainty.numeric_parameters(scenario)
+    rows = []
+    for corner in itertools.product((0, 1), repeat=len(names)):
+        values = dict(base)
+        values.update({n: scenario.ranges[n][side] for n, side in zip(names, corner, strict=True)})
+        rows.append(values)
+    pd.testing.assert_frame_equal(
+        uncertainty.corner_parameters(scenario), pd.DataFrame(rows), check_exact=True
+    )
+    fixed = uncertainty.corner_parameters(dataclasses.replace(scenario, ranges={}))
+    assert fixed.to_dict("records") == [base]
+
+
+def test_scenarios_are_read_once_and_handed_out_as_copies(tmp_path):
+    path = _write(tmp_path, _valid_rows())
+    first = uncertainty.load_scenarios(path)["s"]
+    first.ranges["fixed_cost"] = (0.0, 1.0)
+    first.provenance.loc[0, "status"] = "changed"
+    again = uncertainty.load_scenarios(path)["s"]
+    assert again.ranges == {}
+    assert "changed" not in set(again.provenance["status"])
+    # a changed file (another size) is read again
+    path.write_text(path.read_text(encoding="utf-8").replace(",1,,,", ",20,,,", 1))
+    assert uncertainty.load_scenarios(path)["s"].cost.fixed_cost == 20.0
