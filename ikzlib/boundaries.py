@@ -17,6 +17,7 @@ Maps are drawn by :mod:`ikzlib.figures.structure`; every map drawing BKG geometr
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,6 +28,9 @@ from ikzlib.errors import DataValidationError
 
 LEVELS = ("GEM", "VWG", "KRS", "LAN")
 LAND_FACTORS = {3, 4}  # GF values of land parts in VG250
+# Layers up to this size (VG5000: 3 MB) are read whole once per process and filtered in memory,
+# which makes a run over many districts fast; larger ones (VG250) are filtered while reading.
+WHOLE_LAYER_BYTES = 20_000_000
 
 # Searched in the reference folder, best first: VG250 is the product users normally download.
 _CANDIDATES = (
@@ -99,9 +103,24 @@ def read_layer(path: str | Path, level: str, kreis_key: str | None = None) -> gp
     if not path.exists():
         raise DataValidationError(path, "boundary file not found")
     source, layer = _layer_source(path, level)
-    where = f"AGS LIKE '{kreis_key}%'" if kreis_key is not None else None
     if kreis_key is not None and not kreis_key.isdigit():
         raise ValueError(f"Kreis key {kreis_key!r} is not numeric")
+    stat = Path(source).stat()
+    if stat.st_size <= WHOLE_LAYER_BYTES:  # small products: read once, filter in memory
+        frame = _whole_layer(str(source), layer, stat.st_mtime_ns)
+        if kreis_key is not None:
+            frame = frame[frame["AGS"].str.startswith(kreis_key)]
+        return frame.reset_index(drop=True)
+    return _read_checked(source, layer, f"AGS LIKE '{kreis_key}%'" if kreis_key else None)
+
+
+@lru_cache(maxsize=8)
+def _whole_layer(source: str, layer: str | None, _mtime: int) -> gpd.GeoDataFrame:
+    return _read_checked(Path(source), layer, None)
+
+
+def _read_checked(source: Path, layer: str | None, where: str | None) -> gpd.GeoDataFrame:
+    """Read a layer (rows matching ``where``) with its key columns as strings and a CRS."""
     try:
         frame = gpd.read_file(source, layer=layer, where=where, engine="pyogrio")
     except Exception as exc:  # GDAL errors: name the file

@@ -180,8 +180,12 @@ def _load_catalog(path: Path, _mtime: int) -> tuple[District, ...]:
     return tuple(districts)
 
 
+@lru_cache(maxsize=1)
 def _kreis_records() -> dict[str, dict]:
-    """Kreis records of the nationwide extract by Kreis key (empty when it is absent)."""
+    """Kreis records of the nationwide extract by Kreis key (empty when it is absent).
+
+    Read once per process: the extract is immutable input data.
+    """
     from ikzlib import germany  # local import: germany reads municipality data
 
     try:

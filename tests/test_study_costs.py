@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from ikzlib import catalog, uncertainty
+from ikzlib import catalog, games, uncertainty
 from ikzlib.catalog import District
 from ikzlib.errors import DataValidationError, ParameterError
 from ikzlib.keyfigures import Kind
@@ -217,3 +217,16 @@ def test_text_refuses_an_unknown_part(harz):
 def test_study_is_frozen(harz):
     with pytest.raises(dataclasses.FrozenInstanceError):
         harz.units = None
+
+
+def test_an_lp_that_does_not_solve_leaves_a_note_not_a_crash(monkeypatch: pytest.MonkeyPatch):
+    def infeasible(*_args, **_kwargs):
+        raise RuntimeError("least-core LP failed: The problem is infeasible.")
+
+    monkeypatch.setattr(games, "allocation_table", infeasible)
+    study = cost_study.run("harz")
+    assert study.allocation.lp_failure.endswith("infeasible.")
+    assert study.allocation.core_nonempty is None
+    assert "nucleolus" not in study.allocation.rules
+    assert any("did not solve" in note for note in study.notes)
+    assert study.key_figures["optimal_size"].value == 11

@@ -409,6 +409,9 @@ class Allocation:
         :func:`ikzlib.uncertainty.core_along_path` up to the optimal size.
     largest_stable_size
         Largest prefix of the growth order with a non-empty core (``None``: none).
+    lp_failure
+        Why the least core / nucleolus LPs gave no answer although the coalition is small
+        enough for them (the solver's message); ``None`` when they solved or were not tried.
     """
 
     table: pd.DataFrame
@@ -418,6 +421,7 @@ class Allocation:
     core_nonempty: bool | None
     core_path: pd.DataFrame
     largest_stable_size: int | None
+    lp_failure: str | None = None
 
     @property
     def size(self) -> int:
@@ -771,19 +775,15 @@ def divide_costs(
     members = list(growth.members)
     volumes, population = units.volumes[members], units.population[members]
     names = units.pick(members)
+    division, lp_failure = None, None
     if len(members) <= games.MAX_LP_PLAYERS:
-        game = costs.cost_game(volumes, params)
-        table = games.allocation_table(game, names, population, volumes)
-        rules, rule_table = EXACT_RULES, games.rule_summary(game, table, EXACT_RULES)
-        core: bool | None = bool(games.least_core(game).core_nonempty)
-    else:
-        rules, core = tuple(uncertainty.RULES), None
-        table = pd.DataFrame({"name": names, "standalone": costs.standalone_costs(volumes, params)})
-        for rule in rules:
-            table[rule] = uncertainty.allocate(
-                volumes, population, params, rule, settings.n_permutations, settings.seed
-            )
-        rule_table = _rule_totals(table, rules)
+        try:
+            division = _division_with_lp(volumes, population, names, params)
+        except RuntimeError as exc:  # an LP of the least core or nucleolus did not solve
+            lp_failure = str(exc)
+    if division is None:
+        division = _division_without_lp(volumes, population, names, params, settings)
+    table, rules, rule_table, core = division
     core_path = uncertainty.core_along_path(units.volumes, growth.order, params, len(members))
     stable = core_path.loc[core_path["core_nonempty"].astype(bool), "size"]
     return Allocation(
@@ -794,7 +794,35 @@ def divide_costs(
         core_nonempty=core,
         core_path=core_path,
         largest_stable_size=int(stable.max()) if len(stable) else None,
+        lp_failure=lp_failure,
     )
+
+
+def _division_with_lp(
+    volumes: np.ndarray, population: np.ndarray, names: list[str], params: costs.CostParams
+) -> tuple[pd.DataFrame, tuple[str, ...], pd.DataFrame, bool]:
+    """Every rule incl. least core and nucleolus, and whether the core is non-empty."""
+    game = costs.cost_game(volumes, params)
+    table = games.allocation_table(game, names, population, volumes)
+    rule_table = games.rule_summary(game, table, EXACT_RULES)
+    return table, EXACT_RULES, rule_table, bool(games.least_core(game).core_nonempty)
+
+
+def _division_without_lp(
+    volumes: np.ndarray,
+    population: np.ndarray,
+    names: list[str],
+    params: costs.CostParams,
+    settings: CostSettings,
+) -> tuple[pd.DataFrame, tuple[str, ...], pd.DataFrame, None]:
+    """The rules that need no LP (Shapley sampled beyond the exact limit); core unknown."""
+    rules = tuple(uncertainty.RULES)
+    table = pd.DataFrame({"name": names, "standalone": costs.standalone_costs(volumes, params)})
+    for rule in rules:
+        table[rule] = uncertainty.allocate(
+            volumes, population, params, rule, settings.n_permutations, settings.seed
+        )
+    return table, rules, _rule_totals(table, rules), None
 
 
 def _rule_totals(table: pd.DataFrame, rules: tuple[str, ...]) -> pd.DataFrame:
@@ -949,7 +977,13 @@ def _notes(study: CostStudy) -> tuple[str, ...]:
             f"{n} units: the exhaustive search covers the first {len(study.exhaustive.units)} "
             f"units of the growth order (2**{len(study.exhaustive.units)} coalitions)."
         )
-    if study.allocation is not None and study.allocation.core_nonempty is None:
+    if study.allocation is not None and study.allocation.lp_failure is not None:
+        notes.append(
+            f"{study.allocation.size} partners: the linear programmes of the least core and the "
+            f"nucleolus did not solve ({study.allocation.lp_failure}); the allocation shows the "
+            "rules that need no LP, and the core of the optimal coalition stays unknown."
+        )
+    elif study.allocation is not None and study.allocation.core_nonempty is None:
         notes.append(
             f"{study.allocation.size} partners: Shapley value sampled "
             f"({study.settings.n_permutations} permutations); core, least core and nucleolus "

@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -704,8 +705,13 @@ def _fact(facts: pd.DataFrame | None, name: str) -> pd.Series | None:
 # --- the demonstration on synthetic data ----------------------------------------------------
 
 
+@lru_cache(maxsize=8)
 def demo_interviews(params: InterviewParameters) -> DemoInterviews:
-    """Agreement, suppression, segment co-occurrence and saturation on the demo project."""
+    """Agreement, suppression, segment co-occurrence and saturation on the demo project.
+
+    The same for every district, so computed once per parameter set and process; the
+    tables are shared and must be treated as read-only.
+    """
     project = demo.demo_project(seed=params.seed)
     used = set(project.codings["code_id"])
     codes = [c for c in project.codes["code_id"] if c in used]
