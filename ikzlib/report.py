@@ -119,6 +119,22 @@ def is_kernel_start_failure(exc: BaseException, cell_started: bool) -> bool:
     )
 
 
+def _declared(notebook: Path, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The runner's parameters that ``notebook`` declares in its parameters cell.
+
+    The runner offers every notebook the same set (``district``, ``output_root``; the
+    cross-district ones ``districts``); a notebook takes the ones it declares, so a notebook
+    without ``districts`` gets no "unknown parameter" warning. Without a tagged parameters
+    cell, all are passed.
+    """
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    if not declared:
+        return dict(parameters)
+    return {name: value for name, value in parameters.items() if name in declared}
+
+
 def _execute(
     notebook: Path,
     output: Path,
@@ -140,6 +156,7 @@ def _execute(
     from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
+    parameters = _declared(notebook, parameters)
     attempts = 0
     while True:
         attempts += 1

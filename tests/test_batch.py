@@ -512,3 +512,12 @@ def test_summary_of_a_large_batch_lists_only_its_failures():
     assert "99999" in text and "00001" not in text
     assert "35 more reports OK" in text
     assert text.rstrip().endswith("index: reports/index.html")
+
+
+def test_a_notebook_gets_only_the_parameters_it_declares(tmp_path: Path):
+    book = tmp_path / "01_a.ipynb"
+    write_notebook(book, [('district = "harz"', ["parameters"]), ("x = 1", [])])
+    offered = {"district": "09677", "districts": ["harz"], "output_root": "/out"}
+    assert report._declared(book, offered) == {"district": "09677"}
+    write_notebook(book, [("x = 1", [])])  # no parameters cell: papermill injects everything
+    assert report._declared(book, offered) == offered
