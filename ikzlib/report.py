@@ -129,7 +129,10 @@ def _declared(notebook: Path, parameters: Mapping[str, Any]) -> dict[str, Any]:
     """
     import papermill
 
-    declared = papermill.inspect_notebook(str(notebook))
+    try:
+        declared = papermill.inspect_notebook(str(notebook))
+    except (OSError, ValueError):  # unreadable: the run itself reports the error
+        return dict(parameters)
     if not declared:
         return dict(parameters)
     return {name: value for name, value in parameters.items() if name in declared}
