@@ -81,6 +81,66 @@ def synthetic_project(seed: int = SEED) -> CodedProject:
     return CodedProject(documents=documents, codes=codes, codings=pd.DataFrame(rows))
 
 
+def _guid(i: int) -> str:
+    return f"00000000-0000-4000-8000-{i:012d}"
+
+
+def variables_qde(n: int) -> bytes:
+    """A foreign ``project.qde`` with ``n`` sources, each carrying two variable values."""
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<Project xmlns="{refi.PROJECT_NS}" name="bench" origin="bench">'
+        f'<Variables><Variable guid="{_guid(1)}" name="age" typeOfVariable="Integer"/>'
+        f'<Variable guid="{_guid(2)}" name="place" typeOfVariable="Text"/></Variables><Sources>'
+    ]
+    for i in range(n):
+        parts.append(
+            f'<TextSource guid="{_guid(10 + i)}" name="S{i}">'
+            f"<PlainTextContent>Interview {i}</PlainTextContent>"
+            f'<VariableValue><VariableRef targetGUID="{_guid(1)}"/>'
+            f"<IntegerValue>{i % 90}</IntegerValue></VariableValue>"
+            f'<VariableValue><VariableRef targetGUID="{_guid(2)}"/>'
+            f"<TextValue>Ort {i % 7}</TextValue></VariableValue></TextSource>"
+        )
+    return "".join([*parts, "</Sources></Project>"]).encode()
+
+
+def large_sources_qde(n: int, chars: int = 20_000) -> bytes:
+    """``n`` non-ASCII sources of ``chars`` characters (emoji in every tenth), one coding each."""
+    parts = [
+        f'<Project xmlns="{refi.PROJECT_NS}" name="bench" origin="bench">'
+        f'<CodeBook><Codes><Code guid="{_guid(1)}" name="c"/></Codes></CodeBook><Sources>'
+    ]
+    body = ("Kläranlage gemeinsam " * (chars // 21 + 1))[: chars - 2]
+    for i in range(n):
+        text = f"{i:06d} {body}" + (" 🚜" if i % 10 == 0 else " x")  # all texts differ
+        parts.append(
+            f'<TextSource guid="{_guid(10 + 2 * i)}" name="S{i}">'
+            f"<PlainTextContent>{text}</PlainTextContent>"
+            f'<PlainTextSelection guid="{_guid(11 + 2 * i)}" startPosition="0" endPosition="6">'
+            f'<Coding guid="{_guid(1_000_000 + i)}"><CodeRef targetGUID="{_guid(1)}"/></Coding>'
+            "</PlainTextSelection></TextSource>"
+        )
+    return "".join([*parts, "</Sources></Project>"]).encode()
+
+
+def scaling(tmp: Path) -> None:
+    """Times of the once-quadratic .qde paths at growing sizes (should grow linearly)."""
+    cases = [
+        ("sources with variables", variables_qde, (2_000, 8_000, 20_000)),
+        ("large non-ASCII sources", large_sources_qde, (500, 1_000, 4_000)),
+    ]
+    for label, build, sizes in cases:
+        figures = []
+        for n in sizes:
+            path = tmp / f"scale-{n}.qde"
+            path.write_bytes(build(n))
+            _, seconds = timed(refi.read_qde, path)
+            figures.append(f"{n}: {seconds:.2f} s")
+            path.unlink()
+        print(f"read_qde, {label}: " + ", ".join(figures))
+
+
 def timed(function, *args):
     start = time.perf_counter()
     result = function(*args)
@@ -116,3 +176,5 @@ if __name__ == "__main__":
     )
     print(f"read_qdpx with position detection {t_auto:.2f} s (x{t_auto / t_read:.2f} of read)")
     print(f"write_tidy {t_twrite:.2f} s, read_tidy {t_tread:.2f} s ({t_tread * per:.0f} us/coding)")
+    with tempfile.TemporaryDirectory() as tmp:
+        scaling(Path(tmp))

@@ -186,3 +186,92 @@ def test_xlsx_zip_slip_is_refused(tmp_path: Path) -> None:
         out.writestr("../../escape.txt", b"x")
     with pytest.raises(DataValidationError, match=r"evil\.xlsx.*unsafe member name"):
         read_maxqda(evil)
+
+
+LANGUAGE_HEADERS = {
+    "fr": "Groupe de documents;Nom du document;Code;Début;Fin;Poids;Segment;Commentaire",
+    "es": "Grupo de documentos;Nombre del documento;Código;Inicio;Fin;Peso;Segmento;Comentario",
+    "it": "Gruppo di documenti;Nome del documento;Codice;Inizio;Fine;Peso;Segmento;Commento",
+    "pl": "Grupa dokumentów;Nazwa dokumentu;Kod;Początek;Koniec;Waga;Segment;Komentarz",
+    "pt": "Grupo de documentos;Nome do documento;Código;Início;Fim;Peso;Segmento;Comentário",
+}
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGE_HEADERS))
+def test_other_interface_languages(tmp_path: Path, language: str) -> None:
+    path = tmp_path / f"{language}.csv"
+    body = "G;Doc 1;Top\\Sub;3;4;50;Tekst ąę;uwaga\n"
+    path.write_text(LANGUAGE_HEADERS[language] + "\n" + body, encoding="utf-8")
+    project = read_maxqda(path)
+    row = project.codings.iloc[0]
+    assert project.documents["doc_id"].tolist() == ["G\\Doc 1"]
+    assert (row["code_id"], row["start"], row["end"], row["weight"]) == ("Top\\Sub", 3, 5, 50)
+    assert (row["text"], row["memo"]) == ("Tekst ąę", "uwaga")
+
+
+def test_header_names_are_unambiguous() -> None:
+    from ikzlib.qda.maxqda import HEADERS, _normalise
+
+    owner: dict[str, str] = {}
+    for key, names in HEADERS.items():
+        for name in names:
+            assert owner.setdefault(_normalise(name), key) == key, name
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_csv_with_bom(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "u16.csv"
+    text = HEADER + "G;Dokument ä;C;1;2;;Kämmerei 🚜\n"
+    data = text.encode(encoding)
+    path.write_bytes(data if encoding == "utf-16" else b"\xfe\xff" + data)
+    project = read_maxqda(path)  # before: IndexError (no "Code" column found)
+    assert project.codings.loc[0, "text"] == "Kämmerei 🚜"
+    path.write_bytes(b"\xff\xfe" + "Code;Dokumentname\n".encode("utf-16-le") + b"\x00")
+    with pytest.raises(DataValidationError, match=r"u16\.csv.*not valid UTF-16"):
+        read_maxqda(path)
+
+
+def test_no_code_column_lists_expected_headers(tmp_path: Path) -> None:
+    path = tmp_path / "nocode.csv"
+    path.write_text("Dokumentname;Segment\nD;s\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:  # before: IndexError
+        read_maxqda(path)
+    message = str(info.value)
+    assert "nocode.csv, line 1: missing column(s) ['Code']" in message
+    assert "'kod'" in message and "'nazwa dokumentu'" in message
+
+
+def test_end_without_begin_and_huge_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "end.csv"
+    path.write_text("Dokumentname;Code;Ende\nD;C;3\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="line 2, Ende: give both begin"):
+        read_maxqda(path)  # before: KeyError
+    path.write_text(HEADER + "G;D;C;1;2;" + "9" * 40 + ";s\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="line 2, Gewicht: '9+' is out of range"):
+        read_maxqda(path)
+
+
+def test_huge_header_field_is_a_clean_error(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("Code;" + "x" * 140_000 + "\nC;1\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"wide\.csv, line 1: malformed CSV header"):
+        read_maxqda(path)  # before: _csv.Error
+
+
+@pytest.mark.parametrize(
+    "sheet_xml",
+    [
+        b"<worksheet><sheetData><row r='1'><c r='A1'",  # truncated XML (ParseError)
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="n"><v>abc</v></c></row></sheetData></worksheet>',
+    ],
+)
+def test_broken_xlsx_sheet_is_a_clean_error(tmp_path: Path, sheet_xml: bytes) -> None:
+    good = _xlsx(tmp_path / "good.xlsx", XLSX_ROWS)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as out:
+        for item in src.infolist():
+            data = sheet_xml if item.filename == "xl/worksheets/sheet1.xml" else src.read(item)
+            out.writestr(item, data)
+    with pytest.raises(DataValidationError, match=r"bad\.xlsx: cannot (read worksheet|open)"):
+        read_maxqda(bad)

@@ -218,3 +218,62 @@ def test_code_cycle_is_rejected(tmp_path: Path) -> None:
     _write(tmp_path, {**BASE, "codes.csv": "code_id,parent_id,name\nC1,C2,A\nC2,C1,B\n"})
     with pytest.raises(DataValidationError, match="cycle"):
         read_tidy(tmp_path)
+
+
+def test_row_one_field_longer_than_header_is_refused(tmp_path: Path) -> None:
+    # Before: pandas took "I1" as the index and doc_id silently became "Interview 1".
+    _write(tmp_path, {**BASE, "documents.csv": "doc_id,name\nI1,Interview 1,x\nI2,Two,x\n"})
+    with pytest.raises(DataValidationError, match=r"documents\.csv, line 2: 3 fields"):
+        read_tidy(tmp_path)
+
+
+def test_ragged_row_and_folder_instead_of_file(tmp_path: Path) -> None:
+    _write(tmp_path, {**BASE, "codes.csv": "code_id,name\nC1,A\nC2,B,extra\n"})
+    with pytest.raises(DataValidationError, match=r"codes\.csv, line 3: 3 fields"):
+        read_tidy(tmp_path)
+    _write(tmp_path, BASE)
+    (tmp_path / "sets.csv").unlink()
+    (tmp_path / "sets.csv").mkdir()
+    with pytest.raises(DataValidationError, match=r"sets\.csv: not a file"):
+        read_tidy(tmp_path)
+
+
+def test_doc_id_too_long_for_a_file_name(tmp_path: Path) -> None:
+    long_id = "I" * 300
+    documents = f"doc_id,name\nI1,One\n{long_id},Long\nI2,Two\n"
+    _write(tmp_path, {**BASE, "documents.csv": documents})
+    with pytest.raises(DataValidationError) as info:
+        read_tidy(tmp_path)
+    assert "documents.csv, line 3, doc_id:" in str(info.value)
+    assert "300 characters" in str(info.value) and "at most 251" in str(info.value)
+
+
+def test_positions_on_document_without_transcript(tmp_path: Path) -> None:
+    codings = "coding_id,doc_id,code_id,start,end\nk1,I1,C1,0,2\nk2,I2,C1,0,3\n"
+    _write(tmp_path, {**BASE, "codings.csv": codings})
+    with pytest.raises(DataValidationError) as info:  # was TypeError (NaN transcript)
+        read_tidy(tmp_path)
+    assert "codings.csv, line 3, start: positions 0-3 on document 'I2'" in str(info.value)
+    # Without any transcript, positions stay unchecked as before.
+    (tmp_path / "texts" / "I1.txt").unlink()
+    assert read_tidy(tmp_path).codings["end"].tolist() == [2, 3]
+
+
+def test_integer_beyond_int64_is_refused(tmp_path: Path) -> None:
+    codings = "coding_id,doc_id,code_id,weight\nk1,I1,C1," + "9" * 25 + "\n"
+    _write(tmp_path, {**BASE, "codings.csv": codings})
+    with pytest.raises(DataValidationError, match=r"line 2, weight: 9+ is too large"):
+        read_tidy(tmp_path)
+
+
+def test_cycle_names_line_and_long_parent_chain_is_linear(tmp_path: Path) -> None:
+    codes = "code_id,parent_id,name\nC1,,A\nC2,C4,B\nC3,C2,C\nC4,C3,D\n"
+    _write(tmp_path, {**BASE, "codes.csv": codes})
+    with pytest.raises(DataValidationError) as info:
+        read_tidy(tmp_path)
+    assert "codes.csv, line 3, parent_id: code tree has a cycle ('C2' -> 'C4'" in str(info.value)
+    n = 3000
+    chain = "".join(f"c{i},{f'c{i - 1}' if i else ''},n{i}\n" for i in range(n))
+    _write(tmp_path, {**BASE, "codes.csv": "code_id,parent_id,name\nC1,,A\nC2,C1,B\n" + chain})
+    project = read_tidy(tmp_path)
+    assert project.code_path(f"c{n - 1}").count(" > ") == n - 1

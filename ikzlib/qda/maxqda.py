@@ -1,7 +1,9 @@
 """MAXQDA "coded segments" exports (Liste der Codings / Retrieved Segments) as CSV or XLSX.
 
-MAXQDA writes one row per coded segment, with German or English headers depending on the
-interface language. Recognised columns (case-insensitive; other columns are ignored):
+MAXQDA writes one row per coded segment, with headers in the interface language. German and
+English headers are recognised as in the table below (case-insensitive; other columns are
+ignored); French, Spanish, Italian, Polish and Portuguese headers are recognised too (see
+``HEADERS``). Accents are ignored when matching, so ``Początek`` and ``Poczatek`` both match.
 
 =====================  =============================  ==========================
 model column           German header                  English header
@@ -22,8 +24,10 @@ from them and a code's id is its full path. ``Anfang``/``Ende`` of text document
 **paragraph numbers**, not characters, so the project gets ``position_unit="paragraph"``:
 ``start`` is the first paragraph and ``end`` the last paragraph + 1 (end exclusive, like
 character spans). Document ids are ``group\\name`` (or ``name`` without a group).
-CSV files may be UTF-8 (with or without BOM) or Windows-1252 and use ``;`` (MAXQDA's
-default), ``,`` or tabs.
+CSV files may be UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1252 (pass
+``encoding`` for others, e.g. ``"cp1250"`` for Polish Windows) and use ``;`` (MAXQDA's
+default), ``,`` or tabs. A header without the document name or code column is refused with a
+list of the accepted header names.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,18 +47,85 @@ from ikzlib.qda.model import CodedProject
 from ikzlib.qda.safezip import SafeZip
 from ikzlib.tables import decode_strict
 
-HEADERS = {
-    "group": ("dokumentgruppe", "document group"),
-    "name": ("dokumentname", "document name", "dokument", "document"),
-    "code": ("code",),
-    "start": ("anfang", "begin", "start"),
-    "end": ("ende", "end"),
-    "weight": ("gewicht", "weight", "gewichtungsfaktor", "weight score"),
-    "text": ("segment", "coded segment"),
-    "memo": ("kommentar", "comment"),
-    "coder": ("bearbeitet von", "modified by", "autor", "author", "erstellt von", "created by"),
+# Header names per model column, German and English first.
+# German and English are taken from MAXQDA's exports (fixtures in tests/fixtures/qda). The
+# other languages are MAXQDA's interface translations of the same columns as best known, not
+# checked against an export of every version: FR = French, ES = Spanish, IT = Italian,
+# PL = Polish, PT = Portuguese. Names are compared case-insensitively without accents (see
+# ``_normalise``), so only one spelling per language is listed. A name must never mean two
+# model columns; ``test_header_names_are_unambiguous`` checks that.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "group": (
+        "dokumentgruppe",
+        "document group",
+        "groupe de documents",  # FR
+        "grupo de documentos",  # ES, PT
+        "gruppo di documenti",  # IT
+        "grupa dokumentów",  # PL
+    ),
+    "name": (
+        "dokumentname",
+        "document name",
+        "dokument",
+        "document",
+        "nom du document",  # FR
+        "nombre del documento",  # ES
+        "nome del documento",  # IT
+        "nazwa dokumentu",  # PL
+        "nome do documento",  # PT
+    ),
+    "code": ("code", "código", "codice", "kod"),  # DE/EN/FR, ES/PT, IT, PL
+    "start": (
+        "anfang",
+        "begin",
+        "start",
+        "début",  # FR
+        "inicio",  # ES; PT "Início" is the same once accents are dropped
+        "inizio",  # IT
+        "początek",  # PL
+    ),
+    "end": ("ende", "end", "fin", "fine", "koniec", "fim"),  # FR/ES, IT, PL, PT
+    "weight": (
+        "gewicht",
+        "weight",
+        "gewichtungsfaktor",
+        "weight score",
+        "poids",  # FR
+        "peso",  # ES, IT, PT
+        "waga",  # PL
+    ),
+    "text": ("segment", "coded segment", "segmento"),  # FR/PL, ES/IT/PT
+    "memo": (
+        "kommentar",
+        "comment",
+        "commentaire",  # FR
+        "comentario",  # ES; PT "Comentário"
+        "commento",  # IT
+        "komentarz",  # PL
+    ),
+    "coder": (
+        "bearbeitet von",
+        "modified by",
+        "autor",
+        "author",
+        "erstellt von",
+        "created by",
+        "modifié par",  # FR
+        "créé par",  # FR
+        "auteur",  # FR
+        "modificado por",  # ES, PT
+        "creado por",  # ES
+        "criado por",  # PT
+        "modificato da",  # IT
+        "creato da",  # IT
+        "autore",  # IT
+        "zmodyfikowane przez",  # PL
+        "utworzone przez",  # PL
+    ),
 }
 REQUIRED = ("name", "code")
+REQUIRED_LABELS = {"name": "Dokumentname/Document name", "code": "Code"}
+_INT64_MAX = 2**63 - 1
 _WHOLE = re.compile(r"[+-]?\d+(\.0*)?")
 
 
@@ -102,22 +174,37 @@ def read_maxqda(
     return _build(path, columns, header, rows)
 
 
+def _normalise(name: object) -> str:
+    """Lower case, single spaces, no accents (``Początek`` -> ``poczatek``)."""
+    text = " ".join(str(name if name is not None else "").casefold().split())
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ł", "l")
+
+
 def _map_columns(header: list[str], path: Path) -> dict[str, int]:
-    normalised = [" ".join(str(h or "").lower().split()) for h in header]
+    normalised = [_normalise(h) for h in header]
     columns: dict[str, int] = {}
     for key, names in HEADERS.items():
         for name in names:
-            if name in normalised:
-                columns[key] = normalised.index(name)
+            wanted = _normalise(name)
+            if wanted in normalised:
+                columns[key] = normalised.index(wanted)
                 break
-    missing = [
-        HEADERS[k][0].capitalize() + "/" + HEADERS[k][1].capitalize()
-        for k in REQUIRED
-        if k not in columns
-    ]
+    missing = [REQUIRED_LABELS[k] for k in REQUIRED if k not in columns]
     if missing:
-        raise DataValidationError(path, f"missing column(s) {missing}; found {header}", row=1)
+        expected = "; ".join(f"{k}: {', '.join(repr(n) for n in HEADERS[k])}" for k in REQUIRED)
+        shown = [_clip(str(h)) for h in header[:30]] + (["..."] if len(header) > 30 else [])
+        raise DataValidationError(
+            path,
+            f"missing column(s) {missing}; found {shown}; expected a MAXQDA coded-segments "
+            f"export with these headers (any interface language) - {expected}",
+            row=1,
+        )
     return columns
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _build(
@@ -136,7 +223,11 @@ def _build(
             return text or None
 
         def fail(key: str, problem: str, line: int = line) -> DataValidationError:
-            return DataValidationError(path, problem, row=line, element=header[columns[key]])
+            index = columns.get(key)
+            if index is None:  # e.g. an end column without a begin column
+                index = columns.get("end" if key == "start" else "start")
+            element = _clip(str(header[index])) if index is not None else key
+            return DataValidationError(path, problem, row=line, element=element)
 
         if not any(str(v).strip() for v in values if v is not None):
             continue  # blank row
@@ -201,8 +292,10 @@ def _integer(raw: str | None, fail: Any, *, allow_negative: bool = False) -> int
     if raw is None:
         return None
     if not _WHOLE.fullmatch(raw):
-        raise fail(f"{raw!r} is not a whole number")
-    value = int(float(raw))
+        raise fail(f"{_clip(raw)!r} is not a whole number")
+    digits = raw.split(".", 1)[0]
+    if len(digits.lstrip("+-")) > 19 or abs(value := int(digits)) > _INT64_MAX:
+        raise fail(f"{_clip(raw)!r} is out of range (at most {_INT64_MAX})")
     if value < 0 and not allow_negative:
         raise fail(f"{raw!r} is negative")
     return value
@@ -225,11 +318,15 @@ def _csv_rows(
     first_line = text.split("\n", 1)[0]
     if sep is None:
         sep = max((";", "\t", ","), key=first_line.count)
+    if len(sep) != 1:
+        raise DataValidationError(path, f"separator {sep!r} must be one character")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
         header = next(reader)
     except StopIteration:
         raise DataValidationError(path, "file is empty (a header line is required)") from None
+    except csv.Error as exc:
+        raise DataValidationError(path, f"malformed CSV header ({exc})", row=1) from None
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         line = reader.line_num + 1
@@ -247,6 +344,8 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
     """The given encoding, else UTF-8 (BOM optional), else Windows-1252 (MAXQDA on Windows)."""
     if encoding:
         return decode_strict(raw, path, encoding, what=f"{encoding} text", hint=None)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 byte order mark
+        return decode_strict(raw, path, "utf-16", what="UTF-16 text", hint=None)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -263,11 +362,21 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], Iterator[tuple
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise DataValidationError(path, f"cannot open workbook ({exc})") from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise DataValidationError(path, f"no worksheet {sheet!r}; sheets: {book.sheetnames}")
-    worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-    all_rows = [[_cell_value(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
-    book.close()
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise DataValidationError(path, f"no worksheet {sheet!r}; sheets: {book.sheetnames}")
+        if sheet is None and not book.worksheets:
+            raise DataValidationError(path, "the workbook has no worksheet")
+        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        all_rows = [[_cell_value(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+    except DataValidationError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for broken sheets and cells
+        raise DataValidationError(
+            path, f"cannot read worksheet ({type(exc).__name__}: {_clip(str(exc), 200)})"
+        ) from None
+    finally:
+        book.close()
     if not all_rows:
         raise DataValidationError(path, "worksheet is empty (a header row is required)")
     header = [str(h) if h is not None else "" for h in all_rows[0]]

@@ -156,27 +156,33 @@ class CodedProject:
                 raise DataValidationError(
                     src, f"bad span {start}-{end}", row=i, element="codings.start"
                 )
-        for i, row in self.doc_variables.iterrows():
-            if row["doc_id"] not in doc_ids:
+        variables = self.doc_variables  # plain zips: iterrows costs ~100 us a row
+        for i, doc_id, kind in zip(
+            variables.index, variables["doc_id"], variables["type"], strict=True
+        ):
+            if doc_id not in doc_ids:
                 raise DataValidationError(
                     src,
-                    f"unknown document {row['doc_id']!r}",
+                    f"unknown document {doc_id!r}",
                     row=i,
                     element="doc_variables.doc_id",
                 )
-            if row["type"] not in VARIABLE_TYPES:
+            if kind not in VARIABLE_TYPES:
                 raise DataValidationError(
                     src,
-                    f"variable type {row['type']!r} is not one of {list(VARIABLE_TYPES)}",
+                    f"variable type {kind!r} is not one of {list(VARIABLE_TYPES)}",
                     row=i,
                     element="doc_variables.type",
                 )
-        for i, row in self.sets.iterrows():
-            valid = doc_ids if row["member_type"] == "document" else code_ids
-            if row["member_type"] not in ("document", "code") or row["member_id"] not in valid:
+        sets = self.sets
+        for i, member_type, member_id in zip(
+            sets.index, sets["member_type"], sets["member_id"], strict=True
+        ):
+            valid = doc_ids if member_type == "document" else code_ids
+            if member_type not in ("document", "code") or member_id not in valid:
                 raise DataValidationError(
                     src,
-                    f"set member {row['member_type']}:{row['member_id']} does not resolve",
+                    f"set member {member_type}:{member_id} does not resolve",
                     row=i,
                     element="sets.member_id",
                 )
@@ -229,13 +235,15 @@ def _unique(frame: pd.DataFrame, column: str, source: str, table: str) -> None:
 
 def _check_acyclic(codes: pd.DataFrame, source: str) -> None:
     parent = dict(zip(codes["code_id"], codes["parent_id"], strict=True))
+    done: set[str] = set()  # codes known to lead to the root: each chain is walked once
     for start in parent:
         seen = {start}
         current = parent[start]
-        while current is not None:
+        while current is not None and current not in done:
             if current in seen:
                 raise DataValidationError(
                     source, f"code tree has a cycle through {start!r}", element="codes.parent_id"
                 )
             seen.add(current)
             current = parent.get(current)
+        done |= seen

@@ -80,6 +80,10 @@ _COLOR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _ATTRIBUTE_SET = re.compile(r"([^:]+?)\s*:\s*([^:].*)")
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # characters taking two UTF-16 code units
+MAX_CODE_DEPTH = 200  # code-tree levels; deeper trees are refused, not recursed into
+MAX_XML_DEPTH = 256  # element nesting of a project file (codes nest inside 3 levels)
+MAX_INT64 = 2**63 - 1  # positions and weights are stored as Int64
 
 
 # --------------------------------------------------------------------------- reading
@@ -140,7 +144,7 @@ def read_qdpx(
                 path, f"expected one project.qde at the top of the archive, found {qde or 'none'}"
             )
         source = f"{path}:{qde[0]}"
-        root = parse_xml(archive.read(qde[0]), path, qde[0])
+        root = _parse_xml(archive.read(qde[0]), path, qde[0])
 
         def load(text_path: str) -> str | None:
             for candidate in _candidate_members(text_path):
@@ -169,18 +173,24 @@ def read_qde(path: str | Path, **options: Any) -> CodedProject:
     path = Path(path)
     if not path.is_file():
         raise DataValidationError(path, "file not found")
-    root = parse_xml(path.read_bytes(), path)
+    root = _parse_xml(path.read_bytes(), path)
     folders = [p for p in path.parent.iterdir() if p.is_dir() and p.name.lower() == "sources"]
+    files: dict[str, Path] | None = None  # lower-cased name -> first matching file, built once
 
     def load(text_path: str) -> str | None:
+        nonlocal files
         name = _internal_name(text_path)
         if name is None or "/" in name or "\\" in name or name.startswith("."):
             return None
-        for folder in folders:
-            for file in folder.iterdir():
-                if file.name.lower() == name.lower() and file.is_file():
-                    return _decode(file.read_bytes(), file)
-        return None
+        if files is None:
+            files = {}
+            for folder in folders:
+                for file in folder.iterdir():
+                    key = file.name.lower()
+                    if key not in files and file.is_file():
+                        files[key] = file
+        file = files.get(name.lower())
+        return None if file is None else _decode(file.read_bytes(), file)
 
     return _build(root, str(path), load, **options)
 
@@ -190,7 +200,7 @@ def read_qdc(path: str | Path) -> CodedProject:
     path = Path(path)
     if not path.is_file():
         raise DataValidationError(path, "file not found")
-    root = parse_xml(path.read_bytes(), path)
+    root = _parse_xml(path.read_bytes(), path)
     _strip_namespaces(root, str(path), expected="CodeBook")
     context = _Context(str(path))
     codes = _read_codes(root.find("Codes"), context)
@@ -275,7 +285,7 @@ def _build(
             all(c["parent_id"] is None for c in codes) and any("::" in c["name"] for c in codes)
         )
     if split_code_names:
-        codes = _split_code_names(codes)
+        codes = _split_code_names(codes, source)
     code_ids = {c["code_id"] for c in codes}
     notes = {
         context.guid(n): (n.get("name") or "", _note_text(n, load))
@@ -327,8 +337,12 @@ def _build(
 
 def _read_codes(codes_element: Element | None, context: _Context) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-
-    def walk(element: Element, parent: str | None) -> None:
+    top = codes_element.findall("Code") if codes_element is not None else []
+    stack: list[tuple[Element, str | None, int]] = [(e, None, 1) for e in reversed(top)]
+    while stack:  # depth-first in document order, without recursion
+        element, parent, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            raise context.fail(element, f"codes are nested more than {MAX_CODE_DEPTH} levels deep")
         code_id = context.guid(element)
         if code_id in context.guids:
             raise context.fail(element, f"GUID {code_id} is used twice")
@@ -338,7 +352,7 @@ def _read_codes(codes_element: Element | None, context: _Context) -> list[dict[s
         if color is not None and not _COLOR.fullmatch(color.strip()):
             warnings.warn(
                 f"{context.source}, {_describe(element)}: colour {color!r} is not #rrggbb; ignored",
-                stacklevel=4,
+                stacklevel=3,
             )
             color = None
         elif color is not None and len(color.strip()) == 4:
@@ -352,40 +366,43 @@ def _read_codes(codes_element: Element | None, context: _Context) -> list[dict[s
                 "color": color,
             }
         )
-        for child in element.findall("Code"):
-            walk(child, code_id)
-
-    for element in codes_element.findall("Code") if codes_element is not None else []:
-        walk(element, None)
+        stack.extend((child, code_id, depth + 1) for child in reversed(element.findall("Code")))
     return rows
 
 
-def _split_code_names(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _split_code_names(codes: list[dict[str, Any]], source: str = "") -> list[dict[str, Any]]:
     """Turn flat ``a::b::c`` names into a tree, reusing codes named by a path prefix."""
     by_path = {c["name"].strip(): c["code_id"] for c in codes}
     added: list[dict[str, Any]] = []
 
     def ensure(parts: list[str]) -> str | None:
-        if not parts:
-            return None
-        path = "::".join(parts)
-        if path not in by_path:
+        missing = len(parts)  # length of the longest prefix that is already a code
+        while missing and "::".join(parts[:missing]) not in by_path:
+            missing -= 1
+        for k in range(missing + 1, len(parts) + 1):  # create missing ancestors, root first
+            path = "::".join(parts[:k])
             code_id = str(uuid.uuid5(GUID_NAMESPACE, f"code-path:{path}"))
-            by_path[path] = code_id
             added.append(
                 {
                     "code_id": code_id,
-                    "parent_id": ensure(parts[:-1]),
-                    "name": parts[-1],
+                    "parent_id": by_path["::".join(parts[: k - 1])] if k > 1 else None,
+                    "name": parts[k - 1],
                     "description": None,
                     "color": None,
                 }
             )
-        return by_path[path]
+            by_path[path] = code_id
+        return by_path["::".join(parts)] if parts else None
 
     out = []
     for code in codes:
         parts = [p.strip() for p in code["name"].split("::")]
+        if len(parts) > MAX_CODE_DEPTH:
+            raise DataValidationError(
+                source,
+                f"code name has more than {MAX_CODE_DEPTH} '::' levels",
+                element=f'<Code guid="{code["code_id"]}">',
+            )
         if len(parts) > 1 and all(parts):
             code = {**code, "name": parts[-1], "parent_id": ensure(parts[:-1])}
         out.append(code)
@@ -413,6 +430,7 @@ class _SourceReader:
         self.codings: list[dict[str, Any]] = []
         self.variables: list[dict[str, Any]] = []
         self.doc_ids: set[str] = set()
+        self.present: set[tuple[str, str]] = set()  # (doc_id, variable) already valued
 
     def read_source(self, element: Element) -> None:
         doc_id = self.context.guid(element)
@@ -454,7 +472,7 @@ class _SourceReader:
                     self._read_values(doc_id, case.findall("VariableValue"))
 
     def _read_values(self, doc_id: str, values: list[Element]) -> None:
-        present = {(v["doc_id"], v["variable"]) for v in self.variables}
+        present = self.present
         for value in values:
             ref = value.find("VariableRef")
             if ref is None:
@@ -481,9 +499,12 @@ class _SourceReader:
 
     def _position(self, selection: Element, name: str) -> int:
         raw = self.context.attr(selection, name)
-        if not _INT.fullmatch(raw.strip()) or int(raw) < 0:
-            raise self.context.fail(selection, f"{name} {raw!r} is not a whole number >= 0")
-        return int(raw)
+        value = _int64(raw)
+        if value is None or value < 0:
+            raise self.context.fail(
+                selection, f"{name} {raw[:40]!r} is not a whole number from 0 to {MAX_INT64}"
+            )
+        return value
 
     def _add(
         self,
@@ -527,6 +548,10 @@ class _SourceReader:
                 memo_parts.append(text)
         memo = "\n\n".join(dict.fromkeys(p for p in memo_parts if p)) or None
         weight = extra.get("weight")
+        if weight is not None and weight.strip() and _int64(weight) is None:
+            raise self.context.fail(
+                coding, f"weight {weight[:40]!r} is not a whole number within +-{MAX_INT64}"
+            )
         self.codings.append(
             {
                 "coding_id": coding_id
@@ -537,7 +562,7 @@ class _SourceReader:
                 "end": end,
                 "text": extra.get("text"),
                 "coder": self.users.get(user_id, user_id),
-                "weight": int(weight) if weight and _INT.fullmatch(weight) else None,
+                "weight": _int64(weight) if weight and weight.strip() else None,
                 "memo": memo,
                 "section": extra.get("section"),
                 "evidence": extra.get("evidence", evidence),
@@ -682,7 +707,7 @@ def _resolve_positions(
 def _conventions(texts: dict[str, str | None], positions: str) -> list[tuple[str, dict, Any]]:
     """Candidate (label, texts, converter) combinations; the first wins ties."""
     kinds = ["codepoints", "utf16"] if positions == "auto" else [positions]
-    has_astral = any(t and any(ord(ch) > 0xFFFF for ch in t) for t in texts.values())
+    has_astral = any(t and not t.isascii() and _ASTRAL.search(t) for t in texts.values())
     if positions == "auto" and not has_astral:
         kinds = ["codepoints"]  # both conventions coincide
     variants = [("", texts)]
@@ -726,14 +751,11 @@ def _utf16_position(text: str, position: int) -> int | None:
 @functools.lru_cache(maxsize=64)
 def _astral_offsets(text: str) -> tuple[list[int], int]:
     """UTF-16 offsets where characters outside the BMP start, and the UTF-16 length."""
-    offsets, units = [], 0
-    for ch in text:
-        if ord(ch) > 0xFFFF:
-            offsets.append(units)
-            units += 2
-        else:
-            units += 1
-    return offsets, units
+    if text.isascii():
+        return [], len(text)
+    # the k-th astral character (0-based) at code-point index i starts at UTF-16 offset i + k
+    offsets = [m.start() + k for k, m in enumerate(_ASTRAL.finditer(text))]
+    return offsets, len(text) + len(offsets)
 
 
 def _on_boundary(text: str, position: int) -> bool:
@@ -781,6 +803,15 @@ def _media_evidence(selection: Element) -> str:
     return selection.tag
 
 
+def _int64(raw: str) -> int | None:
+    """``raw`` as an integer that fits Int64 (checked before any huge conversion), else None."""
+    raw = raw.strip()
+    if not _INT.fullmatch(raw) or len(raw.lstrip("+-").lstrip("0")) > 19:
+        return None
+    value = int(raw)
+    return value if -MAX_INT64 - 1 <= value <= MAX_INT64 else None
+
+
 def _candidate_members(text_path: str) -> list[str]:
     """Archive members that may hold a source: ``sources/<name>`` (any case) or the path."""
     name = _internal_name(text_path)
@@ -801,8 +832,46 @@ def _internal_name(text_path: str) -> str | None:
 def _decode(raw: bytes, source: str | Path) -> str:
     """Source texts are UTF-8 (BOM tolerated); UTF-16 with a BOM is accepted too."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:  # odd byte count, lone surrogate
+            offset = exc.start
+            before = raw[: offset - offset % 2].decode("utf-16", errors="replace")
+            line = before.count("\n") + 1
+            raise DataValidationError(
+                source,
+                f"not valid UTF-16 ({exc.reason} at byte offset {offset}); "
+                "source texts must be UTF-8, or UTF-16 with a BOM",
+                row=line,
+            ) from None
     return decode_strict(raw, source, hint="source texts must be UTF-8, or UTF-16 with a BOM")
+
+
+def _parse_xml(data: bytes, source: str | Path, member: str | None = None) -> Element:
+    """:func:`parse_xml` that also refuses unknown declared encodings and deep nesting."""
+    try:
+        root = parse_xml(data, source, member)
+    except DataValidationError:
+        raise
+    except LookupError as exc:  # encoding="..." names no codec Python knows
+        raise DataValidationError(
+            source, f"XML declares an unknown encoding ({exc})", element=member
+        ) from None
+    except (UnicodeError, ValueError) as exc:  # a codec failing inside the parser
+        raise DataValidationError(
+            source, f"XML cannot be decoded ({exc})", element=member
+        ) from None
+    stack = [(root, 1)]  # iterative: a file cannot drive recursion
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_XML_DEPTH:
+            raise DataValidationError(
+                source,
+                f"XML elements are nested more than {MAX_XML_DEPTH} levels deep",
+                element=", ".join(filter(None, [member, f"<{str(element.tag).split('}')[-1]}>"])),
+            )
+        stack.extend((child, depth + 1) for child in element)
+    return root
 
 
 def _strip_namespaces(root: Element, source: str, expected: str) -> None:

@@ -3,17 +3,26 @@
 Nothing is ever extracted to disk. Member names that could escape a target folder are refused
 outright (absolute paths, ``..``, drive letters, backslashes), and every member is read in
 chunks while counting the real number of bytes, so a lying header cannot smuggle in a zip
-bomb: the per-member size, the total size and the compression ratio are all capped. XML is
+bomb: the per-member size, the total size and the compression ratio are all capped, and
+checked after every step of at most :data:`CHUNK` bytes for every compression method (bzip2 and
+LZMA members are decompressed here with an output limit, since :mod:`zipfile` lets them expand
+a whole block at once). Corrupt data, unsupported zip features and undecodable member names all
+become :class:`~ikzlib.errors.DataValidationError`. XML is
 parsed only with :mod:`defusedxml`, which refuses entity declarations (billion laughs) and
 external entities/DTDs.
 """
 
 from __future__ import annotations
 
+import bz2
+import lzma
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
@@ -87,7 +96,19 @@ class SafeZip:
         self.bytes_read = 0
         try:
             self._zip = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, struct.error) as exc:
+            raise DataValidationError(self.path, f"not a readable zip archive ({exc})") from None
+        except NotImplementedError as exc:  # e.g. "zip file version 9.9" in the central directory
+            raise DataValidationError(
+                self.path, f"unsupported zip feature ({exc}); refusing the archive"
+            ) from None
+        except UnicodeDecodeError as exc:  # general purpose bit 11 (UTF-8) with invalid bytes
+            raise DataValidationError(
+                self.path,
+                f"a member name is flagged UTF-8 but is not valid UTF-8 ({exc.reason} at byte "
+                f"{exc.start}: {exc.object[max(exc.start - 20, 0) : exc.end + 20]!r})",
+            ) from None
+        except ValueError as exc:
             raise DataValidationError(self.path, f"not a readable zip archive ({exc})") from None
         infos = self._zip.infolist()
         if len(infos) > max_members:
@@ -105,6 +126,7 @@ class SafeZip:
                     element=repr(info.filename),
                 )
         self._files = {i.filename: i for i in infos if not i.is_dir()}
+        self._folded: dict[str, list[str]] | None = None
 
     def __enter__(self) -> SafeZip:
         return self
@@ -130,7 +152,11 @@ class SafeZip:
         """The member called ``name``, matched exactly or else case-insensitively."""
         if name in self._files:
             return name
-        matches = [n for n in self._files if n.casefold() == name.casefold()]
+        if self._folded is None:  # built once: a lookup per source must not rescan all names
+            self._folded = {}
+            for member in self._files:
+                self._folded.setdefault(member.casefold(), []).append(member)
+        matches = self._folded.get(name.casefold(), [])
         return matches[0] if len(matches) == 1 else None
 
     def read(self, name: str) -> bytes:
@@ -144,26 +170,108 @@ class SafeZip:
         info = self._files.get(name)
         if info is None:
             raise DataValidationError(self.path, "no such member", element=name)
-        chunks: list[bytes] = []
-        size = 0
         try:
+            if info.compress_type in (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
+                return self._read_bounded(name, info)
+            chunks: list[bytes] = []
+            size = 0
             with self._zip.open(info) as stream:
                 while chunk := stream.read(CHUNK):
                     size += len(chunk)
                     self.bytes_read += len(chunk)
                     self._check(name, size, info.compress_size)
                     chunks.append(chunk)
+            return b"".join(chunks)
+        except DataValidationError:
+            raise
+        except NotImplementedError as exc:
+            raise DataValidationError(
+                self.path, f"unsupported zip feature ({exc})", element=name
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise DataValidationError(
+                self.path,
+                f"member name is flagged UTF-8 but is not valid UTF-8 ({exc.reason})",
+                element=name,
+            ) from None
         except (
             zipfile.BadZipFile,
             zipfile.LargeZipFile,
+            zlib.error,
+            lzma.LZMAError,
             EOFError,
             OSError,
-            NotImplementedError,
             RuntimeError,
+            ValueError,
+            struct.error,
         ) as exc:
             raise DataValidationError(
-                self.path, f"cannot read member ({exc})", element=name
+                self.path, f"cannot read member: corrupt or unreadable data ({exc})", element=name
             ) from None
+
+    def _read_bounded(self, name: str, info: zipfile.ZipInfo) -> bytes:
+        """Decompress a bzip2/LZMA member with an output limit per step.
+
+        :mod:`zipfile` hands every compressed block to these decompressors without a limit, so a
+        few KB of bzip2 can expand to gigabytes inside one ``read``. Here the raw member data is
+        fed in small pieces and each decompression step returns at most :data:`CHUNK` bytes, so
+        the caps are checked before more memory is spent.
+        """
+        if info.flag_bits & 0x1:
+            raise DataValidationError(self.path, "member is encrypted", element=name)
+        chunks: list[bytes] = []
+        size = 0
+        crc = 0
+        with open(self.path, "rb") as raw:
+            raw.seek(info.header_offset)
+            header = raw.read(30)
+            if len(header) < 30 or header[:4] != b"PK\x03\x04":
+                raise DataValidationError(self.path, "bad local file header", element=name)
+            flags, name_length, extra_length = struct.unpack("<H18xHH", header[6:30])
+            local_name = raw.read(name_length).decode("utf-8" if flags & 0x800 else "cp437")
+            if local_name != info.orig_filename:
+                raise DataValidationError(
+                    self.path,
+                    f"local header names a different member ({local_name!r})",
+                    element=name,
+                )
+            raw.seek(extra_length, 1)
+            left = info.compress_size
+            decompressor: bz2.BZ2Decompressor | lzma.LZMADecompressor
+            if info.compress_type == zipfile.ZIP_BZIP2:
+                decompressor = bz2.BZ2Decompressor()
+            else:
+                limit = min(self.max_member_bytes, max(info.file_size, 4096))
+                decompressor, left = _lzma_decompressor(raw, left, limit, self.path, name)
+            while not decompressor.eof:
+                data = b""
+                if decompressor.needs_input:
+                    if left <= 0:
+                        break  # input exhausted (LZMA without end marker, or truncated)
+                    data = raw.read(min(CHUNK // 16, left))
+                    if not data:
+                        raise DataValidationError(
+                            self.path, "member data is truncated", element=name
+                        )
+                    left -= len(data)
+                chunk = decompressor.decompress(data, max_length=CHUNK)
+                if not chunk:
+                    if not data and not decompressor.needs_input:
+                        break  # no progress possible; the CRC check below reports it
+                    continue
+                size += len(chunk)
+                self.bytes_read += len(chunk)
+                self._check(name, size, info.compress_size)
+                crc = zlib.crc32(chunk, crc)
+                chunks.append(chunk)
+        if info.compress_type == zipfile.ZIP_BZIP2 and not decompressor.eof:
+            raise DataValidationError(
+                self.path, "member data is truncated (bzip2 stream not finished)", element=name
+            )
+        if crc != info.CRC:
+            raise DataValidationError(
+                self.path, "member data is corrupt (CRC-32 does not match)", element=name
+            )
         return b"".join(chunks)
 
     def _check(self, name: str, size: int, compressed: int) -> None:
@@ -185,6 +293,39 @@ class SafeZip:
                 f"compression ratio above {self.max_ratio:g} (possible zip bomb)",
                 element=name,
             )
+
+
+def _lzma_decompressor(
+    raw: BinaryIO, left: int, max_dict: int, path: Path, name: str
+) -> tuple[lzma.LZMADecompressor, int]:
+    """A raw LZMA1 decompressor for a zip member (APPNOTE 5.8.8: version, props size, props).
+
+    The dictionary is allocated up front, so a header asking for 4 GiB is clamped to
+    ``max_dict`` (the member's size or the member cap): back-references never reach further
+    than the data already produced, so a valid member still decodes.
+    """
+    head = raw.read(min(4, left))
+    if len(head) < 4:
+        raise DataValidationError(path, "LZMA member header is truncated", element=name)
+    (props_size,) = struct.unpack("<H", head[2:4])
+    props = raw.read(min(props_size, left - 4))
+    if props_size != 5 or len(props) != 5 or props[0] >= 9 * 5 * 5:
+        raise DataValidationError(path, "LZMA member has invalid properties", element=name)
+    lc_lp_pb, dict_size = props[0], struct.unpack("<I", props[1:5])[0]
+    lzma1 = {
+        "id": lzma.FILTER_LZMA1,
+        "lc": lc_lp_pb % 9,
+        "lp": (lc_lp_pb // 9) % 5,
+        "pb": lc_lp_pb // 45,
+        "dict_size": max(min(dict_size, max_dict), 4096),
+    }
+    try:
+        decompressor = lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=[lzma1])
+    except (lzma.LZMAError, ValueError) as exc:
+        raise DataValidationError(
+            path, f"LZMA member has invalid properties ({exc})", element=name
+        ) from None
+    return decompressor, left - 4 - props_size
 
 
 def parse_xml(data: bytes, source: str | Path, member: str | None = None) -> Element:

@@ -49,6 +49,8 @@ from ikzlib.tables import (
 TEXTS_DIR = "texts"
 # Ids that are safe as file names (texts/<doc_id>.txt) on every platform.
 SAFE_ID = r"[A-Za-z0-9][A-Za-z0-9_.\-]*"
+# Longest doc_id usable in texts/<doc_id>.txt: most file systems allow 255 bytes per name.
+MAX_ID_LENGTH = 255 - len(".txt")
 VALUE_PATTERNS = {
     "integer": (r"[+-]?\d+", "a whole number"),
     "float": (r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", "a decimal number (use '.')"),
@@ -86,10 +88,12 @@ def read_tidy(folder: str | Path, *, position_unit: str = "codepoint") -> CodedP
         raise DataValidationError(folder, "not a folder (expected a tidy coded-data folder)")
     documents = _read_documents(folder / "documents.csv")
     doc_ids = set(documents["doc_id"])
-    documents["text"] = _read_texts(folder / TEXTS_DIR, list(documents["doc_id"]))
+    transcripts = _read_texts(folder / TEXTS_DIR, documents, folder / "documents.csv")
+    documents["text"] = transcripts
     codes = _read_codes(folder / "codes.csv")
     code_ids = set(codes["code_id"])
-    texts = dict(zip(documents["doc_id"], documents["text"], strict=True))
+    # From the list, not the column: pandas may turn None into NaN in a mixed column.
+    texts = dict(zip(documents["doc_id"], transcripts, strict=True))
     codings = _read_codings(
         folder / "codings.csv", doc_ids, code_ids, texts, check_text=position_unit == "codepoint"
     )
@@ -126,11 +130,11 @@ def write_tidy(project: CodedProject, folder: str | Path) -> Path:
     folder = Path(folder)
     docs = project.documents
     for i, (doc_id, text) in enumerate(zip(docs["doc_id"], docs["text"], strict=True)):
-        if text is not None and not re.fullmatch(SAFE_ID, doc_id):
+        if text is not None and not _usable_file_name(doc_id):
             raise DataValidationError(
                 project.source,
-                f"document id {doc_id!r} cannot name a "
-                f"transcript file (use letters, digits, '_', '.', '-')",
+                f"document id {_clip(doc_id)!r} cannot name a transcript file (use letters, "
+                f"digits, '_', '.', '-'; at most {MAX_ID_LENGTH} characters)",
                 row=i,
                 element="documents.doc_id",
             )
@@ -158,10 +162,29 @@ def _read_documents(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _read_texts(texts_dir: Path, doc_ids: list[str]) -> list[str | None]:
-    """Transcripts by document; a ``.txt`` file that matches no document is an error."""
+def _usable_file_name(doc_id: str) -> bool:
+    """Whether ``texts/<doc_id>.txt`` is a safe, portable file name."""
+    return len(doc_id) <= MAX_ID_LENGTH and re.fullmatch(SAFE_ID, doc_id) is not None
+
+
+def _read_texts(texts_dir: Path, documents: pd.DataFrame, source: Path) -> list[str | None]:
+    """Transcripts by document; a ``.txt`` file that matches no document is an error.
+
+    Documents whose id cannot be a file name (spaces, other characters) have no transcript;
+    an id of safe characters that is too long for a file name is an error naming its line.
+    """
+    doc_ids = list(documents["doc_id"])
     if not texts_dir.is_dir():
         return [None] * len(doc_ids)
+    for doc_id, line in zip(doc_ids, documents[LINE], strict=True):
+        if len(doc_id) > MAX_ID_LENGTH and re.fullmatch(SAFE_ID, doc_id):
+            raise DataValidationError(
+                source,
+                f"doc_id {_clip(doc_id)!r} has {len(doc_id)} characters; as a transcript file "
+                f"name ({TEXTS_DIR}/<doc_id>.txt) it may have at most {MAX_ID_LENGTH}",
+                row=int(line),
+                element="doc_id",
+            )
     known = set(doc_ids)
     for file in sorted(texts_dir.glob("*.txt")):
         if file.stem not in known:
@@ -171,8 +194,14 @@ def _read_texts(texts_dir: Path, doc_ids: list[str]) -> list[str | None]:
     texts = []
     for doc_id in doc_ids:
         file = texts_dir / f"{doc_id}.txt"
-        safe = re.fullmatch(SAFE_ID, doc_id) is not None
-        texts.append(decode_strict(file.read_bytes(), file) if safe and file.is_file() else None)
+        if not _usable_file_name(doc_id) or not file.is_file():
+            texts.append(None)
+            continue
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            raise DataValidationError(file, f"cannot read ({exc.strerror or exc})") from None
+        texts.append(decode_strict(raw, file))
     return texts
 
 
@@ -192,7 +221,31 @@ def _read_codes(path: Path) -> pd.DataFrame:
                 row=int(frame.at[index, LINE]),
                 element="parent_id",
             )
+    _check_code_tree(frame, path)
     return frame
+
+
+def _check_code_tree(frame: pd.DataFrame, path: Path) -> None:
+    """Refuse a cycle of ``parent_id``; linear time (each code is walked once)."""
+    parent = dict(zip(frame["code_id"], frame["parent_id"], strict=True))
+    lines = dict(zip(frame["code_id"], frame[LINE], strict=True))
+    done: set[str] = set()
+    for start in parent:
+        trail: dict[str, None] = {}  # insertion-ordered set of the codes on this walk
+        current = start
+        while current is not None and current not in done:
+            if current in trail:
+                cycle = [*list(trail)[list(trail).index(current) :], current]
+                shown = " -> ".join(map(repr, cycle[:6])) + (" -> ..." if len(cycle) > 6 else "")
+                raise DataValidationError(
+                    path,
+                    f"code tree has a cycle ({shown})",
+                    row=int(lines[current]),
+                    element="parent_id",
+                )
+            trail[current] = None
+            current = parent[current]
+        done.update(trail)
 
 
 def _read_codings(
@@ -213,6 +266,7 @@ def _read_codings(
     end = to_number(frame, "end", path, integer=True, minimum=0, allow_missing=True)
     weight = to_number(frame, "weight", path, integer=True, allow_missing=True)
     texts_out = []
+    has_transcripts = any(t is not None for t in texts.values())
     for index in frame.index:
         line = int(frame.at[index, LINE])
         s, e, text = start[index], end[index], frame.at[index, "text"]
@@ -228,6 +282,15 @@ def _read_codings(
             if s > e:
                 raise DataValidationError(
                     path, f"start {s} is after end {e}", row=line, element="start"
+                )
+            if transcript is None and has_transcripts:
+                raise DataValidationError(
+                    path,
+                    f"positions {s}-{e} on document {_clip(str(frame.at[index, 'doc_id']))!r}, "
+                    f"which has no transcript ({TEXTS_DIR}/<doc_id>.txt) while others have one; "
+                    "add its transcript or leave start and end empty",
+                    row=line,
+                    element="start",
                 )
             if transcript is not None:
                 if e > len(transcript):
