@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DISTRICT ?= harz
 
 .DEFAULT_GOAL := help
-.PHONY: help report reports test lint format lab notebooks benchmark clean
+.PHONY: help report reports test lint format lab notebooks benchmark fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ notebooks: $(STAMP) ## re-execute the committed notebooks in place, images dropp
 
 benchmark: $(STAMP) ## time the report and the models (prints figures and ratios)
 	$(BIN)/python benchmarks/run_benchmarks.py
+
+fuzz: $(STAMP) ## fuzz every loader with 10,000 mutated inputs each (N=..., LOADER=... for a slice)
+	$(BIN)/python -m ikzlib.fuzz --n $(or $(N),10000) $(if $(LOADER),--loader $(LOADER))
 
 clean: ## remove the virtualenv and all generated outputs
 	rm -rf $(VENV) reports data/processed/* figures/* .pytest_cache .ruff_cache

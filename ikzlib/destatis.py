@@ -328,6 +328,10 @@ def _read_auszug_sheet(path: Path, sheet: str | None) -> tuple[list[tuple], Ausz
     try:
         layout = find_auszug_layout(workbook, path, sheet)
         rows = list(workbook[layout.sheet].iter_rows(values_only=True))
+    except DataValidationError:
+        raise
+    except Exception as exc:  # read-only sheets parse lazily: broken XML/zip data shows here
+        raise DataValidationError(path, f"cannot read the worksheets ({exc!r})") from None
     finally:
         workbook.close()
     return rows, layout
