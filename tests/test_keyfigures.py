@@ -91,4 +91,3 @@ def test_json_entry_carries_label_unit_kind_and_source():
     assert [f.name for f in figures.evidence()] == ["n"]
     assert figures["n"].value == 20 and "gain" in figures and "share" not in figures
     assert isinstance(figures["gain"], Figure)
-
