@@ -138,7 +138,9 @@ def test_fit_logit_flags_degenerate_designs() -> None:
     assert not flat.usable and "no variation" in flat.notes[0]
 
 
-def test_tie_model_table_on_a_small_projection() -> None:
+@pytest.fixture
+def small_projection() -> tuple[pd.DataFrame, nx.Graph]:
+    """Six nodes in two distant triples, five ties."""
     nodes = pd.DataFrame(
         {
             "node_id": list("abcdef"),
@@ -151,6 +153,11 @@ def test_tie_model_table_on_a_small_projection() -> None:
     projection = nx.Graph()
     projection.add_nodes_from(nodes["node_id"])
     projection.add_edges_from([("a", "b"), ("b", "c"), ("d", "e"), ("e", "f"), ("a", "f")])
+    return nodes, projection
+
+
+def test_tie_model_table_on_a_small_projection(small_projection) -> None:
+    nodes, projection = small_projection
     model = tm.tie_model(nodes, projection, {("a", "b")}, n_permutations=19, seed=0)
     table = model.table.set_index("term")
     assert list(table.index) == [
@@ -166,19 +173,8 @@ def test_tie_model_table_on_a_small_projection() -> None:
     assert np.isnan(table.loc["same_gemeindeverband", "qap_p_correlation"])
 
 
-def test_tie_model_without_permutations_reports_the_fit_and_no_qap() -> None:
-    nodes = pd.DataFrame(
-        {
-            "node_id": list("abcdef"),
-            "population": [3000, 4000, 5000, 20000, 30000, 40000],
-            "lon": [11.0, 11.02, 11.04, 11.6, 11.62, 11.64],
-            "lat": [51.8] * 6,
-            "gemeindeverband_key": list("abcdef"),
-        }
-    )
-    projection = nx.Graph()
-    projection.add_nodes_from(nodes["node_id"])
-    projection.add_edges_from([("a", "b"), ("b", "c"), ("d", "e"), ("e", "f"), ("a", "f")])
+def test_tie_model_without_permutations_reports_the_fit_and_no_qap(small_projection) -> None:
+    nodes, projection = small_projection
     model = tm.tie_model(nodes, projection, None, n_permutations=0, seed=0)
     with_qap = tm.tie_model(nodes, projection, None, n_permutations=19, seed=0)
     table = model.table.set_index("term")
