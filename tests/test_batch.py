@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from tiny_notebooks import write_notebook
+from tiny_notebooks import write_notebook, write_recording_notebook
 
 from ikzlib import batch, catalog, cli, compare, paths, report, summary
 from ikzlib.errors import ParameterError, UnknownDistrictError
@@ -28,26 +28,7 @@ def tiny_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Three tiny notebooks (02 raises for helmstedt) and an empty output root."""
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    write_notebook(
-        notebooks / "01_ok.ipynb",
-        [
-            ('district = "harz"\noutput_root = None', ["parameters"]),
-            (
-                "from ikzlib import summary\n"
-                "from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Section\n"
-                'tiny = Section("tiny", "Tiny study", (\n'
-                '    KeyFigure("n_chars", "Characters in the key", kind=Kind.DERIVED,\n'
-                '              source="key", headline=True),\n'
-                '    KeyFigure("demo", "Demo value", decimals=2, kind=Kind.SYNTHETIC,\n'
-                '              source="demo", headline=True),\n'
-                "))\n"
-                'values = {"n_chars": len(district), "demo": 0.123}\n'
-                "summary.record(district, KeyFigures(tiny, tiny.figures_from(values)),\n"
-                "               root=output_root)",
-                [],
-            ),
-        ],
-    )
+    write_recording_notebook(notebooks / "01_ok.ipynb")
     write_notebook(
         notebooks / "02_fails_for_one.ipynb",
         [

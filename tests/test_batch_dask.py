@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-from tiny_notebooks import write_notebook
+from tiny_notebooks import write_notebook, write_recording_notebook
 
 from ikzlib import cli, paths, report
 
@@ -45,23 +45,7 @@ def _dask_command(name: str) -> list[str]:
 
 def _write_suite(notebooks: Path) -> None:
     notebooks.mkdir()
-    write_notebook(
-        notebooks / "01_ok.ipynb",
-        [
-            ('district = "harz"\noutput_root = None', ["parameters"]),
-            (
-                "from ikzlib import summary\n"
-                "from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Section\n"
-                'tiny = Section("tiny", "Tiny study", (\n'
-                '    KeyFigure("n_chars", "Characters in the key", kind=Kind.DERIVED,\n'
-                '              source="key", headline=True),))\n'
-                'values = {"n_chars": len(district)}\n'
-                "summary.record(district, KeyFigures(tiny, tiny.figures_from(values)),\n"
-                "               root=output_root)",
-                [],
-            ),
-        ],
-    )
+    write_recording_notebook(notebooks / "01_ok.ipynb")
     write_notebook(
         notebooks / "02_may_fail.ipynb",
         [

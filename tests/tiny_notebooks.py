@@ -24,3 +24,26 @@ def write_notebook(path: Path, cells: list[tuple[str, list[str]]]) -> None:
             cell.metadata["tags"] = tags
         book.cells.append(cell)
     nbformat.write(book, path)
+
+
+# Records a tiny key-figure section: one evidence figure and one synthetic one.
+RECORDING_CELL = (
+    "from ikzlib import summary\n"
+    "from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Section\n"
+    'tiny = Section("tiny", "Tiny study", (\n'
+    '    KeyFigure("n_chars", "Characters in the key", kind=Kind.DERIVED,\n'
+    '              source="key", headline=True),\n'
+    '    KeyFigure("demo", "Demo value", decimals=2, kind=Kind.SYNTHETIC,\n'
+    '              source="demo", headline=True),\n'
+    "))\n"
+    'values = {"n_chars": len(district), "demo": 0.123}\n'
+    "summary.record(district, KeyFigures(tiny, tiny.figures_from(values)),\n"
+    "               root=output_root)"
+)
+
+
+def write_recording_notebook(path: Path) -> None:
+    """A parameterised notebook (``district``, ``output_root``) running :data:`RECORDING_CELL`."""
+    write_notebook(
+        path, [('district = "harz"\noutput_root = None', ["parameters"]), (RECORDING_CELL, [])]
+    )
