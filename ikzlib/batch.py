@@ -70,6 +70,7 @@ from ikzlib.report import (
     KernelSession,
     NotebookResult,
     ReportResult,
+    check_options,
     district_fingerprint,
     district_notebooks,
     run_district_report,
@@ -213,6 +214,8 @@ def run_batch(
     quiet: bool = False,
     progress_bar: bool | None = None,
     shared_kernel: bool = True,
+    lang: str = "en",
+    figure_formats: str = "png",
 ) -> BatchResult:
     """Build the reports of ``districts`` on Dask, then the cross-district report.
 
@@ -251,6 +254,8 @@ def run_batch(
     shared_kernel
         Run the notebooks of a district in one kernel, reset between notebooks
         (:class:`ikzlib.report.KernelSession`); ``False``: one kernel per notebook.
+    lang, figure_formats
+        Report language and figure formats (see :func:`ikzlib.report.run_district_report`).
 
     Returns
     -------
@@ -268,9 +273,14 @@ def run_batch(
         "notebook_timeout": notebook_timeout,
         "retries": retries,
         "shared_kernel": shared_kernel,
+        "lang": lang,
+        "figure_formats": figure_formats,
     }
+    check_options(lang, figure_formats)
+    # Set before the workers start: their kernels inherit it (see ikzlib.paths.figure_formats).
+    os.environ[paths.FORMATS_ENV] = figure_formats
     started = time.perf_counter()
-    fingerprints, skipped = _plan(chosen, per_district, html=html_export, force=force)
+    fingerprints, skipped = _plan(chosen, per_district, options, force=force)
     todo = [d for d in chosen if d.key not in skipped]
     progress(
         f"ikz batch: {len(chosen)} district(s), {len(todo)} to run, {len(skipped)} up to date "
@@ -310,13 +320,21 @@ def run_batch(
 
 
 def _plan(
-    districts: list[District], notebooks: list[str] | None, *, html: bool, force: bool
+    districts: list[District], notebooks: list[str] | None, options: dict[str, Any], *, force: bool
 ) -> tuple[dict[str, str], list[str]]:
     """The fingerprint of every district, and the keys of those that are up to date."""
     books = district_notebooks(notebooks)
     shared = shared_digests(books)
     fingerprints = {
-        d.key: district_fingerprint(d, books, html=html, shared=shared) for d in districts
+        d.key: district_fingerprint(
+            d,
+            books,
+            html=options["html"],
+            shared=shared,
+            lang=options["lang"],
+            figure_formats=options["figure_formats"],
+        )
+        for d in districts
     }
     if force:
         return fingerprints, []
@@ -332,7 +350,7 @@ def _compare_step(
     progress: Callable[[str], None],
 ) -> ReportResult | None:
     """Run the cross-district notebooks unless they are up to date (then ``None``)."""
-    fingerprint = compare_fingerprint(books, keys, html=options["html"])
+    fingerprint = compare_fingerprint(books, keys, html=options["html"], lang=options["lang"])
     if not force and up_to_date(COMPARE_KEY, fingerprint):
         progress(f"{COMPARE_KEY}: up to date, skipped")
         return None
@@ -658,7 +676,9 @@ def _district_line(result: ReportResult) -> str:
 # --- the cross-district notebooks --------------------------------------------------------------
 
 
-def compare_fingerprint(notebooks: Sequence[Path], districts: Sequence[str], *, html: bool) -> str:
+def compare_fingerprint(
+    notebooks: Sequence[Path], districts: Sequence[str], *, html: bool, lang: str = "en"
+) -> str:
     """Digest of what the cross-district run reads: notebooks, code, the published summaries."""
     keys = _compared(districts)
     published = {}
@@ -668,7 +688,7 @@ def compare_fingerprint(notebooks: Sequence[Path], districts: Sequence[str], *, 
     document = {
         **shared_digests(notebooks),
         "summaries": published,
-        "parameters": {"notebooks": [nb.name for nb in notebooks], "html": html},
+        "parameters": {"notebooks": [nb.name for nb in notebooks], "html": html, "lang": lang},
     }
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
@@ -703,14 +723,15 @@ def run_compare(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(published, target)
 
+    staged = {k: v for k, v in options.items() if k != "lang"}
     return run_staged(
         COMPARE_KEY,
         list(notebooks),
-        {"districts": keys},
+        {"districts": keys, "lang": options.get("lang", "en")},
         keep_going=True,
         prepare=copy_summaries,
         fingerprint=fingerprint,
-        **options,
+        **staged,
     )
 
 

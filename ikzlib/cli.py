@@ -67,7 +67,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from ikzlib.summary import load_report_summary
 
     result = run_district_report(
-        args.district, args.notebooks, timeout=args.timeout, html=not args.no_html
+        args.district,
+        args.notebooks,
+        timeout=args.timeout,
+        html=not args.no_html,
+        shared_kernel=not args.kernel_per_notebook,
+        lang=args.lang,
+        figure_formats=args.figures,
     )
     print(format_result(result))
     document = load_report_summary(result.district) if result.ok else None
@@ -100,6 +106,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         progress=lambda line: print(line, flush=True),
         quiet=args.quiet,
         shared_kernel=not args.kernel_per_notebook,
+        lang=args.lang,
+        figure_formats=args.figures,
     )
     print()
     print(format_summary(batch))
@@ -109,6 +117,53 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             "--force re-runs them)"
         )
     return 0 if batch.ok else 1
+
+
+CODEBOOK_FORMATS = ("qdc", "csv", "md", "guide")  # ikzlib.codebook.FORMATS, without importing it
+
+
+def _cmd_codebook(args: argparse.Namespace) -> int:
+    from ikzlib.codebook import export_codebook
+
+    print(export_codebook(args.district, args.fmt, args.out, args.lang))
+    return 0
+
+
+def _cmd_register_init(args: argparse.Namespace) -> int:
+    from ikzlib.register_template import init_register
+
+    print(init_register(args.district, args.out))
+    return 0
+
+
+def _district_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--district",
+        default=paths.DEFAULT_DISTRICT,
+        help="curated key, 5-digit Kreis key or name (default: %(default)s)",
+    )
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    """Options that ``ikz report`` and ``ikz batch`` share."""
+    parser.add_argument(
+        "--lang",
+        choices=("en", "de"),
+        default="en",
+        help="report language: table headers, figure labels, notes (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--figures",
+        choices=("png", "svg", "all"),
+        default="png",
+        help="figure files: png (screen), svg (png + svg), all (png + svg + pdf) "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--kernel-per-notebook",
+        action="store_true",
+        help="a new kernel for every notebook (default: one per district, reset in between)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,20 +178,12 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser(
         "summary", help="key figures of one district, computed in-process with kind and source"
     )
-    summary.add_argument(
-        "--district",
-        default=paths.DEFAULT_DISTRICT,
-        help="curated key, 5-digit Kreis key or name (default: %(default)s)",
-    )
+    _district_option(summary)
     summary.add_argument("--json", action="store_true", help="print summary.json-style JSON")
     summary.set_defaults(func=_cmd_summary)
 
     report = commands.add_parser("report", help="run the notebooks for one district")
-    report.add_argument(
-        "--district",
-        default=paths.DEFAULT_DISTRICT,
-        help="curated key, 5-digit Kreis key or name (default: %(default)s)",
-    )
+    _district_option(report)
     report.add_argument(
         "--notebooks",
         nargs="+",
@@ -145,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds")
     report.add_argument("--no-html", action="store_true", help="skip the HTML export")
+    _report_options(report)
     report.set_defaults(func=_cmd_report)
 
     batch = commands.add_parser(
@@ -203,16 +251,49 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="seconds per cell (default: %(default)s)",
     )
-    batch.add_argument(
-        "--kernel-per-notebook",
-        action="store_true",
-        help="a new kernel for every notebook (default: one per district, reset in between)",
-    )
+    _report_options(batch)
     batch.add_argument("--no-html", action="store_true", help="skip the HTML export")
     batch.add_argument(
         "--no-compare", action="store_true", help="skip the cross-district notebooks (9x_*.ipynb)"
     )
     batch.set_defaults(func=_cmd_batch)
+
+    export = commands.add_parser(
+        "codebook",
+        help="export a district's codebook (REFI-QDA .qdc, CSV, Markdown) or an interview guide",
+    )
+    _district_option(export)
+    export.add_argument(
+        "--format",
+        dest="fmt",
+        choices=CODEBOOK_FORMATS,
+        default="qdc",
+        help="qdc (REFI-QDA codebook), csv, md (readable table) or guide (interview-guide "
+        "template) (default: %(default)s)",
+    )
+    export.add_argument(
+        "--out", metavar="PATH", help="output file (default: reports/<district>/codebook/)"
+    )
+    export.add_argument(
+        "--lang",
+        choices=("en", "de"),
+        default="en",
+        help="language of headings and framing text of md and guide (default: %(default)s)",
+    )
+    export.set_defaults(func=_cmd_codebook)
+
+    register = commands.add_parser("register", help="cooperation register tools")
+    register_commands = register.add_subparsers(dest="register_command", required=True)
+    init = register_commands.add_parser(
+        "init", help="write a register skeleton for a district (never overwrites)"
+    )
+    _district_option(init)
+    init.add_argument(
+        "--out",
+        metavar="DIR",
+        help="folder to create (default: data/raw/<district>/register; must not exist or be empty)",
+    )
+    init.set_defaults(func=_cmd_register_init)
     return parser
 
 

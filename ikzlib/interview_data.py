@@ -41,7 +41,10 @@ from ikzlib.tables import (
     require_values,
 )
 
-FOOTNOTE_EVIDENCE = re.compile(r"footnote (\d+)")
+AMBIGUOUS = "ambiguous"
+# "footnote 107"; "footnote 102 (ambiguous)" when the footnote admits more than one reading
+# and each reading is coded (the memo says which).
+FOOTNOTE_EVIDENCE = re.compile(rf"footnote (\d+)(?: \(({AMBIGUOUS})\))?")
 ALL_EVIDENCE = re.compile(r"text: .*\ball\b.*\(no footnote\)")
 TASK_FIELD_PARENT = "potential.field"
 UNATTRIBUTED_FILE = "unattributed_findings.csv"
@@ -138,7 +141,8 @@ def interview_numbers(project: CodedProject, doc_ids: list[str]) -> list[int]:
 def attribution_counts(project: CodedProject) -> dict[str, int]:
     """How the codings are attributed: ``footnote``, ``all`` (said by all) and ``other``.
 
-    ``footnote`` counts codings whose ``evidence`` is a footnote naming the interview,
+    ``footnote`` counts codings whose ``evidence`` is a footnote naming the interview
+    (including each reading of an ambiguous footnote, see :func:`ambiguous_footnotes`),
     ``all`` those a statement made for all interviewees carries (:data:`ALL_EVIDENCE`),
     ``other`` every other coding (e.g. a coded segment of a transcript).
     """
@@ -150,6 +154,21 @@ def attribution_counts(project: CodedProject) -> dict[str, int]:
         "all": said_by_all,
         "other": len(evidence) - footnote - said_by_all,
     }
+
+
+def ambiguous_footnotes(project: CodedProject) -> dict[int, list[str]]:
+    """Footnotes coded under more than one reading: ``{footnote: [code_id, ...]}`` (sorted).
+
+    Each reading of such a footnote is a coding with evidence ``footnote N (ambiguous)``, so
+    counts built on either code show the footnote and readers can see that it is contested.
+    """
+    readings: dict[int, set[str]] = {}
+    codings = project.codings
+    for evidence, code_id in zip(codings["evidence"], codings["code_id"], strict=True):
+        match = FOOTNOTE_EVIDENCE.fullmatch(evidence or "")
+        if match and match.group(2):
+            readings.setdefault(int(match.group(1)), set()).add(code_id)
+    return {note: sorted(codes) for note, codes in sorted(readings.items())}
 
 
 def _evidence(project: CodedProject, code_ids: list[str]) -> str:
@@ -198,8 +217,10 @@ def potential_field_counts(
     """Number of interviews naming each potential task field (children of ``potential.field``).
 
     ``n_interviews`` counts only interviews a footnote (or an "all interviewees" statement)
-    names; fields the study lists without naming interviews have ``n_interviews`` 0 and their
-    count word (e.g. ``viele``, ``unspecified``) in ``unattributed``. Columns: ``code_id``,
+    names; a reading of an ambiguous footnote counts and says so in ``evidence``
+    (``footnote 102 (ambiguous)``). Fields the study lists without naming interviews have
+    ``n_interviews`` 0 and their count word (e.g. ``viele``, ``unspecified``) in
+    ``unattributed``. Columns: ``code_id``,
     ``name``, ``n_interviews``, ``evidence``, ``unattributed``.
     """
     fields = project.codes.loc[project.codes["parent_id"] == TASK_FIELD_PARENT, "code_id"]

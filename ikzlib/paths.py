@@ -84,3 +84,20 @@ def reference_file(relative: str) -> Path | None:
         return None
     path = base / relative
     return path if path.exists() else None
+
+
+FORMATS_ENV = "IKZ_FIGURE_FORMATS"
+# What `ikz report --figures` offers: screen only, screen and vector, everything.
+FORMAT_CHOICES = {"png": ("png",), "svg": ("png", "svg"), "all": ("png", "svg", "pdf")}
+
+
+def figure_formats() -> tuple[str, ...]:
+    """Formats :func:`ikzlib.figures.publish` writes: ``IKZ_FIGURE_FORMATS``, else png.
+
+    The report runner sets the variable from ``ikz report --figures``; PNG is always written
+    because the notebook shows it.
+    """
+    choice = os.environ.get(FORMATS_ENV, "png")
+    if choice not in FORMAT_CHOICES:
+        raise ValueError(f"{FORMATS_ENV}={choice!r}: choose one of {', '.join(FORMAT_CHOICES)}")
+    return FORMAT_CHOICES[choice]

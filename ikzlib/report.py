@@ -138,6 +138,18 @@ def _declared(notebook: Path, parameters: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in parameters.items() if name in declared}
 
 
+def check_options(lang: str, figure_formats: str) -> None:
+    """Raise :class:`~ikzlib.errors.ParameterError` for an unknown language or figure choice."""
+    from ikzlib.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise ParameterError(f"unknown report language {lang!r}; choose one of {LANGUAGES}")
+    if figure_formats not in paths.FORMAT_CHOICES:
+        raise ParameterError(
+            f"unknown figure choice {figure_formats!r}; choose one of {tuple(paths.FORMAT_CHOICES)}"
+        )
+
+
 def _execute(
     notebook: Path,
     output: Path,
@@ -270,7 +282,11 @@ class KernelSession:
                 self.close(now=True)
         self.manager = self._new_manager()
         self.starts += 1
-        run_sync(self.manager.start_kernel)(cwd=str(self.cwd))
+        # Errors only: the kernel's start-up warning about unencrypted local TCP sockets
+        # is not something a report user can act on.
+        run_sync(self.manager.start_kernel)(
+            cwd=str(self.cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"]
+        )
         return self.manager
 
     def release(self, *, healthy: bool) -> None:
@@ -331,13 +347,24 @@ class KernelSession:
             raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
 
 
-def export_html(executed: Path, target: Path) -> None:
-    """Write an HTML rendering of an executed notebook without its input cells."""
+REPORT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html.j2"
+
+
+def export_html(executed: Path, target: Path, *, lang: str = "en") -> None:
+    """Write an HTML rendering of an executed notebook without its input cells.
+
+    The page loads nothing from the network (``templates/report.html.j2``), so a report
+    reads the same offline; ``lang`` goes into ``<html lang=...>``.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        template_file=str(REPORT_TEMPLATE),
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code=lang,
     )
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
     write_text(target, body)
@@ -394,8 +421,10 @@ def run_district_report(
     keep_going: bool = False,
     on_notebook: Callable[[str, NotebookResult], None] | None = None,
     fingerprint: str | None = None,
-    shared_kernel: bool = False,
+    shared_kernel: bool = True,
     kernel: KernelSession | None = None,
+    lang: str = "en",
+    figure_formats: str = "png",
 ) -> ReportResult:
     """Execute the per-district notebooks for ``district`` and publish the report.
 
@@ -423,10 +452,15 @@ def run_district_report(
         batch passes the one it computed before deciding to run the district).
     shared_kernel
         Run the notebooks one after the other in one kernel, reset in between (see
-        :class:`KernelSession`; the batch does), instead of one kernel per notebook.
+        :class:`KernelSession`); ``False``: a kernel of its own for every notebook.
     kernel
         Run the notebooks in this session's kernel and leave it running (a batch worker
         reuses one kernel for several districts); implies ``shared_kernel``.
+    lang
+        Report language, ``"en"`` or ``"de"`` (the notebooks' ``lang`` parameter).
+    figure_formats
+        ``"png"`` (screen), ``"svg"`` (PNG and SVG) or ``"all"`` (PNG, SVG and PDF); see
+        :func:`ikzlib.figures.figure_formats`.
 
     Returns
     -------
@@ -436,15 +470,19 @@ def run_district_report(
     """
     from ikzlib.catalog import resolve
 
+    check_options(lang, figure_formats)
     resolved = resolve(district)  # fail fast on an unknown district; names become keys
     key = resolved.key
     chosen = district_notebooks(notebooks)
     if fingerprint is None:
-        fingerprint = district_fingerprint(resolved, chosen, html=html)
+        fingerprint = district_fingerprint(
+            resolved, chosen, html=html, lang=lang, figure_formats=figure_formats
+        )
     return run_staged(
         key,
         chosen,
-        {"district": key},
+        {"district": key, "lang": lang},
+        figure_formats=figure_formats,
         fingerprint=fingerprint,
         shared_kernel=shared_kernel,
         kernel=kernel,
@@ -472,8 +510,9 @@ def run_staged(
     prepare: Callable[[Path], None] | None = None,
     merge: bool = False,
     fingerprint: str | None = None,
-    shared_kernel: bool = False,
+    shared_kernel: bool = True,
     kernel: KernelSession | None = None,
+    figure_formats: str = "png",
 ) -> ReportResult:
     """Run ``notebooks`` in the staging tree of ``key`` and publish them as one report.
 
@@ -493,11 +532,14 @@ def run_staged(
     if prepare is not None:
         prepare(staging)
     parameters = {**parameters, "output_root": str(staging)}
+    lang = parameters.get("lang", "en")
     results = []
     if kernel is not None:  # the caller's session: used, not shut down
         session = nullcontext(kernel)
     else:
         session = KernelSession(paths.NOTEBOOKS_DIR) if shared_kernel else nullcontext()
+    # Kernels inherit the variable when they start (a batch sets it before its workers start).
+    os.environ[paths.FORMATS_ENV] = figure_formats
     with session as kernel:
         for notebook in notebooks:
             executed = staged_reports / notebook.name
@@ -512,7 +554,7 @@ def run_staged(
             )
             if executed.exists() and html:
                 try:
-                    export_html(executed, executed.with_suffix(".html"))
+                    export_html(executed, executed.with_suffix(".html"), lang=lang)
                 except Exception as exc:  # a broken executed notebook is a failure, not a crash
                     result.status = "failed"
                     result.error = result.error or f"HTML export: {type(exc).__name__}: {exc}"
@@ -549,7 +591,7 @@ def run_staged(
 
 # --- fingerprints ----------------------------------------------------------------------------
 
-FINGERPRINT_VERSION = 1  # bump when the recipe of district_fingerprint changes
+FINGERPRINT_VERSION = 2  # bump when the recipe of district_fingerprint changes
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -559,6 +601,8 @@ def district_fingerprint(
     *,
     html: bool = True,
     shared: Mapping[str, str] | None = None,
+    lang: str = "en",
+    figure_formats: str = "png",
 ) -> str:
     """Digest of everything a district's report depends on; equal digests, equal reports.
 
@@ -568,7 +612,8 @@ def district_fingerprint(
     (``data/raw/germany``), ``data/raw/scenarios.csv``, the cell sources of ``notebooks``
     (outputs do not count), the Python sources of ``ikzlib``, and the name, size and
     modification time of the files in the reference folder (``IKZ_REFERENCE_DIR`` or
-    ``../shared/data``), plus the parameters (which notebooks, HTML export). Installed package
+    ``../shared/data``), plus the parameters (which notebooks, HTML export, language, figure
+    formats). Installed package
     versions are not covered: re-run with ``--force`` after an upgrade.
 
     Parameters
@@ -595,7 +640,12 @@ def district_fingerprint(
             for spec in INPUTS
             if inputs.has(spec.name)
         },
-        "parameters": {"notebooks": [nb.name for nb in notebooks], "html": html},
+        "parameters": {
+            "notebooks": [nb.name for nb in notebooks],
+            "html": html,
+            "lang": lang,
+            "figures": figure_formats,
+        },
     }
     return _digest(json.dumps(document, sort_keys=True, default=str).encode())
 

@@ -48,7 +48,17 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def first_run(project: Path, tmp_path_factory: pytest.TempPathFactory):
     output = tmp_path_factory.mktemp("output")
-    result = _ikz("report", "--district", "harz", "--notebooks", "01", root=project, output=output)
+    result = _ikz(
+        "report",
+        "--district",
+        "harz",
+        "--notebooks",
+        "01",
+        "--figures",
+        "svg",
+        root=project,
+        output=output,
+    )
     return result, output
 
 
@@ -65,6 +75,8 @@ def test_report_produces_notebook_html_summary_and_figures(first_run):
     html = (report / "01_municipal_structure.html").read_text(encoding="utf-8")
     assert "209,117" in html
     assert "load_municipalities(" not in html and "summary.record(" not in html  # no code
+    assert not re.search(r"<(script|link)[^>]*(src|href)=\"https?:", html)  # reads offline
+    assert "running over TCP" not in result.stderr  # no kernel noise a user cannot act on
     summary = json.loads((report / "summary.json").read_text(encoding="utf-8"))
     assert summary["district"] == "harz"
     structure = summary["sections"]["structure"]["figures"]

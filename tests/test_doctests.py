@@ -7,7 +7,14 @@ import importlib
 
 import pytest
 
-MODULES = ["ikzlib.keyfigures", "ikzlib.catalog", "ikzlib.studies", "ikzlib.gemeindeverband"]
+MODULES = [
+    "ikzlib.keyfigures",
+    "ikzlib.catalog",
+    "ikzlib.studies",
+    "ikzlib.gemeindeverband",
+    "ikzlib.i18n",
+    "ikzlib.display",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -115,7 +115,23 @@ def test_potential_field_counts(project):
     fields = harz.potential_field_counts(project, findings).set_index("code_id")
     assert len(fields) == 11
     assert fields.loc["potential.field.procurement", "unattributed"] == "viele, unspecified"
-    assert (fields["n_interviews"] == 0).all()  # the study names no interview for any field
+    # Footnote 102 (Interview 2) closes the procurement paragraph of section 3.5.3 but sits on
+    # its IT-incompatibility sentence: the procurement reading counts, marked ambiguous.
+    procurement = fields.loc["potential.field.procurement"]
+    assert procurement["n_interviews"] == 1
+    assert procurement["evidence"] == "3.5.3, footnote 102 (ambiguous)"
+    others = fields.drop(index="potential.field.procurement")
+    assert (others["n_interviews"] == 0).all()  # no footnote names an interview for them
+
+
+def test_footnote_102_is_coded_under_both_readings(project):
+    assert harz.ambiguous_footnotes(project) == {
+        102: ["obstacles.it_incompatibility", "potential.field.procurement"]
+    }
+    assert numbers(project, "obstacles.it_incompatibility") == [2]
+    assert numbers(project, "potential.field.procurement") == [2]
+    topic = harz.load_footnotes("harz").set_index("footnote").loc[102, "topic"]
+    assert "ambiguous" in topic
 
 
 def test_findings_table_counts(project):
@@ -163,7 +179,7 @@ def test_optional_tables():
 
 def test_attribution_counts(project):
     counts = harz.attribution_counts(project)
-    assert counts == {"footnote": 25, "all": 35, "other": 0}
+    assert counts == {"footnote": 26, "all": 35, "other": 0}  # 26 incl. both readings of fn 102
     assert sum(counts.values()) == len(project.codings)
     assert harz.attribution_counts(demo.demo_project(n_documents=3))["other"] > 0
 

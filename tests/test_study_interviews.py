@@ -28,7 +28,7 @@ HARZ_REPORT = {
     "demo_suppressed_cells": 22,
     "n_interviews": 7,
     "n_codes": 65,
-    "n_codings": 60,
+    "n_codings": 61,
     "n_unattributed": 52,
     "n_interviews_lacking_resources": 7,
     "n_interviews_legal_risk": 4,
@@ -77,7 +77,7 @@ def test_harz_published_counts(harz_study):
 
 def test_harz_tables(harz_study):
     own = harz_study.interviews
-    assert own.overview == "7 documents, 65 codes, 60 codings, 52 unattributed findings"
+    assert own.overview == "7 documents, 65 codes, 61 codings, 52 unattributed findings"
     assert own.unknown_variables == ("format", "participants", "roles", "size_class")
     assert own.unattributed_by_word.loc["einigen", "findings"] == 7
     assert (own.potential_fields["n_interviews"] == 0).all() and len(own.potential_fields) == 11

@@ -4,8 +4,11 @@ Topic modules (:mod:`.structure`, :mod:`.network`, :mod:`.interviews`, :mod:`.co
 :mod:`.priorities`, :mod:`.compare`) follow one convention: a drawing function takes a study's
 data (and ``ax=None`` where it draws a single panel) and returns the
 :class:`~matplotlib.figure.Figure`; it neither saves nor shows. :func:`save_figure` adds the
-source line and writes ``figures/<district>/<name>.png`` (screens) and ``.svg`` (papers).
-Files are byte-stable between runs (no timestamps, fixed SVG ids) so they can be compared.
+source line and writes ``figures/<district>/<name>.png`` (screens), plus ``.svg`` and
+``.pdf`` (papers) when :func:`ikzlib.paths.figure_formats` asks for them. A notebook calls
+:func:`publish`: it saves, closes the figure and returns the saved PNG for display, so
+every figure is rendered once per format and never again inline. Files are byte-stable
+between runs (no timestamps, fixed SVG ids) so they can be compared.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ikzlib import paths
+from ikzlib import i18n, paths
 from ikzlib.io import atomic_path
 
 BKG_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
@@ -46,10 +49,7 @@ def apply_style() -> None:
 
 def format_number(value: float, decimals: int = 0, german: bool = False) -> str:
     """Format a number with thousands separators, English (1,234.5) or German (1.234,5)."""
-    text = f"{value:,.{decimals}f}"
-    if german:
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return i18n.format_number(value, decimals, "de" if german else "en")
 
 
 def number_formatter(decimals: int = 0, german: bool = False) -> FuncFormatter:
@@ -68,7 +68,7 @@ def save_figure(
     name: str,
     *,
     source: str,
-    formats: tuple[str, ...] = ("png", "svg"),
+    formats: tuple[str, ...] | None = None,
     root: str | Path | None = None,
 ) -> list[Path]:
     """Add the source line and save ``fig`` as ``figures/<district>/<name>.<fmt>``.
@@ -85,7 +85,7 @@ def save_figure(
         Source and caveat line printed under the figure (mandatory: every number has a
         provenance). Include :data:`BKG_ATTRIBUTION` when BKG geometry is drawn.
     formats
-        File formats to write.
+        File formats to write (default: :func:`ikzlib.paths.figure_formats`).
     root
         Output root (see :mod:`ikzlib.paths`); the report runner passes its staging folder.
 
@@ -98,7 +98,7 @@ def save_figure(
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     folder = paths.figures_dir(district, root)
     written = []
-    for fmt in formats:
+    for fmt in formats or paths.figure_formats():
         target = folder / f"{name}.{fmt}"
         metadata = {"Date": None} if fmt in ("svg", "pdf") else {"Software": None}
         with atomic_path(target) as tmp:
@@ -107,6 +107,19 @@ def save_figure(
     return written
 
 
-def close(fig: Figure) -> None:
-    """Close a figure after it has been shown and saved."""
+def publish(fig: Figure, district: str, name: str, *, source: str, root: str | Path | None = None):
+    """Save ``fig`` in :func:`ikzlib.paths.figure_formats`, close it and return the PNG for display.
+
+    The notebook shows exactly the file the report links, and matplotlib's inline backend
+    does not draw the figure a second time.
+
+    Returns
+    -------
+    IPython.display.Image
+    """
+    from IPython.display import Image
+
+    written = save_figure(fig, district, name, source=source, root=root)
     plt.close(fig)
+    png = next(p for p in written if p.suffix == ".png")
+    return Image(data=(paths.output_root(root) / png).read_bytes(), format="png")

@@ -1,4 +1,4 @@
-"""REFI-QDA files: read ``.qdpx``/``.qde`` projects and ``.qdc`` codebooks; write ``.qdpx``.
+"""REFI-QDA files: read ``.qdpx``/``.qde`` projects and ``.qdc`` codebooks; write both.
 
 The REFI-QDA standard (versions 1.0-1.5 share the namespace ``urn:QDA-XML:project:1.0``) is
 what MAXQDA, ATLAS.ti, NVivo, QualCoder and others export. Real exports deviate from it; the
@@ -44,6 +44,7 @@ from ikzlib.qda.safezip import SafeZip, parse_xml
 from ikzlib.tables import decode_strict
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 GUID_NAMESPACE = uuid.UUID("6f1c3d5e-2b7a-5c4e-9f0d-8a1b2c3d4e5f")  # fixed: stable GUIDs
 ORIGIN = "ikzlib"
 GROUP_SET_MARKER = "ikz:document-group"
@@ -950,6 +951,41 @@ def write_qdpx(project: CodedProject, path: str | Path) -> Path:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             out.writestr(info, data)
+    return Path(path)
+
+
+def write_qdc(project: CodedProject, path: str | Path) -> Path:
+    """Write the codes and code sets of ``project`` as a REFI-QDA codebook (``.qdc``).
+
+    The file follows the REFI-QDA Codebook standard 1.0 (namespace :data:`CODEBOOK_NS`):
+    the code tree with descriptions and colours, and the sets whose members are codes.
+    GUIDs come from :func:`refi_guid`, so the same codebook always gives the same file;
+    :func:`read_qdc` reads it back. Written atomically.
+
+    Raises
+    ------
+    DataValidationError
+        If the project does not validate or has no codes.
+    """
+    project = project.validate()
+    if project.codes.empty:
+        raise DataValidationError(project.source or "codebook", "the project has no codes")
+    holder = ET.Element("holder")
+    _codebook_xml(holder, project.codes)  # builds <CodeBook><Codes>, the root of a .qdc
+    root = holder[0]
+    root.attrib.update({"xmlns": CODEBOOK_NS, "origin": ORIGIN})
+    code_sets = project.sets[project.sets["member_type"] == "code"]
+    if not code_sets.empty:
+        sets = ET.SubElement(root, "Sets")
+        for set_id, members in code_sets.groupby("set_id", sort=True):
+            name = members["set_name"].iloc[0]
+            element = ET.SubElement(sets, "Set", {"guid": refi_guid("set", set_id), "name": name})
+            for member in sorted(members["member_id"]):
+                ET.SubElement(element, "MemberCode", {"targetGUID": refi_guid("code", member)})
+    ET.indent(root)
+    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    with ikz_io.atomic_path(path) as tmp:
+        tmp.write_bytes(xml)
     return Path(path)
 
 
