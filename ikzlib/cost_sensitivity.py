@@ -336,7 +336,7 @@ def small_coalition(
     chosen = [candidates[i] for i in costs.mask_members(int(row["mask"]), len(candidates))]
     if row["net_gain"] <= 0 or len(chosen) < 2:
         return None
-    sims = uncertainty.simulate_payoffs(units.volumes, units.population, chosen, draws, "equal")
+    sims = uncertainty.simulate_payoffs(units.population, chosen, draws, "equal")
     initiation = _initiation_cost(len(chosen), model)
     capacity = uncertainty.exante_capacity(units.population[chosen], model.resource)
     return SmallCoalition(

@@ -368,10 +368,16 @@ def standalone_costs(
     return production_cost(np.asarray(volumes, dtype=float), params)
 
 
-def leave_one_out_costs(volumes: Sequence[float] | np.ndarray, params: CostParams) -> np.ndarray:
-    """``c(N - i)`` of every player of the grand coalition ``N`` (for SCRB at any size)."""
+def leave_one_out_costs(
+    volumes: Sequence[float] | np.ndarray, params: CostParams | CostParamRows
+) -> np.ndarray:
+    """``c(N - i)`` of every player of the grand coalition ``N`` (for SCRB at any size).
+
+    ``volumes`` may hold one row of player volumes per parameter set, ``(m, n)``.
+    """
     volumes = np.asarray(volumes, dtype=float)
-    return coalition_cost(volumes.sum() - volumes, len(volumes) - 1, params)
+    total = volumes.sum(axis=-1, keepdims=True)
+    return coalition_cost(total - volumes, volumes.shape[-1] - 1, params)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,14 +393,15 @@ def subset_sums(values: Sequence[float] | np.ndarray) -> np.ndarray:
     """``out[mask] = sum of values[i] for the bits i set in mask``, for all ``2 ** n`` masks.
 
     Built by doubling (``out[2**i : 2**(i+1)] = out[:2**i] + values[i]``): O(2 ** n).
+    ``values`` of shape ``(m, n)`` give ``(m, 2 ** n)``, row by row the same sums.
     """
     values = np.asarray(values, dtype=float)
-    n = len(values)
+    n = values.shape[-1]
     _check_players(n)
-    out = np.zeros(1 << n)
-    for i, value in enumerate(values):
+    out = np.zeros((*values.shape[:-1], 1 << n))
+    for i in range(n):
         half = 1 << i
-        out[half : 2 * half] = out[:half] + value
+        out[..., half : 2 * half] = out[..., :half] + values[..., i : i + 1]
     return out
 
 
@@ -422,12 +429,18 @@ def members_mask(members: Sequence[int]) -> int:
 
 
 def cost_game(
-    volumes: Sequence[float] | np.ndarray, params: CostParams, include_exante: bool = True
+    volumes: Sequence[float] | np.ndarray,
+    params: CostParams | CostParamRows,
+    include_exante: bool = True,
 ) -> np.ndarray:
-    """The full cost game ``c[mask]`` for all ``2 ** n`` coalitions (``c[0] = 0``)."""
+    """The full cost game ``c[mask]`` for all ``2 ** n`` coalitions (``c[0] = 0``).
+
+    With :class:`CostParamRows` the result has one game per row, ``(m, 2 ** n)``; ``volumes``
+    may then hold one row of volumes per parameter set, ``(m, n)``.
+    """
     volumes = np.asarray(volumes, dtype=float)
     total = subset_sums(volumes)
-    size = popcounts(len(volumes))
+    size = popcounts(volumes.shape[-1])
     return coalition_cost(total, size, params, include_exante=include_exante)
 
 

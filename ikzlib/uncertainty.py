@@ -14,8 +14,9 @@ Uncertainty
 Every uncertain parameter is drawn independently from a triangular distribution
 ``(low, value, high)`` or a uniform one on ``[low, high]`` (seeded
 ``numpy.random.default_rng``). For each draw the cost game of a
-coalition is rebuilt, the chosen rule divides its cost, and partner ``i`` *pays off* when its
-annual saving ``c({i}) - x_i`` is positive.
+coalition is rebuilt with the draw's case volumes (``cases_per_capita`` times population), the
+chosen rule divides its cost, and partner ``i`` *pays off* when its annual saving
+``c({i}) - x_i`` is positive.
 
 Resource constraint
 -------------------
@@ -348,7 +349,6 @@ def draw_parameters(
 
 
 def simulate_payoffs(
-    volumes: np.ndarray,
     population: np.ndarray,
     members: Sequence[int],
     draws: pd.DataFrame,
@@ -356,10 +356,13 @@ def simulate_payoffs(
 ) -> pd.DataFrame:
     """Annual saving ``c({i}) - x_i`` of every member of a coalition in every draw.
 
+    Each draw has its own case volumes ``q_i = cases_per_capita * population_i`` (with the
+    draw's ``cases_per_capita``), so the uncertainty of the case volume enters the pay-offs.
+
     Parameters
     ----------
-    volumes, population
-        Case volume and population of all municipalities.
+    population
+        Population of all municipalities.
     members
         Indices of the coalition's members.
     draws
@@ -374,10 +377,9 @@ def simulate_payoffs(
         ``net_gain`` (``G(S)`` of the draw).
     """
     members = list(members)
-    q = np.asarray(volumes, dtype=float)[members]
     pop = np.asarray(population, dtype=float)[members]
     if rule == "shapley" and len(members) > games.MAX_LP_PLAYERS:
-        savings = _sampled_shapley_savings(q, pop, draws)
+        savings = _sampled_shapley_savings(pop, draws)
     elif len(draws) == 0:
         savings = np.empty((0, len(members)))
     else:
@@ -386,7 +388,7 @@ def simulate_payoffs(
         step = _rows_per_chunk(len(members), rule)
         savings = np.vstack(
             [
-                _savings_rows(q, pop, params.take(slice(start, start + step)), rule)
+                _savings_rows(pop, params.take(slice(start, start + step)), rule)
                 for start in range(0, len(params), step)
             ]
         )
@@ -395,11 +397,12 @@ def simulate_payoffs(
     return out
 
 
-def _sampled_shapley_savings(q: np.ndarray, pop: np.ndarray, draws: pd.DataFrame) -> np.ndarray:
+def _sampled_shapley_savings(pop: np.ndarray, draws: pd.DataFrame) -> np.ndarray:
     """Savings under the sampled Shapley value, one draw at a time (seed = draw number)."""
-    savings = np.empty((len(draws), len(q)))
+    savings = np.empty((len(draws), len(pop)))
     for d, row in enumerate(draws.to_dict("records")):
         params, _ = split_parameters(row)
+        q = costs.case_volumes(pop, params)
         savings[d] = costs.standalone_costs(q, params) - allocate(q, pop, params, "shapley", seed=d)
     return savings
 
@@ -410,12 +413,12 @@ def _rows_per_chunk(n: int, rule: str, max_cells: int = 1 << 16) -> int:
     return max(1, max_cells // width)
 
 
-def _savings_rows(
-    q: np.ndarray, pop: np.ndarray, params: costs.CostParamRows, rule: str
-) -> np.ndarray:
-    """``c({i}) - x_i`` of every member under every parameter set, ``(m, n)``."""
-    alone = costs.standalone_costs(q, params)
-    return alone - allocate_rows(q, pop, params, rule, alone)
+def _savings_rows(pop: np.ndarray, params: costs.CostParamRows, rule: str) -> np.ndarray:
+    """``c({i}) - x_i`` of every member under every parameter set, ``(m, n)``, with each
+    set's own case volumes."""
+    volumes = costs.case_volumes(pop, params)
+    alone = costs.standalone_costs(volumes, params)
+    return alone - allocate_rows(volumes, pop, params, rule, alone)
 
 
 def allocate_rows(
@@ -427,16 +430,23 @@ def allocate_rows(
 ) -> np.ndarray:
     """:func:`allocate` for ``m`` parameter sets at once, ``(m, n)``, row by row equal to it.
 
-    The Shapley value is exact only (up to :data:`ikzlib.games.MAX_LP_PLAYERS` players);
-    ``alone`` may pass the stand-alone costs already computed.
+    ``volumes`` holds the players' volumes, ``(n,)`` for all sets or ``(m, n)`` one row per
+    set. The Shapley value is exact only (up to :data:`ikzlib.games.MAX_LP_PLAYERS`
+    players); ``alone`` may pass the stand-alone costs already computed.
     """
-    volumes = np.asarray(volumes, dtype=float)
-    n = len(volumes)
-    total = costs.coalition_cost_each(np.full((len(params), 1), volumes.sum()), n, params)
+    volumes = np.ascontiguousarray(
+        np.broadcast_to(np.asarray(volumes, dtype=float), (len(params), np.shape(volumes)[-1]))
+    )
+    n = volumes.shape[1]
+    total = costs.coalition_cost_each(volumes.sum(axis=1, keepdims=True), n, params)
     if rule in ("population", "volume"):
-        weights = np.asarray(population if rule == "population" else volumes, dtype=float)
-        games.proportional(1.0, weights)  # refuses weights as allocate does
-        return total * weights / weights.sum()
+        weights = np.broadcast_to(np.asarray(population, dtype=float), volumes.shape)
+        if rule == "volume":
+            weights = volumes
+        refused = (weights < 0).any(axis=1) | (weights.sum(axis=1) <= 0)
+        if refused.any():
+            games.proportional(1.0, weights[int(np.argmax(refused))])  # raises as allocate does
+        return total * weights / weights.sum(axis=1, keepdims=True)
     if rule == "equal":
         return np.broadcast_to(total / n, (len(params), n)).copy()
     if alone is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 
@@ -88,6 +89,26 @@ def test_subset_sums_and_popcounts_match_brute_force():
         assert sums[mask] == pytest.approx(values[members].sum())
         assert sizes[mask] == len(members)
         assert costs.members_mask(members) == mask
+
+
+def test_subset_sums_of_many_rows_equal_each_row_and_games_follow():
+    rows = np.array([[3.0, -1.5, 7.25], [0.1, 0.2, 0.7], [1e6, 3.0, 0.0]])
+    sums = costs.subset_sums(rows)
+    assert sums.shape == (3, 8)
+    for r, values in enumerate(rows):
+        np.testing.assert_array_equal(sums[r], costs.subset_sums(values))
+    table = pd.DataFrame([dataclasses.asdict(BASE), dataclasses.asdict(BASE.replace(fixed_cost=7))])
+    params = costs.CostParamRows.from_table(table)
+    volumes = np.array([[150.0, 40.0, 20.0], [15.0, 4.0, 2.0]])
+    games_by_row = costs.cost_game(volumes, params)
+    leave_one_out = costs.leave_one_out_costs(volumes, params)
+    for r in range(2):
+        np.testing.assert_allclose(
+            games_by_row[r], costs.cost_game(volumes[r], params.row(r)), rtol=1e-14
+        )
+        np.testing.assert_allclose(
+            leave_one_out[r], costs.leave_one_out_costs(volumes[r], params.row(r)), rtol=1e-14
+        )
 
 
 def test_cost_game_entries_follow_the_formula():

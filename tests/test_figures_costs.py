@@ -53,7 +53,8 @@ def test_growth_path_figure_shows_both_orders_and_the_optimum(study):
     assert [t.get_text() for t in left.texts] == ["optimum k = 11"]
     assert left.get_title() == "initial partners, then largest first"
     title = fig._suptitle.get_text()
-    assert study.model.task in title and "illustrative parameters" in title
+    assert title.startswith("Model with illustrative parameters: gains and transaction costs")
+    assert study.model.task in title
 
 
 @pytest.mark.parametrize("coalition", [True, False])
@@ -62,11 +63,23 @@ def test_per_capita_figure_names_the_extremes(study, coalition):
         study = dataclasses.replace(study, pooled_cost_per_capita=None)
     fig = cost_figures.per_capita_figure(study)
     (ax,) = fig.axes
-    assert len(_legend(ax)) == (3 if coalition else 2)
+    legend = _legend(ax)
+    assert len(legend) == (3 if coalition else 2)
+    assert all(label.startswith("model: ") for label in legend[:-1])
+    assert legend[-1].endswith("(no cost data)")
     assert sorted(t.get_text() for t in ax.texts) == ["Falkenstein/Harz", "Halberstadt"]
     assert ax.get_xscale() == "log"
     assert ax.get_ylabel() == "EUR per inhabitant and year"
-    assert "illustrative" in ax.get_title()
+    assert ax.get_title().startswith("Model with illustrative parameters: ")
+    # the model curve is dashed, and the units are not drawn on it: no markers, no scatter;
+    # they are ticks at their population along the x axis (axes coordinates 0 to 0.05)
+    curve = ax.lines[0]
+    assert curve.get_linestyle() == "--" and curve.get_marker() in ("None", None, "")
+    (rug,) = ax.collections
+    segments = rug.get_segments()
+    assert len(segments) == len(study.units)
+    assert sorted(seg[0][0] for seg in segments) == sorted(study.units.population)
+    assert all((seg[0][1], seg[1][1]) == (0, 0.05) for seg in segments)
 
 
 def test_allocation_figure_draws_one_bar_per_partner_and_rule_smallest_first(study):
@@ -75,7 +88,13 @@ def test_allocation_figure_draws_one_bar_per_partner_and_rule_smallest_first(stu
     k, rules = study.allocation.size, study.allocation.rules
     assert len(_bars(ax)) == k * len(rules)
     assert _ticks(ax) == _smallest_first(study)
-    assert _legend(ax) == [rule.replace("_", " ") for rule in rules]
+    assert _legend(ax) == [cost_study.rule_label(rule) for rule in rules]
+    assert _legend(ax)[:4] == [
+        "population shares",
+        "case-volume shares",
+        "equal split",
+        "Shapley value",
+    ]
     # first bar: the smallest partner's saving under population shares, in percent
     row = study.allocation.table.iloc[int(np.argmin(study.allocation.population))]
     saving = 100 * (1 - row["population"] / row["standalone"])
@@ -108,9 +127,10 @@ def test_payoff_probability_figure_labels_name_and_size_class(study):
     (ax,) = fig.axes
     assert len(_bars(ax)) == 2 * study.allocation.size
     assert _ticks(ax)[0] == "Falkenstein/Harz\n(5,000-10,000)"
-    assert _legend(ax) == ["rule: shapley", "rule: population"]
+    assert _legend(ax) == ["rule: Shapley value", "rule: population shares"]
     assert ax.get_ylim() == (0, 1.05)
-    assert "40 draws over illustrative ranges" in ax.get_title()
+    assert ax.get_title().startswith("Model with illustrative parameters: ")
+    assert "(40 draws)" in ax.get_title()
 
 
 def test_feasibility_figure_marks_the_initiation_cost(study):
@@ -125,8 +145,8 @@ def test_feasibility_figure_marks_the_initiation_cost(study):
         "population share of the set-up cost",
         "strategic capacity K",
     ]
-    assert (
-        ax.get_title() == "Set-up phase of the optimal coalition (k = 11; illustrative parameters)"
+    assert ax.get_title() == (
+        "Model with illustrative parameters: set-up phase of the optimal coalition (k = 11)"
     )
 
 
@@ -137,11 +157,15 @@ def test_tornado_figure_puts_the_largest_swing_on_top(study):
     bars = _bars(ax)
     assert len(bars) == 2 * n
     labels = {round(t.get_position()[1]): t.get_text() for t in ax.get_yticklabels()}
-    assert labels[n - 1] == study.sensitivity["parameter"].iloc[0].replace("_", " ")
+    top = study.sensitivity["parameter"].iloc[0]
+    assert labels[n - 1] == cost_study.PARAMETER_LABELS[top]
     base = study.sensitivity["base"].iloc[0] / 1e3
     assert bars[0].get_x() == pytest.approx(base)
-    assert _legend(ax) == ["parameter at low end", "parameter at high end"]
-    assert "illustrative ranges" in ax.get_title()
+    assert _legend(ax) == [
+        "parameter at the low end of its range",
+        "parameter at the high end of its range",
+    ]
+    assert ax.get_title().startswith("Model with illustrative parameters: ")
 
 
 @pytest.mark.parametrize(
@@ -174,7 +198,34 @@ def test_figures_refuse_a_study_without_the_data(study):
 def test_source_lines_name_the_scenario_and_the_assumptions(study):
     for name in cost_figures.FIGURES:
         line = cost_figures.source_line(study, name)
-        assert "'procurement_office'" in line and "illustrative" in line
+        assert "procurement_office" in line and "illustrative" in line
     assert "seed 20230419" in cost_figures.source_line(study, "payoff_probability")
     with pytest.raises(ParameterError, match="unknown figure"):
         cost_figures.source_line(study, "map")
+
+
+def test_figures_speak_german(study):
+    """Titles, labels, legends and tick numbers follow ``lang="de"``."""
+    fig = cost_figures.per_capita_figure(study, lang="de")
+    (ax,) = fig.axes
+    assert ax.get_title().startswith("Modell mit illustrativen Parametern: ")
+    assert ax.get_ylabel() == "EUR je Einwohner und Jahr"
+    assert _legend(ax)[0] == "Modell: Kosten je Einwohner bei Einzelerledigung"
+    fig.canvas.draw()
+    assert "10.000" in _ticks(ax)
+    fig = cost_figures.tornado_figure(study, lang="de")
+    assert fig.axes[0].get_xlabel() == "Nettogewinn der besten Koalition, Tausend EUR pro Jahr"
+    fig = cost_figures.payoff_probability_figure(study, lang="de")
+    assert _legend(fig.axes[0])[0] == "Regel: Shapley-Wert"
+    line = cost_figures.source_line(study, "payoff_probability", lang="de")
+    assert line.startswith("Monte-Carlo-Simulation über die illustrativen Spannen")
+    assert "Einwohner: Destatis" in line
+
+
+def test_captions_name_the_kind_of_parameters(study):
+    assert study.caption("growth path") == "Model with illustrative parameters: growth path"
+    fixed = dataclasses.replace(
+        study, status=cost_study.ParameterStatus(values=(), ranges=("fixed_cost",))
+    )
+    assert fixed.caption("x") == "Model with sourced or user-set parameters: x"
+    assert fixed.caption("x", ranges=True) == "Model with illustrative parameter ranges: x"

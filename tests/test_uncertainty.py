@@ -122,7 +122,7 @@ def test_member_savings_add_up_to_the_net_gain(scenarios):
     volumes = costs.case_volumes(population, scenario.cost)
     draws = uncertainty.draw_parameters(scenario, 30, seed=1)
     for rule in uncertainty.RULES:
-        savings = uncertainty.simulate_payoffs(volumes, population, [0, 1, 3], draws, rule)
+        savings = uncertainty.simulate_payoffs(population, [0, 1, 3], draws, rule)
         assert savings[[0, 1, 3]].sum(axis=1).to_numpy() == pytest.approx(
             savings["net_gain"].to_numpy()
         )
@@ -131,6 +131,27 @@ def test_member_savings_add_up_to_the_net_gain(scenarios):
     assert table["p_pays_off"].between(0, 1).all()
     with pytest.raises(ValueError, match="unknown rule"):
         uncertainty.allocate(volumes, population, scenario.cost, "fair")
+
+
+def test_each_draw_uses_its_own_case_volumes(scenarios):
+    """Two draws that differ only in cases_per_capita give different pay-offs, each equal to
+    G(S) = sum of c({i}) - c(S) at that draw's volumes (the base volumes were reused before)."""
+    scenario = scenarios["procurement_office"]
+    population = np.array([40_000.0, 9_000.0, 5_000.0, 20_000.0])
+    members = [0, 1, 3]
+    base = uncertainty.numeric_parameters(scenario)
+    draws = pd.DataFrame([base, {**base, "cases_per_capita": 2 * base["cases_per_capita"]}])
+    expected = []
+    for row in draws.to_dict("records"):
+        params, _ = uncertainty.split_parameters(row)
+        q = costs.case_volumes(population[members], params)
+        alone = costs.standalone_costs(q, params).sum()
+        expected.append(alone - float(costs.coalition_cost(q.sum(), len(q), params)))
+    assert expected[1] > expected[0]  # more cases: more to gain from pooling
+    for rule in uncertainty.RULES:
+        savings = uncertainty.simulate_payoffs(population, members, draws, rule)
+        assert savings["net_gain"].to_numpy() == pytest.approx(expected, rel=1e-12)
+        assert (savings.loc[0, members] != savings.loc[1, members]).all()
 
 
 def test_allocate_scales_beyond_the_exact_limit(scenarios):
@@ -250,12 +271,13 @@ def _flags_by_loop(table, population, order, small, gain):
     return pd.DataFrame(rows, columns=list(uncertainty.CONCLUSIONS))
 
 
-def _savings_by_loop(volumes, population, members, draws, rule):
-    """Reference: :func:`uncertainty.allocate` draw by draw (the former implementation)."""
-    q, pop = volumes[members], population[members]
+def _savings_by_loop(population, members, draws, rule):
+    """Reference: :func:`uncertainty.allocate` draw by draw, each with its own volumes."""
+    pop = population[members]
     savings = np.empty((len(draws), len(members)))
     for d, row in enumerate(draws.to_dict("records")):
         params, _ = uncertainty.split_parameters(row)
+        q = costs.case_volumes(pop, params)
         alone = costs.standalone_costs(q, params)
         savings[d] = alone - uncertainty.allocate(q, pop, params, rule, seed=d)
     out = pd.DataFrame(savings, columns=list(members))
@@ -344,12 +366,11 @@ def test_payoffs_equal_the_loop_for_every_rule(scenarios, n):
     rng = np.random.default_rng(n)
     scenario = scenarios["procurement_office"]
     population = rng.lognormal(np.log(8_000), 1.0, n + 2).round() + 1
-    volumes = costs.case_volumes(population, scenario.cost)
     members = [int(i) for i in rng.permutation(n + 2)[:n]]
     draws = _random_parameters(rng, 40 if n > 12 else 150, scenario)
     for rule in uncertainty.RULES:
-        fast = uncertainty.simulate_payoffs(volumes, population, members, draws, rule)
-        slow = _savings_by_loop(volumes, population, members, draws, rule)
+        fast = uncertainty.simulate_payoffs(population, members, draws, rule)
+        slow = _savings_by_loop(population, members, draws, rule)
         pd.testing.assert_frame_equal(fast, slow, check_exact=True)
 
 
@@ -361,8 +382,8 @@ def test_payoffs_beyond_the_exact_shapley_limit_keep_the_sampled_value(scenarios
     members = list(range(18))
     for rule in ("shapley", "scrb"):
         pd.testing.assert_frame_equal(
-            uncertainty.simulate_payoffs(volumes, population, members, draws, rule),
-            _savings_by_loop(volumes, population, members, draws, rule),
+            uncertainty.simulate_payoffs(population, members, draws, rule),
+            _savings_by_loop(population, members, draws, rule),
             check_exact=True,
         )
     with pytest.raises(ValueError, match="at most"):

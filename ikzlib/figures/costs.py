@@ -2,10 +2,13 @@
 allocations, pay-off probabilities, set-up feasibility and the tornado chart.
 
 Every function takes a :class:`~ikzlib.studies.costs.CostStudy` (and ``ax=None`` when it draws
-a single panel) and returns the matplotlib figure; saving, with :func:`source_line` under it,
-is left to :func:`ikzlib.figures.save_figure`. Titles say when the parameters are
-illustrative. Partner figures show one bar group per partner up to :data:`MAX_BARS` partners
-and switch to a scatter against population beyond that.
+a single panel) and ``lang`` (``"en"`` or ``"de"``) and returns the matplotlib figure; saving,
+with :func:`source_line` under it, is left to :func:`ikzlib.figures.save_figure`. Every title
+starts with :meth:`~ikzlib.studies.costs.CostStudy.caption` ("Model with illustrative
+parameters: ..."), so a reader cannot take a model curve for data; amounts are drawn in
+thousand EUR and labelled no finer than the key figures (thousands). Partner figures show one
+bar group per partner up to :data:`MAX_BARS` partners and switch to a scatter against
+population beyond that.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ikzlib import costs
 from ikzlib.errors import ParameterError
-from ikzlib.figures import PALETTE, number_formatter
+from ikzlib.figures import PALETTE
+from ikzlib.i18n import Message, format_number, register, tr
 from ikzlib.keyfigures import Kind
+from ikzlib.studies.costs import rule_label
 
 if TYPE_CHECKING:
     from ikzlib.studies.costs import CostStudy
@@ -52,9 +57,20 @@ def _illustrative(study: CostStudy, *, ranges: bool = False) -> bool:
 
 
 def _tag(study: CostStudy, *, ranges: bool = False) -> str:
-    """``"illustrative parameters"`` or ``"model parameters"`` for titles and source lines."""
+    """What the parameters (or ranges) are, for source lines (English)."""
     what = "ranges" if ranges else "parameters"
     return f"illustrative {what}" if _illustrative(study, ranges=ranges) else f"model {what}"
+
+
+def _title(study: CostStudy, what: str, lang: str, *, ranges: bool = False, **values) -> str:
+    """``"Model with illustrative parameters: <what>"`` in ``lang`` (``what`` may hold
+    ``{placeholders}`` filled from ``values``)."""
+    return tr(study.caption(what, ranges=ranges, **values), lang)
+
+
+def _thousands(lang: str) -> FuncFormatter:
+    """Tick labels for amounts drawn in thousand EUR, in the language's separators."""
+    return FuncFormatter(lambda value, _pos: format_number(value, 0, lang))
 
 
 def _require(part: object, what: str) -> None:
@@ -62,25 +78,30 @@ def _require(part: object, what: str) -> None:
         raise ParameterError(f"the study has no {what} to draw (see its notes)")
 
 
-def source_line(study: CostStudy, figure: str) -> str:
+def source_line(study: CostStudy, figure: str, lang: str = "en") -> str:
     """The source and caveat line printed under ``figure`` (one of :data:`FIGURES`)."""
     if figure not in FIGURES:
         raise ParameterError(f"unknown figure {figure!r}; choose one of {', '.join(FIGURES)}")
-    model = f"ikz transaction-cost model, scenario {study.settings.scenario!r}"
-    population = study.population_source
-    lines = {
-        "growth_path": f"{model} ({_tag(study)}, data/raw/scenarios.csv); {population}.",
-        "per_capita_cost": f"{model} ({_tag(study)}); {population}; administrative units.",
-        "allocations": f"{model} ({_tag(study)}). "
-        "Negative: the partner pays more than going alone.",
-        "payoff_probability": f"Monte Carlo over the {_tag(study, ranges=True)} of scenario "
-        f"{study.settings.scenario!r}, seed {study.settings.seed}; {population}.",
-        "feasibility": f"{model}; capacity K = kappa * population^beta and set-up costs "
-        f"({_tag(study)}).",
-        "tornado": f"{model}: low/high ends of the {_tag(study, ranges=True)} in "
-        "data/raw/scenarios.csv.",
+    values = {
+        "scenario": study.settings.scenario,
+        "tag": Message(_tag(study)),
+        "ranges": Message(_tag(study, ranges=True)),
+        "population": study.population_source,
+        "seed": str(study.settings.seed),
     }
-    return lines[figure]
+    return tr(Message(_SOURCE_LINES[figure], **values), lang)
+
+
+_MODEL_SOURCE = "ikz transaction-cost model, scenario {scenario} ({tag}"
+_SOURCE_LINES = {
+    "growth_path": _MODEL_SOURCE + ", data/raw/scenarios.csv); {population}.",
+    "per_capita_cost": _MODEL_SOURCE + "); computed, not observed; {population}.",
+    "allocations": _MODEL_SOURCE + "). Negative: the partner pays more than going alone.",
+    "payoff_probability": "Monte Carlo over the {ranges} of scenario {scenario}, seed {seed}; "
+    "{population}.",
+    "feasibility": _MODEL_SOURCE + "); capacity K = kappa · population^beta and set-up costs.",
+    "tornado": _MODEL_SOURCE + "): low/high ends of the {ranges} in data/raw/scenarios.csv.",
+}
 
 
 def _member_figure(count: int, height: float, ax: Axes | None) -> tuple[Figure, Axes]:
@@ -92,7 +113,7 @@ def _member_figure(count: int, height: float, ax: Axes | None) -> tuple[Figure, 
 
 
 def _member_axis(
-    ax: Axes, member_names: Sequence[str], inhabitants: Sequence[float]
+    ax: Axes, member_names: Sequence[str], inhabitants: Sequence[float], lang: str
 ) -> tuple[np.ndarray, bool]:
     """x positions: one slot per partner (few) or population on a log scale (many).
 
@@ -102,19 +123,30 @@ def _member_axis(
         x = np.arange(len(member_names))
         ax.set_xticks(x, [_short(name) for name in member_names], rotation=40, ha="right")
         return x, True
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(number_formatter())
-    ax.set_xlabel("inhabitants (log scale)")
+    _population_axis(ax, np.asarray(inhabitants, dtype=float), lang)
     return np.asarray(inhabitants, dtype=float), False
 
 
-def growth_path_figure(study: CostStudy) -> Figure:
+def _population_axis(ax: Axes, population: np.ndarray, lang: str) -> None:
+    """Log-scaled inhabitants axis with round ticks in the language's separators."""
+    ax.set_xscale("log")
+    ticks = [t for t in _POPULATION_TICKS if population.min() <= t <= population.max()]
+    if ticks:
+        ax.set_xticks(ticks)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_number(v, 0, lang)))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(tr("inhabitants (log scale)", lang))
+
+
+def growth_path_figure(study: CostStudy, lang: str = "en") -> Figure:
     """Gross gain, overhead and net gain as partners join, for the two joining orders.
 
     Parameters
     ----------
     study
         A study with growth paths (at least two units).
+    lang
+        Language of the labels.
 
     Returns
     -------
@@ -124,14 +156,14 @@ def growth_path_figure(study: CostStudy) -> Figure:
     """
     _require(study.growth, "growth path")
     growth = study.growth
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)
     first = "initial partners, then " if growth.initial else ""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
     panels = [
         (axes[0], growth.path, f"{first}largest first"),
         (axes[1], growth.path_small, f"{first}smallest first"),
     ]
     for ax, frame, title in panels:
-        _growth_panel(ax, frame, title)
+        _growth_panel(ax, frame, tr(title, lang), lang)
     if study.exhaustive is not None:
         best = study.exhaustive.best
         axes[0].plot(
@@ -139,18 +171,21 @@ def growth_path_figure(study: CostStudy) -> Figure:
             best["net_gain"] / 1e3,
             ls=":",
             color="#4c9a2a",
-            label="best coalition of each size (exhaustive)",
+            label=tr("best coalition of each size (exhaustive search)", lang),
         )
-    axes[0].set_ylabel("thousand EUR per year")
+    axes[0].set_ylabel(tr("thousand EUR per year", lang))
+    axes[0].yaxis.set_major_formatter(_thousands(lang))
     axes[0].legend(fontsize=8, loc="upper left")
     fig.suptitle(
-        f"Gains and transaction costs by coalition size: {study.model.task} ({_tag(study)})",
+        _title(study, "gains and transaction costs by coalition size", lang)
+        + "\n"
+        + tr(study.model.task, lang),
         fontsize=10.5,
     )
     return fig
 
 
-def _growth_panel(ax: Axes, frame: pd.DataFrame, title: str) -> None:
+def _growth_panel(ax: Axes, frame: pd.DataFrame, title: str, lang: str) -> None:
     """Gross gain, overhead and net gain along one growth path, the optimum marked."""
     overhead = frame["transaction"] + frame["exante_annual"]
     curves = [
@@ -159,13 +194,13 @@ def _growth_panel(ax: Axes, frame: pd.DataFrame, title: str) -> None:
         (frame["net_gain"], "net gain", 2.2),
     ]
     for values, label, width in curves:
-        ax.plot(frame["size"], values / 1e3, marker="o", ms=3, lw=width, label=label)
+        ax.plot(frame["size"], values / 1e3, marker="o", ms=3, lw=width, label=tr(label, lang))
     k_opt = costs.optimal_size(frame)
     ax.axvline(k_opt, color="#555555", ls="--", lw=1)
     ax.text(
         k_opt - 0.15,
         0.1,
-        f"optimum k = {k_opt}",
+        tr(Message("optimum k = {k}", k=k_opt), lang),
         transform=ax.get_xaxis_transform(),
         fontsize=8.5,
         color="#333333",
@@ -173,70 +208,90 @@ def _growth_panel(ax: Axes, frame: pd.DataFrame, title: str) -> None:
     )
     ax.axhline(0, color="black", lw=0.6)
     ax.set_title(title)
-    ax.set_xlabel("number of partners k")
+    ax.set_xlabel(tr("number of partners k", lang))
 
 
-def per_capita_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
-    """Stand-alone cost per inhabitant against population: model curve and the units.
+def per_capita_figure(study: CostStudy, ax: Axes | None = None, lang: str = "en") -> Figure:
+    """Stand-alone cost per inhabitant against population: the model curve, units as a rug.
+
+    The units have no observed costs: they are marked only by their population (ticks along
+    the x axis), never as points on the curve, so the curve cannot be read as a fit to data.
 
     Parameters
     ----------
     study
-        A study with units (``per_capita`` and ``cost_curve``); the cost per inhabitant in
-        the optimal coalition is drawn as a dashed line when there is one.
+        A study with units (``per_capita`` and ``cost_curve``); the model's cost per
+        inhabitant in the optimal coalition is drawn as a dotted line when there is one.
     ax
         Axes to draw on (default: a new figure).
+    lang
+        Language of the labels.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Log-scaled population axis; the smallest and largest unit are named.
+        Log-scaled population axis; the smallest and largest unit are named at their tick.
     """
     _require(study.per_capita, "per-capita cost table")
     table, curve = study.per_capita, study.cost_curve
-    fig, ax = plt.subplots(figsize=(7.5, 4.4)) if ax is None else (ax.get_figure(), ax)
+    fig, ax = plt.subplots(figsize=(7.5, 4.6)) if ax is None else (ax.get_figure(), ax)
     ax.plot(
         curve["population"],
         curve["cost_per_capita"],
         color=PALETTE[0],
-        label="stand-alone cost (model)",
-    )
-    ax.scatter(
-        table["population"],
-        table["cost_per_capita"],
-        color=PALETTE[1],
-        zorder=3,
-        label=f"administrative units of {study.district.name}",
+        ls="--",
+        lw=1.8,
+        label=tr("model: stand-alone cost per inhabitant", lang),
     )
     if study.pooled_cost_per_capita is not None and study.growth is not None:
         ax.axhline(
             study.pooled_cost_per_capita,
             color=PALETTE[2],
-            ls="--",
-            label=f"pooled cost in the optimal coalition (k = {study.growth.optimal_size})",
+            ls=":",
+            lw=1.6,
+            label=tr(
+                Message(
+                    "model: cost per inhabitant in the optimal coalition (k = {k})",
+                    k=study.growth.optimal_size,
+                ),
+                lang,
+            ),
         )
     population = table["population"].to_numpy(dtype=float)
+    ax.vlines(
+        population,
+        0,
+        0.05,
+        transform=ax.get_xaxis_transform(),
+        color=PALETTE[1],
+        lw=1.6,
+        label=tr(
+            Message(
+                "population of the administrative units of {district} (no cost data)",
+                district=study.district.name,
+            ),
+            lang,
+        ),
+    )
     for index in dict.fromkeys((int(np.argmin(population)), int(np.argmax(population)))):
         ax.annotate(
             _short(table["name"].iloc[index]),
-            (population[index], table["cost_per_capita"].iloc[index]),
-            xytext=(5, 5),
-            textcoords="offset points",
+            (population[index], 0.06),
+            xycoords=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
             fontsize=8,
+            color="#333333",
         )
-    grid = curve["population"]
-    ax.set_xscale("log")
-    ax.set_xticks([t for t in _POPULATION_TICKS if grid.min() <= t <= grid.max()])
-    ax.xaxis.set_major_formatter(number_formatter())
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel("inhabitants (log scale)")
-    ax.set_ylabel("EUR per inhabitant and year")
-    ax.set_title(f"Cost per inhabitant when a unit goes alone ({_tag(study)})")
-    ax.legend(fontsize=8.5)
+    _population_axis(ax, curve["population"].to_numpy(dtype=float), lang)
+    ax.set_ylabel(tr("EUR per inhabitant and year", lang))
+    ax.set_ylim(0, float(curve["cost_per_capita"].max()) * 1.1)
+    ax.set_title(_title(study, "cost per inhabitant when a unit goes alone", lang), fontsize=10)
+    ax.legend(fontsize=8, loc="upper right")
     return fig
 
 
-def allocation_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
+def allocation_figure(study: CostStudy, ax: Axes | None = None, lang: str = "en") -> Figure:
     """Saving of each partner (% of its stand-alone cost) under each division rule.
 
     Parameters
@@ -245,6 +300,8 @@ def allocation_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
         A study with an optimal coalition (``allocation``).
     ax
         Axes to draw on (default: a new figure sized for the partners).
+    lang
+        Language of the labels.
 
     Returns
     -------
@@ -257,28 +314,33 @@ def allocation_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
     shown = allocation.table.iloc[order]
     rules = list(allocation.rules)
     savings = shown[rules].rsub(shown["standalone"], axis=0).div(shown["standalone"], axis=0) * 100
-    fig, ax = _member_figure(len(shown), 4.6, ax)
-    x, bars = _member_axis(ax, shown["name"].tolist(), allocation.population[order])
+    fig, ax = _member_figure(len(shown), 4.8, ax)
+    x, bars = _member_axis(ax, shown["name"].tolist(), allocation.population[order], lang)
     width = 0.8 / len(rules)
     for j, rule in enumerate(rules):
         colour = PALETTE[j % len(PALETTE)]
-        label = rule.replace("_", " ")
+        label = tr(rule_label(rule), lang)
         if bars:
             offset = (j - (len(rules) - 1) / 2) * width
             ax.bar(x + offset, savings[rule], width, label=label, color=colour)
         else:
             ax.scatter(x, savings[rule], s=14, label=label, color=colour)
     ax.axhline(0, color="black", lw=0.7)
-    ax.set_ylabel("saving, % of stand-alone cost")
+    ax.set_ylabel(tr("saving, % of stand-alone cost", lang))
     ax.set_title(
-        f"Who gains under which rule (optimal coalition, k = {allocation.size}; "
-        f"{_tag(study)}), smallest left"
+        _title(
+            study,
+            "who gains under which rule (optimal coalition, k = {k}), smallest left",
+            lang,
+            k=allocation.size,
+        ),
+        fontsize=10,
     )
-    ax.legend(fontsize=8.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="rule")
+    ax.legend(fontsize=8.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), title=tr("rule", lang))
     return fig
 
 
-def payoff_probability_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
+def payoff_probability_figure(study: CostStudy, ax: Axes | None = None, lang: str = "en") -> Figure:
     """Probability that each partner saves, under the chosen rule and under population shares.
 
     Parameters
@@ -287,6 +349,8 @@ def payoff_probability_figure(study: CostStudy, ax: Axes | None = None) -> Figur
         A study with a simulated optimal coalition (``simulation``).
     ax
         Axes to draw on (default: a new figure sized for the partners).
+    lang
+        Language of the labels.
 
     Returns
     -------
@@ -295,13 +359,14 @@ def payoff_probability_figure(study: CostStudy, ax: Axes | None = None) -> Figur
     """
     _require(study.simulation, "simulated coalition")
     shown = study.simulation.probabilities.sort_values("population").reset_index(drop=True)
-    fig, ax = _member_figure(len(shown), 4.4, ax)
-    x, bars = _member_axis(ax, shown["name"].tolist(), shown["population"])
+    fig, ax = _member_figure(len(shown), 4.6, ax)
+    x, bars = _member_axis(ax, shown["name"].tolist(), shown["population"], lang)
     columns = [
-        ("p_pays_off", f"rule: {study.settings.allocation_rule}"),
-        ("p_pays_off_population_rule", "rule: population"),
+        ("p_pays_off", rule_label(study.settings.allocation_rule)),
+        ("p_pays_off_population_rule", rule_label("population")),
     ]
-    for j, (column, label) in enumerate(columns):
+    for j, (column, rule) in enumerate(columns):
+        label = tr(Message("rule: {rule}", rule=Message(rule)), lang)
         if bars:
             ax.bar(x + (j - 0.5) * 0.4, shown[column], 0.4, label=label)
         else:
@@ -314,16 +379,23 @@ def payoff_probability_figure(study: CostStudy, ax: Axes | None = None) -> Figur
         ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=8)
     ax.axhline(0.5, color="#555555", ls="--", lw=1)
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("probability that the partner saves")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_number(v, 1, lang)))
+    ax.set_ylabel(tr("probability of a saving", lang))
     ax.set_title(
-        f"Probability of a positive saving ({len(study.draws)} draws over "
-        f"{_tag(study, ranges=True)}), smallest partner left"
+        _title(
+            study,
+            "probability of a positive saving ({n} draws), smallest partner left",
+            lang,
+            ranges=True,
+            n=len(study.draws),
+        ),
+        fontsize=10,
     )
     ax.legend(fontsize=8.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
-def feasibility_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
+def feasibility_figure(study: CostStudy, ax: Axes | None = None, lang: str = "en") -> Figure:
     """Strategic capacity of each partner against its share of the set-up cost.
 
     Parameters
@@ -332,6 +404,8 @@ def feasibility_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
         A study with an optimal coalition (``feasibility.table``).
     ax
         Axes to draw on (default: a new figure sized for the partners).
+    lang
+        Language of the labels.
 
     Returns
     -------
@@ -342,33 +416,38 @@ def feasibility_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
     found = study.feasibility
     _require(found.table if found is not None else None, "optimal coalition")
     shown = found.table.sort_values("population").reset_index(drop=True)
-    fig, ax = _member_figure(len(shown), 4.4, ax)
-    x, bars = _member_axis(ax, shown["name"].tolist(), shown["population"])
+    fig, ax = _member_figure(len(shown), 4.6, ax)
+    x, bars = _member_axis(ax, shown["name"].tolist(), shown["population"], lang)
+    capacity = tr("strategic capacity K", lang)
     if bars:
-        ax.bar(x, shown["capacity"] / 1e3, 0.6, label="strategic capacity K")
+        ax.bar(x, shown["capacity"] / 1e3, 0.6, label=capacity)
     else:
-        ax.plot(x, shown["capacity"] / 1e3, marker="o", ms=3, label="strategic capacity K")
+        ax.plot(x, shown["capacity"] / 1e3, marker="o", ms=3, label=capacity)
     ax.scatter(
         x,
         shown["exante_share"] / 1e3,
         color=PALETTE[1],
         zorder=3,
         s=18,
-        label="population share of the set-up cost",
+        label=tr("population share of the set-up cost", lang),
     )
     ax.axhline(
         found.initiation_cost / 1e3,
         color=PALETTE[3],
         ls="--",
-        label="cost of initiating the coalition",
+        label=tr("cost of initiating the coalition", lang),
     )
-    ax.set_ylabel("thousand EUR (one-off)")
-    ax.set_title(f"Set-up phase of the optimal coalition (k = {len(shown)}; {_tag(study)})")
+    ax.yaxis.set_major_formatter(_thousands(lang))
+    ax.set_ylabel(tr("thousand EUR (one-off)", lang))
+    ax.set_title(
+        _title(study, "set-up phase of the optimal coalition (k = {k})", lang, k=len(shown)),
+        fontsize=10,
+    )
     ax.legend(fontsize=8.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
-def tornado_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
+def tornado_figure(study: CostStudy, ax: Axes | None = None, lang: str = "en") -> Figure:
     """Tornado chart: the best net gain at the low and high end of each parameter's range.
 
     Parameters
@@ -377,23 +456,27 @@ def tornado_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
         A study with a sensitivity table (largest swing first, drawn at the top).
     ax
         Axes to draw on (default: a new figure, taller with more parameters).
+    lang
+        Language of the labels.
 
     Returns
     -------
     matplotlib.figure.Figure
         Two horizontal bars per parameter starting at the base value (thousand EUR).
     """
+    from ikzlib.studies.costs import PARAMETER_LABELS
+
     _require(study.sensitivity, "sensitivity table")
     sensitivity = study.sensitivity
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(sensitivity) + 1.6))
+        fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(sensitivity) + 1.8))
     else:
         fig = ax.get_figure()
     y = np.arange(len(sensitivity))[::-1]
     base_gain = sensitivity["base"].iloc[0] / 1e3
     ends = [
-        ("metric_low", PALETTE[0], "parameter at low end"),
-        ("metric_high", PALETTE[1], "parameter at high end"),
+        ("metric_low", PALETTE[0], "parameter at the low end of its range"),
+        ("metric_high", PALETTE[1], "parameter at the high end of its range"),
     ]
     for value_column, colour, label in ends:
         ax.barh(
@@ -402,11 +485,103 @@ def tornado_figure(study: CostStudy, ax: Axes | None = None) -> Figure:
             left=base_gain,
             color=colour,
             height=0.6,
-            label=label,
+            label=tr(label, lang),
         )
     ax.axvline(base_gain, color="black", lw=0.8)
-    ax.set_yticks(y, sensitivity["parameter"].str.replace("_", " "))
-    ax.set_xlabel("net gain of the best coalition, thousand EUR per year")
-    ax.set_title(f"Tornado: which assumption moves the net gain most ({_tag(study, ranges=True)})")
+    names = [tr(PARAMETER_LABELS.get(p, p), lang) for p in sensitivity["parameter"]]
+    ax.set_yticks(y, names)
+    ax.xaxis.set_major_formatter(_thousands(lang))
+    ax.set_xlabel(tr("net gain of the best coalition, thousand EUR per year", lang))
+    ax.set_title(
+        _title(study, "which assumption moves the net gain most", lang, ranges=True),
+        fontsize=10,
+    )
     ax.legend(fontsize=8.5, loc="lower right")
     return fig
+
+
+register(
+    {
+        "initial partners, then largest first": "Startpartner, dann die größten zuerst",
+        "initial partners, then smallest first": "Startpartner, dann die kleinsten zuerst",
+        "largest first": "die größten zuerst",
+        "smallest first": "die kleinsten zuerst",
+        "best coalition of each size (exhaustive search)": (
+            "beste Koalition jeder Größe (vollständige Suche)"
+        ),
+        "thousand EUR per year": "Tausend EUR pro Jahr",
+        "gains and transaction costs by coalition size": (
+            "Gewinne und Transaktionskosten nach Größe der Kooperation"
+        ),
+        "gross gain (scale, specialisation)": "Bruttogewinn (Größe, Spezialisierung)",
+        "transaction + annualised set-up cost": "Transaktions- + annualisierte Anlaufkosten",
+        "net gain": "Nettogewinn",
+        "optimum k = {k}": "Optimum k = {k}",
+        "number of partners k": "Anzahl der Partner k",
+        "inhabitants (log scale)": "Einwohner (logarithmische Skala)",
+        "model: stand-alone cost per inhabitant": (
+            "Modell: Kosten je Einwohner bei Einzelerledigung"
+        ),
+        "model: cost per inhabitant in the optimal coalition (k = {k})": (
+            "Modell: Kosten je Einwohner in der optimalen Koalition (k = {k})"
+        ),
+        "population of the administrative units of {district} (no cost data)": (
+            "Einwohnerzahl der Verwaltungseinheiten im {district} (keine Kostendaten)"
+        ),
+        "EUR per inhabitant and year": "EUR je Einwohner und Jahr",
+        "cost per inhabitant when a unit goes alone": "Kosten je Einwohner bei Einzelerledigung",
+        "saving, % of stand-alone cost": "Ersparnis, % der Kosten bei Einzelerledigung",
+        "who gains under which rule (optimal coalition, k = {k}), smallest left": (
+            "wer nach welcher Regel gewinnt (optimale Koalition, k = {k}), kleinste links"
+        ),
+        "rule": "Regel",
+        "rule: {rule}": "Regel: {rule}",
+        "probability of a saving": "Wahrscheinlichkeit einer Ersparnis",
+        "probability of a positive saving ({n} draws), smallest partner left": (
+            "Wahrscheinlichkeit einer Ersparnis ({n} Ziehungen), kleinster Partner links"
+        ),
+        "strategic capacity K": "strategische Kapazität K",
+        "population share of the set-up cost": "Anteil an den Anlaufkosten nach Einwohnern",
+        "cost of initiating the coalition": "Kosten der Initiierung der Kooperation",
+        "thousand EUR (one-off)": "Tausend EUR (einmalig)",
+        "set-up phase of the optimal coalition (k = {k})": (
+            "Anlaufphase der optimalen Koalition (k = {k})"
+        ),
+        "parameter at the low end of its range": "Parameter am unteren Ende seiner Spanne",
+        "parameter at the high end of its range": "Parameter am oberen Ende seiner Spanne",
+        "net gain of the best coalition, thousand EUR per year": (
+            "Nettogewinn der besten Koalition, Tausend EUR pro Jahr"
+        ),
+        "which assumption moves the net gain most": (
+            "welche Annahme den Nettogewinn am stärksten bewegt"
+        ),
+        "illustrative parameters": "illustrative Parameter",
+        "illustrative ranges": "illustrativen Spannen",
+        "model parameters": "Modellparameter",
+        "model ranges": "Modellspannen",
+        _SOURCE_LINES["growth_path"]: (
+            "ikz-Transaktionskostenmodell, Szenario {scenario} ({tag}, data/raw/scenarios.csv); "
+            "{population}."
+        ),
+        _SOURCE_LINES["per_capita_cost"]: (
+            "ikz-Transaktionskostenmodell, Szenario {scenario} ({tag}); berechnet, nicht "
+            "beobachtet; {population}."
+        ),
+        _SOURCE_LINES["allocations"]: (
+            "ikz-Transaktionskostenmodell, Szenario {scenario} ({tag}). Negativ: Der Partner "
+            "zahlt mehr als bei Einzelerledigung."
+        ),
+        _SOURCE_LINES["payoff_probability"]: (
+            "Monte-Carlo-Simulation über die {ranges} des Szenarios {scenario}, Startwert "
+            "{seed}; {population}."
+        ),
+        _SOURCE_LINES["feasibility"]: (
+            "ikz-Transaktionskostenmodell, Szenario {scenario} ({tag}); Kapazität K = kappa · "
+            "Einwohner^beta und Anlaufkosten."
+        ),
+        _SOURCE_LINES["tornado"]: (
+            "ikz-Transaktionskostenmodell, Szenario {scenario} ({tag}): unteres/oberes Ende "
+            "der {ranges} in data/raw/scenarios.csv."
+        ),
+    }
+)

@@ -30,7 +30,6 @@ figures, ranges) are all sourced or overridden reports kind ``model``.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +48,7 @@ from ikzlib.cost_sensitivity import (
     growth_sensitivity,
 )
 from ikzlib.errors import ParameterError
+from ikzlib.i18n import Message, Number, register, tr
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
 from ikzlib.municipalities import (
     administrative_units,
@@ -63,7 +63,10 @@ EXACT_RULES = ("population", "volume", "equal", "shapley", "scrb", "least_core",
 MAX_EXHAUSTIVE = 20  # units in the exhaustive search (2**20 coalitions)
 PARTS = ("units", "growth", "allocation", "simulation", "feasibility", "robustness", "reading")
 
-_AMOUNT = -2  # EUR amounts to hundreds: the parameters support no more precision
+# EUR amounts to thousands: one illustrative parameter moved within its range changes the net
+# gain of the optimal coalition by 5,000 to 500,000 EUR/year (tornado), so even the hundreds
+# digit would claim a precision the inputs do not have.
+_AMOUNT = -3
 _MODEL = "ikz transaction-cost model (ikzlib.costs), parameters of data/raw/scenarios.csv"
 _MONTE_CARLO = "Monte Carlo over the parameter ranges of data/raw/scenarios.csv"
 _SETTING = "setting of the study (notebook parameter)"
@@ -112,7 +115,7 @@ SECTION = Section(
         _estimate(
             "p_net_gain_positive",
             "Probability that the optimal coalition gains",
-            decimals=1,
+            decimals=0,
             percent=True,
             source=_MONTE_CARLO,
             headline=True,
@@ -128,7 +131,7 @@ SECTION = Section(
         _estimate(
             "small_only_p_gain",
             "Probability that the small-units coalition gains",
-            decimals=1,
+            decimals=0,
             percent=True,
             source=_MONTE_CARLO,
         ),
@@ -143,13 +146,13 @@ SECTION = Section(
         _estimate(
             "largest_saving_rate_population",
             "Saving of the largest partner, population shares",
-            decimals=1,
+            decimals=0,
             percent=True,
         ),
         _estimate(
             "largest_saving_rate_rule",
             "Saving of the largest partner, chosen rule",
-            decimals=1,
+            decimals=0,
             percent=True,
         ),
         _estimate(
@@ -180,6 +183,40 @@ _RANGE_FIGURES = frozenset(
         "n_robust_conclusions",
     }
 )
+
+# Readable names of the division rules (tables, legends); a rule without one shows its key.
+RULE_LABELS = {
+    "population": "population shares",
+    "volume": "case-volume shares",
+    "equal": "equal split",
+    "shapley": "Shapley value",
+    "scrb": "SCRB",
+    "least_core": "least core",
+    "nucleolus": "nucleolus",
+}
+# Readable names of the model parameters (the parameter table of the notebook).
+PARAMETER_LABELS = {
+    "cases_per_capita": "cases per inhabitant",
+    "fixed_cost": "fixed cost F per office",
+    "unit_cost": "unit cost v at the reference volume",
+    "reference_volume": "reference volume q_ref",
+    "scale_elasticity": "scale elasticity e",
+    "capacity": "capacity per office",
+    "transaction_per_partner": "transaction cost per partner",
+    "transaction_per_pair": "transaction cost per pair of partners",
+    "exante_fixed": "set-up cost per coalition",
+    "exante_per_partner": "set-up cost per partner",
+    "horizon_years": "horizon H for annualising set-up costs",
+    "discount_rate": "discount rate r",
+    "capacity_kappa": "capacity scale κ",
+    "capacity_beta": "capacity elasticity β",
+    "initiator_share": "share fronted by the initiator",
+}
+
+
+def rule_label(rule: str) -> str:
+    """The readable name of a division rule (English; translate with :func:`~ikzlib.i18n.tr`)."""
+    return RULE_LABELS.get(rule, rule.replace("_", " "))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,8 +436,8 @@ class Allocation:
         The rule columns of ``table``.
     rule_table
         :func:`ikzlib.games.rule_summary` (total, core membership, largest excess, partners
-        losing per rule); beyond :data:`ikzlib.games.MAX_LP_PLAYERS` partners only total and
-        partners losing.
+        losing per rule) with the readable ``label`` of each rule; beyond
+        :data:`ikzlib.games.MAX_LP_PLAYERS` partners only total and partners losing.
     population
         Inhabitants of the partners, in the rows' order.
     core_nonempty
@@ -427,6 +464,15 @@ class Allocation:
     def size(self) -> int:
         return len(self.table)
 
+    @property
+    def columns(self) -> dict[str, str]:
+        """Column names of ``table`` -> readable English labels, for display."""
+        return {
+            "name": "partner",
+            "standalone": "stand-alone cost",
+            **{rule: rule_label(rule) for rule in self.rules},
+        }
+
 
 @dataclass(frozen=True, eq=False)
 class Simulation:
@@ -439,7 +485,7 @@ class Simulation:
         ``q05_saving``, ``q95_saving``, ``p_pays_off_population_rule``, ``population`` and
         ``size_class``.
     by_size_class
-        Means of those columns per size class.
+        Means of those columns per size class (column ``size_class``, smallest first).
     p_net_gain_positive
         Share of draws in which the coalition as a whole gains.
     share_pays_off_gt_half
@@ -545,10 +591,39 @@ class CostStudy(Study):
 
     @property
     def parameters(self) -> pd.DataFrame:
-        """The numeric parameters of the run: value, range, unit and status (no source)."""
+        """The numeric parameters of the run: ``parameter``, ``label`` (readable name),
+        ``value``, ``low``, ``high``, ``unit`` and ``status`` (no source)."""
         table = self.model.provenance
-        numeric = table[table["parameter"].isin(PARAMETERS)]
-        return numeric.drop(columns=["source"]).reset_index(drop=True)
+        numeric = table[table["parameter"].isin(PARAMETERS)].drop(columns=["source"])
+        numeric.insert(1, "label", numeric["parameter"].map(PARAMETER_LABELS))
+        return numeric.reset_index(drop=True)
+
+    def caption(self, what: str, *, ranges: bool = False, **values: Any) -> Message:
+        """A title or table caption that names the model and whether its inputs are invented.
+
+        Parameters
+        ----------
+        what
+            What is shown (English; registered German is used by :func:`~ikzlib.i18n.tr`);
+            may hold ``{placeholders}``.
+        ranges
+            The numbers rest on the parameter ranges (draws, corners), not only on the values.
+        **values
+            Values of the placeholders of ``what``.
+
+        Returns
+        -------
+        Message
+            E.g. ``"Model with illustrative parameters: growth of the coalition"``.
+        """
+        kind = self.status.range_kind if ranges else self.status.point_kind
+        if kind != Kind.ILLUSTRATIVE:
+            template = "Model with sourced or user-set parameters: {what}"
+        elif self.status.values:
+            template = "Model with illustrative parameters: {what}"
+        else:
+            template = "Model with illustrative parameter ranges: {what}"
+        return Message(template, what=Message(what, **values))
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -564,15 +639,18 @@ class CostStudy(Study):
         text = table.loc[~numeric, "source"].tolist()
         if text and not local:
             text = [
-                f"task and initial partners of scenario {self.settings.scenario!r}: "
-                "data/raw/scenarios.csv (its sources name partners outside this district)"
+                Message(
+                    "task and initial partners of scenario {scenario}: data/raw/scenarios.csv "
+                    "(its sources name partners outside this district)",
+                    scenario=self.settings.scenario,
+                )
             ]
         return tuple(dict.fromkeys([*text, *table.loc[numeric, "source"]]))
 
-    def text(self, part: str) -> str:
-        """The findings of one part (:data:`PARTS`) as lines of text."""
+    def text(self, part: str, lang: str = "en") -> str:
+        """The findings of one part (:data:`PARTS`) as lines of text in ``lang``."""
         check_choice("part", part, PARTS)
-        return "\n".join(self.findings.get(part, ()))
+        return "\n".join(tr(line, lang) for line in self.findings.get(part, ()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -680,7 +758,7 @@ def load_units(district: District, params: costs.CostParams) -> tuple[Units, str
     table = administrative_units(municipalities).reset_index(drop=True)
     population = table["population"].to_numpy(dtype=float)
     units = Units(tuple(table["unit_name"]), population, costs.case_volumes(population, params))
-    return units, f"population: {source_summary(municipalities)}"
+    return units, Message("population: {source}", source=source_summary(municipalities))
 
 
 def _analyse(units: Units, model: uncertainty.Scenario, settings: CostSettings) -> dict[str, Any]:
@@ -707,9 +785,15 @@ def _analyse(units: Units, model: uncertainty.Scenario, settings: CostSettings) 
             else None
         ),
         "feasibility": feasibility_findings(units, coalition, model, draws, settings.thresholds),
-        "sensitivity": growth_sensitivity(model, units.population, growth.order),
+        "sensitivity": _labelled(growth_sensitivity(model, units.population, growth.order)),
         "robustness": robustness(units, growth.order, model, draws, settings),
     }
+
+
+def _labelled(sensitivity: pd.DataFrame) -> pd.DataFrame:
+    """The sensitivity table with the readable name of each parameter (column ``label``)."""
+    sensitivity.insert(1, "label", sensitivity["parameter"].map(PARAMETER_LABELS))
+    return sensitivity
 
 
 def growth_paths(units: Units, model: uncertainty.Scenario) -> GrowthPaths:
@@ -784,6 +868,7 @@ def divide_costs(
     if division is None:
         division = _division_without_lp(volumes, population, names, params, settings)
     table, rules, rule_table, core = division
+    rule_table.insert(1, "label", rule_table["rule"].map(rule_label))
     core_path = uncertainty.core_along_path(units.volumes, growth.order, params, len(members))
     stable = core_path.loc[core_path["core_nonempty"].astype(bool), "size"]
     return Allocation(
@@ -841,7 +926,7 @@ def simulate(units: Units, members: tuple[int, ...], draws: pd.DataFrame, rule: 
     """Pay-off probability of every partner under ``rule`` and, for contrast, population."""
     members = list(members)
     savings = {
-        r: uncertainty.simulate_payoffs(units.volumes, units.population, members, draws, r)
+        r: uncertainty.simulate_payoffs(units.population, members, draws, r)
         for r in dict.fromkeys([rule, "population"])
     }
     table = uncertainty.payoff_probabilities(savings[rule], units.names)
@@ -866,7 +951,7 @@ def _by_size_class(probabilities: pd.DataFrame) -> pd.DataFrame:
         mean_saving=("mean_saving", "mean"),
     )
     classes = size_class(pd.Series([0])).cat.categories
-    return table.reindex([c for c in classes if c in table.index])
+    return table.reindex([c for c in classes if c in table.index]).reset_index()
 
 
 def robustness(
@@ -949,13 +1034,22 @@ def _coalition_values(study: CostStudy) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
-# sentences
+# sentences (English templates; their German is registered at the end of the module)
 
 
-def _eur(amount: float) -> str:
-    """An amount rounded to hundreds of euros (the model is not precise to the euro)."""
-    hundreds = math.floor(abs(float(amount)) / 100 + 0.5) * 100
-    return f"{math.copysign(hundreds, float(amount)):,.0f} EUR"
+def _eur(amount: float) -> Number:
+    """An amount rounded as the key figures (:data:`_AMOUNT`): the model is no more precise."""
+    return Number(float(amount), _AMOUNT)
+
+
+def _percent(share: float, decimals: int = 0) -> Number:
+    """A share as a percentage; whole percent by default (500 Monte Carlo draws on
+    illustrative inputs support no more)."""
+    return Number(100 * float(share), decimals)
+
+
+def _answer(flag: bool) -> Message:
+    return Message("yes" if flag else "no")
 
 
 def _notes(study: CostStudy) -> tuple[str, ...]:
@@ -964,36 +1058,58 @@ def _notes(study: CostStudy) -> tuple[str, ...]:
     n = len(study.units) if study.units is not None else None
     if n is not None and n < 2:
         notes.append(
-            f"{study.district.name} has {n} administrative unit(s): there is no partner to pool "
-            "a task with, so the study shows only the stand-alone cost."
+            Message(
+                "{district} has {n} administrative unit(s): there is no partner to pool a task "
+                "with, so the study shows only the stand-alone cost.",
+                district=study.district.name,
+                n=n,
+            )
         )
     if study.growth is not None and not study.growth.pays:
         notes.append(
-            "No coalition along the growth order has a positive net gain under these "
-            "parameters: there is no optimal coalition to divide, simulate or finance."
+            Message(
+                "No coalition along the growth order has a positive net gain under these "
+                "parameters: there is no optimal coalition to divide, simulate or finance."
+            )
         )
     if study.exhaustive is not None and len(study.exhaustive.units) < (n or 0):
         notes.append(
-            f"{n} units: the exhaustive search covers the first {len(study.exhaustive.units)} "
-            f"units of the growth order (2**{len(study.exhaustive.units)} coalitions)."
+            Message(
+                "{n} units: the exhaustive search covers the first {k} units of the growth "
+                "order (2^{k} coalitions).",
+                n=n,
+                k=len(study.exhaustive.units),
+            )
         )
     if study.allocation is not None and study.allocation.lp_failure is not None:
         notes.append(
-            f"{study.allocation.size} partners: the linear programmes of the least core and the "
-            f"nucleolus did not solve ({study.allocation.lp_failure}); the allocation shows the "
-            "rules that need no LP, and the core of the optimal coalition stays unknown."
+            Message(
+                "{k} partners: the linear programmes of the least core and the nucleolus did "
+                "not solve ({reason}); the allocation shows the rules that need no LP, and the "
+                "core of the optimal coalition stays unknown.",
+                k=study.allocation.size,
+                reason=study.allocation.lp_failure,
+            )
         )
     elif study.allocation is not None and study.allocation.core_nonempty is None:
         notes.append(
-            f"{study.allocation.size} partners: Shapley value sampled "
-            f"({study.settings.n_permutations} permutations); core, least core and nucleolus "
-            "need all coalitions and are left out."
+            Message(
+                "{k} partners: Shapley value sampled ({permutations} permutations); core, least "
+                "core and nucleolus need all coalitions and are left out.",
+                k=study.allocation.size,
+                permutations=study.settings.n_permutations,
+            )
         )
     if study.status.values:
         notes.append(
-            f"{len(study.status.values)} of {len(PARAMETERS)} parameter values are illustrative "
-            "(assumptions of the model, not data): the results show mechanisms and orders of "
-            "magnitude, not forecasts."
+            Message(
+                "{k} of {n} parameter values are illustrative (assumptions of the model, not "
+                "data): the results show mechanisms and orders of magnitude, not forecasts or "
+                "measurements. Amounts are rounded to thousands of euros, because a single "
+                "parameter moved within its range changes the net gain by far more.",
+                k=len(study.status.values),
+                n=len(PARAMETERS),
+            )
         )
     return tuple(notes)
 
@@ -1012,56 +1128,103 @@ def findings(study: CostStudy) -> dict[str, tuple[str, ...]]:
 
 
 def _units_sentences(study: CostStudy) -> tuple[str, ...]:
-    lines = [f"Scenario {study.settings.scenario!r}: {study.model.task}."]
+    lines = [
+        Message(
+            "Scenario {scenario}: {task}.",
+            scenario=study.settings.scenario,
+            task=Message(study.model.task),
+        )
+    ]
     if study.units is None:
         return tuple(lines)
     units = study.units
     lines.insert(
         0,
-        f"{study.district.official_name}: {len(units)} administrative units, "
-        f"{units.population.sum():,.0f} inhabitants.",
+        Message(
+            "{district}: {n} administrative units, {inhabitants} inhabitants.",
+            district=study.district.official_name,
+            n=len(units),
+            inhabitants=int(units.population.sum()),
+        ),
     )
     growth, named = study.growth, study.model.initial_partners
     if growth is None or not named:
         return tuple(lines)
     if growth.initial:
         lines.append(
-            f"Initial partners named by the scenario's sources: {'; '.join(named)}. "
-            f"In this district: {'; '.join(units.pick(growth.initial))}."
+            Message(
+                "Initial partners named by the scenario's sources: {named}. In this district: "
+                "{found}.",
+                named="; ".join(named),
+                found="; ".join(units.pick(growth.initial)),
+            )
         )
     if growth.missing_partners and growth.initial:
-        lines.append(f"Not units of this district: {'; '.join(growth.missing_partners)}.")
+        lines.append(
+            Message(
+                "Not units of this district: {missing}.",
+                missing="; ".join(growth.missing_partners),
+            )
+        )
     elif growth.missing_partners:
         lines.append(
-            f"The scenario's sources name {len(named)} initial partner(s), none of them a unit "
-            "of this district: the coalition grows from the largest units."
+            Message(
+                "The scenario's sources name {n} initial partner(s), none of them a unit of this "
+                "district: the coalition grows from the largest units.",
+                n=len(named),
+            )
         )
     return tuple(lines)
+
+
+def _size(value: int | None) -> str | int:
+    return "–" if value is None else value
 
 
 def _growth_sentences(study: CostStudy) -> tuple[str, ...]:
     growth, exhaustive = study.growth, study.exhaustive
     if growth is None or exhaustive is None:
         return ()
-    start = "from the initial partners, then largest first" if growth.initial else "largest first"
     lines = [
-        f"Growth {start}: optimal size {growth.optimal_size}, break-even size "
-        f"{growth.break_even_size or 'none'}, largest size with a positive net gain "
-        f"{growth.max_viable_size or 'none'}."
+        Message(
+            (
+                "Growth from the initial partners, then largest first"
+                if growth.initial
+                else "Growth largest first"
+            )
+            + ": optimal size {optimal}, break-even size {break_even}, largest size with a "
+            "positive net gain {viable}.",
+            optimal=growth.optimal_size,
+            break_even=_size(growth.break_even_size),
+            viable=_size(growth.max_viable_size),
+        )
     ]
     best = exhaustive.best_row
     if exhaustive.optimal_size >= 2:
         lines.append(
-            f"Exhaustive search over {len(exhaustive.units)} units: the best coalition has "
-            f"{exhaustive.optimal_size} partners ({_eur(best['net_gain'])}/year): "
-            f"{best['members']}; break-even size {exhaustive.break_even_size}."
+            Message(
+                "Exhaustive search over {n} units: the best coalition has {k} partners "
+                "({gain} EUR/year): {members}; break-even size {break_even}.",
+                n=len(exhaustive.units),
+                k=exhaustive.optimal_size,
+                gain=_eur(best["net_gain"]),
+                members=best["members"],
+                break_even=_size(exhaustive.break_even_size),
+            )
         )
     else:
-        lines.append(f"Exhaustive search over {len(exhaustive.units)} units: no coalition gains.")
+        lines.append(
+            Message(
+                "Exhaustive search over {n} units: no coalition gains.", n=len(exhaustive.units)
+            )
+        )
     if growth.pays:
         lines.append(
-            f"Net gain at the optimum: {_eur(growth.optimum['net_gain'])}/year; set-up lump "
-            f"{_eur(growth.optimum['exante_lump'])}."
+            Message(
+                "Net gain at the optimum: {gain} EUR/year; set-up lump {lump} EUR.",
+                gain=_eur(growth.optimum["net_gain"]),
+                lump=_eur(growth.optimum["exante_lump"]),
+            )
         )
     return tuple(lines)
 
@@ -1069,24 +1232,39 @@ def _growth_sentences(study: CostStudy) -> tuple[str, ...]:
 def _allocation_sentences(study: CostStudy) -> tuple[str, ...]:
     allocation = study.allocation
     if allocation is None:
-        return ("No coalition along the growth order has a positive net gain: nothing to divide.",)
-    core = "not checked" if allocation.core_nonempty is None else str(allocation.core_nonempty)
-    checked = min(allocation.size, games.MAX_LP_PLAYERS)
+        return (
+            Message(
+                "No coalition along the growth order has a positive net gain: nothing to divide."
+            ),
+        )
+    core = (
+        Message("not checked")
+        if allocation.core_nonempty is None
+        else _answer(allocation.core_nonempty)
+    )
     return (
-        f"Core of the optimal coalition non-empty: {core}; largest prefix of the growth order "
-        f"with a non-empty core: {allocation.largest_stable_size or 'none'} (checked up to "
-        f"{checked} partners).",
+        Message(
+            "Core of the optimal coalition non-empty: {core}; largest prefix of the growth order "
+            "with a non-empty core: {stable} (checked up to {checked} partners).",
+            core=core,
+            stable=_size(allocation.largest_stable_size),
+            checked=min(allocation.size, games.MAX_LP_PLAYERS),
+        ),
     )
 
 
 def _simulation_sentences(study: CostStudy) -> tuple[str, ...]:
     simulation = study.simulation
     if simulation is None:
-        return ("No coalition to simulate.",)
+        return (Message("No coalition to simulate."),)
     return (
-        f"P(net gain of the optimal coalition > 0) = {simulation.p_net_gain_positive:.2f}; "
-        f"share of partners with P(pays off) > 0.5 under {study.settings.allocation_rule}: "
-        f"{simulation.share_pays_off_gt_half:.2f}.",
+        Message(
+            "Probability that the optimal coalition as a whole gains: {p} %; share of partners "
+            "who save with a probability above one half under the rule {rule}: {share} %.",
+            p=_percent(simulation.p_net_gain_positive),
+            rule=Message(rule_label(study.settings.allocation_rule)),
+            share=_percent(simulation.share_pays_off_gt_half),
+        ),
     )
 
 
@@ -1095,35 +1273,64 @@ def _feasibility_sentences(study: CostStudy) -> tuple[str, ...]:
     if found is None:
         return ()
     lines = []
+    threshold = int(settings.small_threshold)
     if found.table is not None:
         lines.append(
-            f"Initiation cost of the optimal coalition: {_eur(found.initiation_cost or 0)}; "
-            f"units able to initiate: {found.n_can_initiate} of {len(found.table)}."
+            Message(
+                "Initiation cost of the optimal coalition: {cost} EUR; units able to initiate: "
+                "{n} of {total}.",
+                cost=_eur(found.initiation_cost or 0),
+                n=found.n_can_initiate,
+                total=len(found.table),
+            )
         )
     small = found.small
     if small is not None:
         lines.append(
-            f"Best coalition of units below {settings.small_threshold:,.0f} inhabitants: "
-            f"{small.size} partners, expected net gain {_eur(small.expected_gain)}/year, "
-            f"P(gain > 0) = {small.p_gain:.2f}; largest capacity {_eur(small.max_capacity)} vs "
-            f"initiation cost {_eur(small.initiation_cost)}: can any partner initiate? "
-            f"{small.can_initiate}."
+            Message(
+                "Best coalition of units below {threshold} inhabitants: {k} partners, expected "
+                "net gain {gain} EUR/year, probability of a gain {p} %; largest capacity "
+                "{capacity} EUR against an initiation cost of {cost} EUR: can any partner "
+                "initiate? {answer}.",
+                threshold=threshold,
+                k=small.size,
+                gain=_eur(small.expected_gain),
+                p=_percent(small.p_gain),
+                capacity=_eur(small.max_capacity),
+                cost=_eur(small.initiation_cost),
+                answer=_answer(small.can_initiate),
+            )
         )
     elif len(found.small_units) < 2:
-        lines.append(f"Fewer than two units below {settings.small_threshold:,.0f} inhabitants.")
+        lines.append(
+            Message("Fewer than two units below {threshold} inhabitants.", threshold=threshold)
+        )
     else:
         lines.append(
-            f"No coalition of units below {settings.small_threshold:,.0f} inhabitants gains."
+            Message(
+                "No coalition of units below {threshold} inhabitants gains.", threshold=threshold
+            )
         )
     largest = found.largest
     if largest is not None:
         lines.append(
-            f"Largest partner ({largest.name}): saving {largest.saving_rate_population:.1%} of "
-            f"its stand-alone cost under population shares, {largest.saving_rate_rule:.1%} under "
-            f"{settings.allocation_rule}; compensation needed to reach "
-            f"{settings.gain_threshold:.0%}: {_eur(largest.compensation_needed)}/year."
+            Message(
+                "Largest partner ({name}): saving {population} % of its stand-alone cost under "
+                "population shares, {rule_rate} % under the rule {rule}; side payment needed to "
+                "reach {threshold} %: {compensation} EUR/year.",
+                name=largest.name,
+                population=_percent(largest.saving_rate_population),
+                rule_rate=_percent(largest.saving_rate_rule),
+                rule=Message(rule_label(settings.allocation_rule)),
+                threshold=_percent(settings.gain_threshold),
+                compensation=_eur(largest.compensation_needed),
+            )
         )
     return tuple(lines)
+
+
+# what each conclusion rests on: the first holds by construction of the cost function
+_BY_CONSTRUCTION = frozenset({"small_cost_more"})
 
 
 def _robustness_sentences(study: CostStudy) -> tuple[str, ...]:
@@ -1131,34 +1338,64 @@ def _robustness_sentences(study: CostStudy) -> tuple[str, ...]:
     if result is None:
         return ()
     lines = [
-        f"{result.n_draws} draws and {result.n_corners} corners of {result.n_ranged} ranged "
-        "parameters."
+        Message(
+            "{draws} draws and {corners} corners of {ranged} ranged parameters.",
+            draws=result.n_draws,
+            corners=result.n_corners,
+            ranged=result.n_ranged,
+        )
     ]
     for row in result.table.itertuples():
-        if row.verdict == "holds over the whole range":
-            lines.append(f"- Robust: {row.statement}.")
+        statement = Message(row.statement)
+        if row.verdict == "holds over the whole range" and row.conclusion in _BY_CONSTRUCTION:
+            lines.append(
+                Message(
+                    "- Holds in every draw and corner, by construction (any positive fixed "
+                    "cost per office gives economies of scale): {statement}.",
+                    statement=statement,
+                )
+            )
+        elif row.verdict == "holds over the whole range":
+            lines.append(
+                Message("- Holds in every draw and corner: {statement}.", statement=statement)
+            )
         elif row.verdict == "fails over the whole range":
-            lines.append(f"- Never the case within the ranges: {row.statement}.")
+            lines.append(
+                Message("- Never the case within the ranges: {statement}.", statement=statement)
+            )
         else:
             lines.append(
-                f"- Depends on the assumptions: {row.statement} (in {row.share_draws:.1%} of "
-                f"draws and {row.share_corners:.1%} of corners)."
+                Message(
+                    "- Depends on the assumptions: {statement} (in {draws} % of draws and "
+                    "{corners} % of corners).",
+                    statement=statement,
+                    # one decimal: 99.8 % must not read as "in every draw"
+                    draws=_percent(row.share_draws, 1),
+                    corners=_percent(row.share_corners, 1),
+                )
             )
     return tuple(lines)
 
 
 def _reading_sentences(study: CostStudy) -> tuple[str, ...]:
-    """How the results at the scenario's values relate to the case study's two findings."""
+    """What the model shows at the scenario's values, and under which assumptions."""
     result = study.robustness
     if result is None or study.feasibility is None:
-        return ("Fewer than two units: the findings of the case study cannot be checked here.",)
+        return (
+            Message(
+                "Fewer than two units: the findings of the case study cannot be set against "
+                "the model here."
+            ),
+        )
     flags = result.at_values
     lines = [
-        "The efficiency disadvantage of small units follows from any positive fixed cost: "
-        + (
-            "here the smallest unit pays more per inhabitant than the largest."
+        Message(
+            "Smallest unit pays more per inhabitant than the largest when each goes alone. "
+            "This is built into the model: any positive fixed cost per office spreads over "
+            "fewer inhabitants in a small unit, so it is an assumption, not a result."
             if flags["small_cost_more"]
-            else "here it does not show (capacity blocks or scale effects outweigh it)."
+            else "Here the smallest unit does not pay more per inhabitant than the largest "
+            "(capacity blocks outweigh the fixed cost)."
         )
     ]
     if flags["cooperation_pays"]:
@@ -1166,49 +1403,542 @@ def _reading_sentences(study: CostStudy) -> tuple[str, ...]:
         lines.append(_large_partner_reading(study, flags["large_needs_compensation"]))
     else:
         lines.append(
-            "No coalition gains at the scenario's values, so the two findings of the case "
-            "study's conclusion cannot be checked here."
+            Message(
+                "No coalition gains at the scenario's values, so the two findings of the case "
+                "study's conclusion cannot be set against the model here."
+            )
         )
     if study.status.values:
         lines.append(
-            "The parameters are illustrative: measured costs of a real task would turn the "
-            "mechanism into an estimate."
+            Message(
+                "The parameters are illustrative: the model shows that the mechanism can "
+                "produce the findings, not that it does; measured costs of a real task would "
+                "turn it into an estimate."
+            )
         )
     return tuple(lines)
 
 
-def _small_units_reading(study: CostStudy, cannot_initiate: bool) -> str:
+def _small_units_reading(study: CostStudy, cannot_initiate: bool) -> Message:
     small = study.feasibility.small if study.feasibility is not None else None
     gains = small is not None and small.expected_gain > 0 and not small.can_initiate
     if cannot_initiate and gains:
-        return (
-            "Consistent with the finding that small units would gain from pooling but cannot "
-            "finance the start: no unit below the small-size threshold can front the "
-            "initiation cost, and a coalition of small units alone would gain but none of its "
-            "partners can initiate it."
+        return Message(
+            "With these parameters the model shows the case study's finding that small units "
+            "would gain from pooling but cannot finance the start: no unit below the "
+            "small-size threshold can front the initiation cost, and a coalition of small "
+            "units alone would gain but none of its partners can initiate it. This follows "
+            "from the assumed capacity (growing with population) and set-up costs."
         )
     if cannot_initiate:
-        return (
-            "Partly consistent with the finding that small units cannot finance the start: no "
-            "unit below the small-size threshold can front the initiation cost of the optimal "
-            "coalition."
+        return Message(
+            "With these parameters the model shows part of the case study's finding that small "
+            "units cannot finance the start: no unit below the small-size threshold can front "
+            "the initiation cost of the optimal coalition."
         )
-    return (
-        "Not consistent with the finding that small units cannot finance the start: a unit "
-        "below the small-size threshold can front the initiation cost here."
+    return Message(
+        "With these parameters the model does not show the case study's finding that small "
+        "units cannot finance the start: a unit below the small-size threshold can front the "
+        "initiation cost here."
     )
 
 
-def _large_partner_reading(study: CostStudy, needs_compensation: bool) -> str:
-    threshold = f"{study.settings.gain_threshold:.0%}"
+def _large_partner_reading(study: CostStudy, needs_compensation: bool) -> Message:
+    threshold = _percent(study.settings.gain_threshold)
     if needs_compensation:
-        return (
-            "Consistent with the finding that large towns have little to gain when the cost is "
-            f"shared by population: the largest partner saves less than {threshold} of its "
-            "stand-alone cost unless a rule such as the Shapley value or a side payment "
-            "credits it."
+        return Message(
+            "With these parameters the model shows the case study's finding that large towns "
+            "have little to gain when the cost is shared by population: the largest partner "
+            "saves less than {threshold} % of its stand-alone cost unless a rule such as the "
+            "Shapley value or a side payment credits it. This follows from sharing by "
+            "population: the large partner pays the coalition's average cost, which is close "
+            "to its own.",
+            threshold=threshold,
         )
-    return (
-        "Not consistent with the finding that large towns gain little under population "
-        f"shares: the largest partner saves at least {threshold} of its stand-alone cost here."
+    return Message(
+        "With these parameters the model does not show the case study's finding that large "
+        "towns gain little under population shares: the largest partner saves at least "
+        "{threshold} % of its stand-alone cost here.",
+        threshold=threshold,
     )
+
+
+register({"yes": "ja", "no": "nein"})
+register(
+    {
+        # captions and titles
+        "Model with sourced or user-set parameters: {what}": (
+            "Modell mit belegten oder vorgegebenen Parametern: {what}"
+        ),
+        "Model with illustrative parameters: {what}": "Modell mit illustrativen Parametern: {what}",
+        "Model with illustrative parameter ranges: {what}": (
+            "Modell mit illustrativen Parameterspannen: {what}"
+        ),
+        # division rules
+        "population shares": "Anteile nach Einwohnern",
+        "case-volume shares": "Anteile nach Fallzahl",
+        "equal split": "gleiche Anteile",
+        "Shapley value": "Shapley-Wert",
+        "SCRB": "SCRB",
+        "least core": "kleinster Kern",
+        "nucleolus": "Nukleolus",
+        # parameters
+        "cases per inhabitant": "Fälle je Einwohner",
+        "fixed cost F per office": "Fixkosten F je Stelle",
+        "unit cost v at the reference volume": "Stückkosten v bei der Referenzmenge",
+        "reference volume q_ref": "Referenzmenge q_ref",
+        "scale elasticity e": "Skalenelastizität e",
+        "capacity per office": "Kapazität je Stelle",
+        "transaction cost per partner": "Transaktionskosten je Partner",
+        "transaction cost per pair of partners": "Transaktionskosten je Partnerpaar",
+        "set-up cost per coalition": "Anlaufkosten je Kooperation",
+        "set-up cost per partner": "Anlaufkosten je Partner",
+        "horizon H for annualising set-up costs": "Zeitraum H für die Verteilung der Anlaufkosten",
+        "discount rate r": "Diskontsatz r",
+        "capacity scale κ": "Kapazitätsniveau κ",
+        "capacity elasticity β": "Kapazitätselastizität β",
+        "share fronted by the initiator": "vom Initiator vorzustreckender Anteil",
+        "illustrative": "illustrativ",
+        "sourced": "belegt",
+        "override": "vorgegeben",
+        "model": "Modell",
+        "derived": "abgeleitet",
+        # units of the scenario table (data/raw/scenarios.csv)
+        "-": "-",
+        "1/year": "1/Jahr",
+        "EUR (K = kappa * population^beta)": "EUR (K = kappa * Einwohner^beta)",
+        "EUR once": "EUR einmalig",
+        "EUR once per partner": "EUR einmalig je Partner",
+        "EUR per audit day at reference volume": "EUR je Prüftag bei der Referenzmenge",
+        "EUR per employee and year at reference volume": (
+            "EUR je Beschäftigtem und Jahr bei der Referenzmenge"
+        ),
+        "EUR per procedure at reference volume": "EUR je Verfahren bei der Referenzmenge",
+        "EUR per workplace and year at reference volume": (
+            "EUR je Arbeitsplatz und Jahr bei der Referenzmenge"
+        ),
+        "EUR/year per audit office": "EUR/Jahr je Rechnungsprüfungsamt",
+        "EUR/year per data centre": "EUR/Jahr je Rechenzentrum",
+        "EUR/year per office": "EUR/Jahr je Stelle",
+        "EUR/year per pair of partners": "EUR/Jahr je Partnerpaar",
+        "EUR/year per partner": "EUR/Jahr je Partner",
+        "EUR/year per payroll office": "EUR/Jahr je Abrechnungsstelle",
+        "IT workplaces per inhabitant": "IT-Arbeitsplätze je Einwohner",
+        "audit days": "Prüftage",
+        "audit days per inhabitant": "Prüftage je Einwohner",
+        "audit days per office": "Prüftage je Stelle",
+        "employees": "Beschäftigte",
+        "employees paid per inhabitant": "abgerechnete Beschäftigte je Einwohner",
+        "employees per office": "Beschäftigte je Stelle",
+        "procedures per inhabitant and year": "Verfahren je Einwohner und Jahr",
+        "procedures/year": "Verfahren/Jahr",
+        "procedures/year per office team": "Verfahren/Jahr je Team",
+        "share of E(k)": "Anteil an E(k)",
+        "workplaces": "Arbeitsplätze",
+        "workplaces per data centre": "Arbeitsplätze je Rechenzentrum",
+        "years": "Jahre",
+        # tasks of the scenario table
+        "joint audit office (Rechnungspruefungsamt) for partner administrations": (
+            "gemeinsames Rechnungsprüfungsamt für die Partnerverwaltungen"
+        ),
+        "joint IT company / IT shared service centre for the administrations of a district": (
+            "gemeinsamer IT-Dienstleister (IT-Shared-Service-Center) für die Verwaltungen eines "
+            "Landkreises"
+        ),
+        "joint payroll office (Personalabrechnung) for partner administrations": (
+            "gemeinsame Personalabrechnungsstelle für die Partnerverwaltungen"
+        ),
+        "joint procurement office (Zentrale Vergabestelle) hosted by a town for partner "
+        "municipalities": ("gemeinsame Zentrale Vergabestelle einer Stadt für die Partnerkommunen"),
+        # conclusions and verdicts (ikzlib.uncertainty)
+        uncertainty.CONCLUSIONS["small_cost_more"]: (
+            "die kleinste Kommune hat bei Einzelerledigung höhere Kosten je Einwohner als die "
+            "größte"
+        ),
+        uncertainty.CONCLUSIONS["cooperation_pays"]: (
+            "eine Koalition entlang des Wachstumspfads hat einen positiven Nettogewinn"
+        ),
+        uncertainty.CONCLUSIONS["interior_optimum"]: (
+            "die optimale Koalition ist kleiner als der ganze Landkreis"
+        ),
+        uncertainty.CONCLUSIONS["small_cannot_initiate"]: (
+            "keine Kommune unter der Kleinheitsschwelle kann die Initiierungskosten der "
+            "optimalen Koalition vorstrecken"
+        ),
+        uncertainty.CONCLUSIONS["large_needs_compensation"]: (
+            "der größte Partner der optimalen Koalition spart bei Kostenaufteilung nach "
+            "Einwohnern weniger als die Gewinnschwelle"
+        ),
+        "holds over the whole range": "gilt im ganzen Bereich",
+        "fails over the whole range": "gilt im ganzen Bereich nicht",
+        "depends on assumptions": "hängt von den Annahmen ab",
+        # key figures
+        SECTION.title: "Transaktionskosten und Aufteilung des Kooperationsgewinns",
+        "Scenario (task and parameter set)": "Szenario (Aufgabe und Parametersatz)",
+        "Administrative units": "Verwaltungseinheiten",
+        "Optimal coalition size (growth order)": "Optimale Koalitionsgröße (Wachstumsreihenfolge)",
+        "Smallest coalition with a net gain": "Kleinste Koalition mit Nettogewinn",
+        "Largest coalition with a net gain": "Größte Koalition mit Nettogewinn",
+        "Optimal coalition size (exhaustive search)": (
+            "Optimale Koalitionsgröße (vollständige Suche)"
+        ),
+        "Smallest coalition with a net gain (exhaustive)": (
+            "Kleinste Koalition mit Nettogewinn (vollständige Suche)"
+        ),
+        "Units in the exhaustive search": "Einheiten in der vollständigen Suche",
+        "Net gain of the optimal coalition": "Nettogewinn der optimalen Koalition",
+        "Set-up cost of the optimal coalition": "Anlaufkosten der optimalen Koalition",
+        "Core of the optimal coalition non-empty": "Kern der optimalen Koalition nicht leer",
+        "Largest growth prefix with a non-empty core": (
+            "Größte Anfangskoalition mit nicht leerem Kern"
+        ),
+        "Probability that the optimal coalition gains": (
+            "Wahrscheinlichkeit, dass die optimale Koalition gewinnt"
+        ),
+        "Partners who save with probability > 0.5": (
+            "Partner, die mit Wahrscheinlichkeit > 0,5 sparen"
+        ),
+        "Division rule of the analysis": "Aufteilungsregel der Analyse",
+        "Best coalition of small units alone (partners)": (
+            "Beste Koalition nur aus kleinen Einheiten (Partner)"
+        ),
+        "Probability that the small-units coalition gains": (
+            "Wahrscheinlichkeit, dass die Koalition kleiner Einheiten gewinnt"
+        ),
+        "Expected net gain of the small-units coalition": (
+            "Erwarteter Nettogewinn der Koalition kleiner Einheiten"
+        ),
+        "A small unit can initiate that coalition": (
+            "Eine kleine Einheit kann diese Koalition anstoßen"
+        ),
+        "Saving of the largest partner, population shares": (
+            "Ersparnis des größten Partners, Anteile nach Einwohnern"
+        ),
+        "Saving of the largest partner, chosen rule": (
+            "Ersparnis des größten Partners, gewählte Regel"
+        ),
+        "Side payment the largest partner needs": (
+            "Ausgleichszahlung, die der größte Partner braucht"
+        ),
+        "Conclusions holding over the whole parameter range": (
+            "Schlussfolgerungen, die im ganzen Parameterbereich gelten"
+        ),
+        "Monte Carlo draws": "Monte-Carlo-Ziehungen",
+        "Random seed": "Startwert des Zufallsgenerators",
+        _MODEL: "ikz-Transaktionskostenmodell (ikzlib.costs), Parameter aus data/raw/scenarios.csv",
+        _MONTE_CARLO: "Monte-Carlo-Simulation über die Parameterspannen aus data/raw/scenarios.csv",
+        _SETTING: "Einstellung der Studie (Notebook-Parameter)",
+        _UNITS: "municipalities.csv (Destatis GV-ISys), zu Verwaltungseinheiten zusammengefasst",
+        f"{_MONTE_CARLO} and every corner of the ranges": (
+            "Monte-Carlo-Simulation über die Parameterspannen aus data/raw/scenarios.csv und "
+            "jeder Eckpunkt der Spannen"
+        ),
+        "the first max_exact_players units of the growth order": (
+            "die ersten max_exact_players Einheiten der Wachstumsreihenfolge"
+        ),
+        # notes
+        "{district} has {n} administrative unit(s): there is no partner to pool a task with, so "
+        "the study shows only the stand-alone cost.": (
+            "{district} hat {n} Verwaltungseinheit(en): Es gibt keinen Partner, mit dem eine "
+            "Aufgabe gebündelt werden könnte; die Studie zeigt daher nur die Kosten der "
+            "Einzelerledigung."
+        ),
+        "No coalition along the growth order has a positive net gain under these parameters: "
+        "there is no optimal coalition to divide, simulate or finance.": (
+            "Keine Koalition entlang der Wachstumsreihenfolge hat mit diesen Parametern einen "
+            "positiven Nettogewinn: Es gibt keine optimale Koalition, deren Kosten aufgeteilt, "
+            "simuliert oder finanziert werden könnten."
+        ),
+        "{n} units: the exhaustive search covers the first {k} units of the growth order "
+        "(2^{k} coalitions).": (
+            "{n} Einheiten: Die vollständige Suche umfasst die ersten {k} Einheiten der "
+            "Wachstumsreihenfolge (2^{k} Koalitionen)."
+        ),
+        "{k} partners: the linear programmes of the least core and the nucleolus did not solve "
+        "({reason}); the allocation shows the rules that need no LP, and the core of the optimal "
+        "coalition stays unknown.": (
+            "{k} Partner: Die linearen Programme des kleinsten Kerns und des Nukleolus wurden "
+            "nicht gelöst ({reason}); die Aufteilung zeigt die Regeln, die kein LP benötigen, "
+            "und ob der Kern der optimalen Koalition leer ist, bleibt offen."
+        ),
+        "{k} partners: Shapley value sampled ({permutations} permutations); core, least core "
+        "and nucleolus need all coalitions and are left out.": (
+            "{k} Partner: Shapley-Wert aus einer Stichprobe ({permutations} Permutationen); "
+            "Kern, kleinster Kern und Nukleolus benötigen alle Koalitionen und entfallen."
+        ),
+        "{k} of {n} parameter values are illustrative (assumptions of the model, not data): the "
+        "results show mechanisms and orders of magnitude, not forecasts or measurements. "
+        "Amounts are rounded to thousands of euros, because a single parameter moved within its "
+        "range changes the net gain by far more.": (
+            "{k} von {n} Parameterwerten sind illustrativ (Annahmen des Modells, keine Daten): "
+            "Die Ergebnisse zeigen Wirkungszusammenhänge und Größenordnungen, keine Prognosen "
+            "oder Messungen. Beträge sind auf Tausend Euro gerundet, weil schon ein einzelner "
+            "Parameter innerhalb seiner Spanne den Nettogewinn um weit mehr verändert."
+        ),
+        # findings
+        "Scenario {scenario}: {task}.": "Szenario {scenario}: {task}.",
+        "{district}: {n} administrative units, {inhabitants} inhabitants.": (
+            "{district}: {n} Verwaltungseinheiten, {inhabitants} Einwohner."
+        ),
+        "Initial partners named by the scenario's sources: {named}. In this district: {found}.": (
+            "Von den Quellen des Szenarios genannte Startpartner: {named}. In diesem Landkreis: "
+            "{found}."
+        ),
+        "Not units of this district: {missing}.": "Keine Einheiten dieses Landkreises: {missing}.",
+        "The scenario's sources name {n} initial partner(s), none of them a unit of this "
+        "district: the coalition grows from the largest units.": (
+            "Die Quellen des Szenarios nennen {n} Startpartner, keiner davon ist eine Einheit "
+            "dieses Landkreises: Die Koalition wächst von den größten Einheiten aus."
+        ),
+        "Growth from the initial partners, then largest first: optimal size {optimal}, "
+        "break-even size {break_even}, largest size with a positive net gain {viable}.": (
+            "Wachstum von den Startpartnern aus, dann die größten zuerst: optimale Größe "
+            "{optimal}, Größe an der Gewinnschwelle {break_even}, größte Koalition mit positivem "
+            "Nettogewinn {viable}."
+        ),
+        "Growth largest first: optimal size {optimal}, break-even size {break_even}, largest "
+        "size with a positive net gain {viable}.": (
+            "Wachstum mit den größten zuerst: optimale Größe {optimal}, Größe an der "
+            "Gewinnschwelle {break_even}, größte Koalition mit positivem Nettogewinn {viable}."
+        ),
+        "Exhaustive search over {n} units: the best coalition has {k} partners ({gain} "
+        "EUR/year): {members}; break-even size {break_even}.": (
+            "Vollständige Suche über {n} Einheiten: Die beste Koalition hat {k} Partner ({gain} "
+            "EUR/Jahr): {members}; Größe an der Gewinnschwelle {break_even}."
+        ),
+        "Exhaustive search over {n} units: no coalition gains.": (
+            "Vollständige Suche über {n} Einheiten: Keine Koalition erzielt einen Gewinn."
+        ),
+        "Net gain at the optimum: {gain} EUR/year; set-up lump {lump} EUR.": (
+            "Nettogewinn im Optimum: {gain} EUR/Jahr; einmalige Anlaufkosten {lump} EUR."
+        ),
+        "No coalition along the growth order has a positive net gain: nothing to divide.": (
+            "Keine Koalition entlang der Wachstumsreihenfolge hat einen positiven Nettogewinn: "
+            "Es gibt nichts aufzuteilen."
+        ),
+        "not checked": "nicht geprüft",
+        # notebook 04: table columns and captions
+        "Sources:": "Quellen:",
+        "illustrative assumption of the ikz transaction-cost model, order of magnitude only; "
+        "not from a source document": (
+            "illustrative Annahme des ikz-Transaktionskostenmodells, nur der Größenordnung nach; "
+            "nicht aus einem Quelldokument"
+        ),
+        "Parameter": "Parameter",
+        "Value": "Wert",
+        "Range low": "Spanne von",
+        "Range high": "Spanne bis",
+        "Unit of measure": "Maßeinheit",
+        "Status": "Status",
+        "Partners k": "Partner k",
+        "Joining unit": "Hinzukommende Einheit",
+        "Gross gain (EUR/year)": "Bruttogewinn (EUR/Jahr)",
+        "Transaction cost (EUR/year)": "Transaktionskosten (EUR/Jahr)",
+        "Annualised set-up cost (EUR/year)": "Annualisierte Anlaufkosten (EUR/Jahr)",
+        "Net gain (EUR/year)": "Nettogewinn (EUR/Jahr)",
+        "Administrative unit": "Verwaltungseinheit",
+        "Size class": "Größenklasse",
+        "Inhabitants": "Einwohner",
+        "Stand-alone cost per inhabitant (EUR/year)": (
+            "Kosten je Einwohner bei Einzelerledigung (EUR/Jahr)"
+        ),
+        "Cost per case (EUR)": "Kosten je Fall (EUR)",
+        "Fixed-cost share": "Fixkostenanteil",
+        "Rule": "Regel",
+        "Total cost (EUR/year)": "Gesamtkosten (EUR/Jahr)",
+        "In the core": "Im Kern",
+        "Largest surplus of a group (EUR/year)": "Größte Mehrbelastung einer Gruppe (EUR/Jahr)",
+        "Partners paying more than alone": "Partner, die mehr zahlen als allein",
+        "Partners": "Partner",
+        "Partner": "Partner",
+        "Probability of a saving, chosen rule": (
+            "Wahrscheinlichkeit einer Ersparnis, gewählte Regel"
+        ),
+        "Probability of a saving, population shares": (
+            "Wahrscheinlichkeit einer Ersparnis, Anteile nach Einwohnern"
+        ),
+        "Mean saving (EUR/year)": "Mittlere Ersparnis (EUR/Jahr)",
+        "5 % quantile (EUR/year)": "5-%-Quantil (EUR/Jahr)",
+        "95 % quantile (EUR/year)": "95-%-Quantil (EUR/Jahr)",
+        "Stand-alone cost (EUR/year)": "Kosten bei Einzelerledigung (EUR/Jahr)",
+        "Cost share, chosen rule (EUR/year)": "Kostenanteil, gewählte Regel (EUR/Jahr)",
+        "Saving (EUR/year)": "Ersparnis (EUR/Jahr)",
+        "Saving, share of stand-alone cost": "Ersparnis, Anteil an den Kosten bei Einzelerledigung",
+        "Share of the set-up cost (EUR)": "Anteil an den Anlaufkosten (EUR)",
+        "Strategic capacity K (EUR)": "Strategische Kapazität K (EUR)",
+        "Can carry its share": "Kann seinen Anteil tragen",
+        "Can initiate": "Kann anstoßen",
+        "Net gain, parameter low (EUR/year)": "Nettogewinn, Parameter unten (EUR/Jahr)",
+        "Net gain, parameter high (EUR/year)": "Nettogewinn, Parameter oben (EUR/Jahr)",
+        "Swing (EUR/year)": "Ausschlag (EUR/Jahr)",
+        "Optimal size, parameter low": "Optimale Größe, Parameter unten",
+        "Optimal size, parameter high": "Optimale Größe, Parameter oben",
+        "Conclusion": "Schlussfolgerung",
+        "Share of draws": "Anteil der Ziehungen",
+        "Share of corners": "Anteil der Eckpunkte",
+        "Verdict": "Urteil",
+        "Key figure": "Kennzahl",
+        "Kind of figure": "Art der Kennzahl",
+        "Source": "Quelle",
+        "parameters of the scenario": "Parameter des Szenarios",
+        "growth of the coalition, amounts rounded to thousands": (
+            "Wachstum der Koalition, Beträge auf Tausend gerundet"
+        ),
+        "stand-alone cost of each unit (computed, not observed)": (
+            "Kosten jeder Einheit bei Einzelerledigung (berechnet, nicht beobachtet)"
+        ),
+        "division rules compared": "Aufteilungsregeln im Vergleich",
+        "cost share of each partner by rule (EUR/year)": (
+            "Kostenanteil jedes Partners nach Regel (EUR/Jahr)"
+        ),
+        "pay-off by size class": "Ersparnis nach Größenklasse",
+        "pay-off of each partner": "Ersparnis jedes Partners",
+        "set-up phase of the optimal coalition": "Anlaufphase der optimalen Koalition",
+        "one parameter at a time": "jeweils ein Parameter verändert",
+        "which conclusions hold over the ranges": (
+            "welche Schlussfolgerungen über die Spannen gelten"
+        ),
+        "key figures": "Kennzahlen",
+        "partner": "Partner",
+        "stand-alone cost": "Kosten bei Einzelerledigung",
+        "population: {source}": "Einwohner: {source}",
+        "task and initial partners of scenario {scenario}: data/raw/scenarios.csv (its sources "
+        "name partners outside this district)": (
+            "Aufgabe und Startpartner des Szenarios {scenario}: data/raw/scenarios.csv (seine "
+            "Quellen nennen Partner außerhalb dieses Landkreises)"
+        ),
+        "Core of the optimal coalition non-empty: {core}; largest prefix of the growth order "
+        "with a non-empty core: {stable} (checked up to {checked} partners).": (
+            "Kern der optimalen Koalition nicht leer: {core}; größte Anfangskoalition der "
+            "Wachstumsreihenfolge mit nicht leerem Kern: {stable} (geprüft bis {checked} "
+            "Partner)."
+        ),
+        "No coalition to simulate.": "Keine Koalition zu simulieren.",
+        "Probability that the optimal coalition as a whole gains: {p} %; share of partners who "
+        "save with a probability above one half under the rule {rule}: {share} %.": (
+            "Wahrscheinlichkeit, dass die optimale Koalition insgesamt gewinnt: {p} %; Anteil der "
+            "Partner, die nach der Regel {rule} mit einer Wahrscheinlichkeit über 50 % sparen: "
+            "{share} %."
+        ),
+        "Initiation cost of the optimal coalition: {cost} EUR; units able to initiate: {n} of "
+        "{total}.": (
+            "Initiierungskosten der optimalen Koalition: {cost} EUR; Einheiten, die sie anstoßen "
+            "können: {n} von {total}."
+        ),
+        "Best coalition of units below {threshold} inhabitants: {k} partners, expected net gain "
+        "{gain} EUR/year, probability of a gain {p} %; largest capacity {capacity} EUR against "
+        "an initiation cost of {cost} EUR: can any partner initiate? {answer}.": (
+            "Beste Koalition aus Einheiten unter {threshold} Einwohnern: {k} Partner, erwarteter "
+            "Nettogewinn {gain} EUR/Jahr, Wahrscheinlichkeit eines Gewinns {p} %; größte "
+            "Kapazität {capacity} EUR gegenüber Initiierungskosten von {cost} EUR: Kann ein "
+            "Partner sie anstoßen? {answer}."
+        ),
+        "Fewer than two units below {threshold} inhabitants.": (
+            "Weniger als zwei Einheiten unter {threshold} Einwohnern."
+        ),
+        "No coalition of units below {threshold} inhabitants gains.": (
+            "Keine Koalition aus Einheiten unter {threshold} Einwohnern erzielt einen Gewinn."
+        ),
+        "Largest partner ({name}): saving {population} % of its stand-alone cost under "
+        "population shares, {rule_rate} % under the rule {rule}; side payment needed to reach "
+        "{threshold} %: {compensation} EUR/year.": (
+            "Größter Partner ({name}): Ersparnis von {population} % seiner Kosten der "
+            "Einzelerledigung bei Aufteilung nach Einwohnern, {rule_rate} % nach der Regel "
+            "{rule}; nötige Ausgleichszahlung, um {threshold} % zu erreichen: {compensation} "
+            "EUR/Jahr."
+        ),
+        "{draws} draws and {corners} corners of {ranged} ranged parameters.": (
+            "{draws} Ziehungen und {corners} Eckpunkte von {ranged} Parametern mit Spanne."
+        ),
+        "- Holds in every draw and corner, by construction (any positive fixed cost per office "
+        "gives economies of scale): {statement}.": (
+            "- Gilt in jeder Ziehung und jedem Eckpunkt, und zwar durch die Modellannahmen "
+            "(positive Fixkosten je Stelle erzeugen stets Größenvorteile): {statement}."
+        ),
+        "- Holds in every draw and corner: {statement}.": (
+            "- Gilt in jeder Ziehung und jedem Eckpunkt: {statement}."
+        ),
+        "- Never the case within the ranges: {statement}.": (
+            "- Innerhalb der Spannen nie der Fall: {statement}."
+        ),
+        "- Depends on the assumptions: {statement} (in {draws} % of draws and {corners} % of "
+        "corners).": (
+            "- Hängt von den Annahmen ab: {statement} (in {draws} % der Ziehungen und {corners} % "
+            "der Eckpunkte)."
+        ),
+        "Fewer than two units: the findings of the case study cannot be set against the model "
+        "here.": (
+            "Weniger als zwei Einheiten: Die Befunde der Fallstudie lassen sich hier nicht dem "
+            "Modell gegenüberstellen."
+        ),
+        "Smallest unit pays more per inhabitant than the largest when each goes alone. This is "
+        "built into the model: any positive fixed cost per office spreads over fewer "
+        "inhabitants in a small unit, so it is an assumption, not a result.": (
+            "Die kleinste Einheit zahlt bei Einzelerledigung mehr je Einwohner als die größte. "
+            "Das ist im Modell angelegt: Positive Fixkosten je Stelle verteilen sich in einer "
+            "kleinen Einheit auf weniger Einwohner; es ist also eine Annahme, kein Ergebnis."
+        ),
+        "Here the smallest unit does not pay more per inhabitant than the largest (capacity "
+        "blocks outweigh the fixed cost).": (
+            "Hier zahlt die kleinste Einheit nicht mehr je Einwohner als die größte "
+            "(Kapazitätsblöcke wiegen die Fixkosten auf)."
+        ),
+        "No coalition gains at the scenario's values, so the two findings of the case study's "
+        "conclusion cannot be set against the model here.": (
+            "Mit den Werten des Szenarios gewinnt keine Koalition; die beiden Befunde aus dem "
+            "Fazit der Fallstudie lassen sich hier nicht dem Modell gegenüberstellen."
+        ),
+        "The parameters are illustrative: the model shows that the mechanism can produce the "
+        "findings, not that it does; measured costs of a real task would turn it into an "
+        "estimate.": (
+            "Die Parameter sind illustrativ: Das Modell zeigt, dass der Mechanismus die Befunde "
+            "hervorbringen kann, nicht dass er es tut; gemessene Kosten einer realen Aufgabe "
+            "würden daraus eine Schätzung machen."
+        ),
+        "With these parameters the model shows the case study's finding that small units would "
+        "gain from pooling but cannot finance the start: no unit below the small-size threshold "
+        "can front the initiation cost, and a coalition of small units alone would gain but "
+        "none of its partners can initiate it. This follows from the assumed capacity (growing "
+        "with population) and set-up costs.": (
+            "Mit diesen Parametern zeigt das Modell den Befund der Fallstudie, dass kleine "
+            "Einheiten von einer Bündelung profitieren würden, den Start aber nicht finanzieren "
+            "können: Keine Einheit unter der Kleinheitsschwelle kann die Initiierungskosten "
+            "vorstrecken, und eine Koalition nur aus kleinen Einheiten würde gewinnen, doch "
+            "keiner ihrer Partner kann sie anstoßen. Das folgt aus der angenommenen, mit der "
+            "Einwohnerzahl wachsenden Kapazität und den Anlaufkosten."
+        ),
+        "With these parameters the model shows part of the case study's finding that small "
+        "units cannot finance the start: no unit below the small-size threshold can front the "
+        "initiation cost of the optimal coalition.": (
+            "Mit diesen Parametern zeigt das Modell einen Teil des Befunds der Fallstudie, dass "
+            "kleine Einheiten den Start nicht finanzieren können: Keine Einheit unter der "
+            "Kleinheitsschwelle kann die Initiierungskosten der optimalen Koalition vorstrecken."
+        ),
+        "With these parameters the model does not show the case study's finding that small "
+        "units cannot finance the start: a unit below the small-size threshold can front the "
+        "initiation cost here.": (
+            "Mit diesen Parametern zeigt das Modell den Befund der Fallstudie nicht, dass kleine "
+            "Einheiten den Start nicht finanzieren können: Hier kann eine Einheit unter der "
+            "Kleinheitsschwelle die Initiierungskosten vorstrecken."
+        ),
+        "With these parameters the model shows the case study's finding that large towns have "
+        "little to gain when the cost is shared by population: the largest partner saves less "
+        "than {threshold} % of its stand-alone cost unless a rule such as the Shapley value or "
+        "a side payment credits it. This follows from sharing by population: the large partner "
+        "pays the coalition's average cost, which is close to its own.": (
+            "Mit diesen Parametern zeigt das Modell den Befund der Fallstudie, dass große Städte "
+            "bei einer Kostenaufteilung nach Einwohnern wenig gewinnen: Der größte Partner spart "
+            "weniger als {threshold} % seiner Kosten der Einzelerledigung, solange keine Regel "
+            "wie der Shapley-Wert oder eine Ausgleichszahlung ihm seinen Beitrag anrechnet. Das "
+            "folgt aus der Aufteilung nach Einwohnern: Der große Partner zahlt die "
+            "Durchschnittskosten der Koalition, die nahe an seinen eigenen liegen."
+        ),
+        "With these parameters the model does not show the case study's finding that large "
+        "towns gain little under population shares: the largest partner saves at least "
+        "{threshold} % of its stand-alone cost here.": (
+            "Mit diesen Parametern zeigt das Modell den Befund der Fallstudie nicht, dass große "
+            "Städte bei Aufteilung nach Einwohnern wenig gewinnen: Der größte Partner spart hier "
+            "mindestens {threshold} % seiner Kosten der Einzelerledigung."
+        ),
+    }
+)
