@@ -17,7 +17,7 @@ figures their declaration (headline figures first in the panels).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -25,6 +25,7 @@ import pandas as pd
 
 from ikzlib import paths, summary
 from ikzlib.errors import DataValidationError
+from ikzlib.i18n import check_language, tr
 from ikzlib.keyfigures import Figure, KeyFigure, KeyFigures, Kind, Section
 
 LONG_COLUMNS = [
@@ -46,7 +47,7 @@ LONG_COLUMNS = [
     "headline",
     "source",
 ]
-NOT_EVIDENCE_COLUMNS = ["section", "figure", "label", "kind", "districts"]
+NOT_EVIDENCE_COLUMNS = ["section", "section_title", "figure", "label", "kind", "districts"]
 
 
 class PanelChoice(NamedTuple):
@@ -318,6 +319,36 @@ def _number(figure: Figure) -> float:
     return float(value) * (100 if figure.spec.percent else 1)
 
 
+def localized(long: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``long`` (:func:`key_figures_long`) with labels, titles and values in ``lang``.
+
+    ``label`` and ``section_title`` are translated (:func:`ikzlib.i18n.tr`: the German each
+    study registers), ``text`` and ``short`` formatted again as declared with the language's
+    separators; everything else is unchanged. ``"en"`` returns ``long`` itself.
+    """
+    if check_language(lang) == "en" or long.empty:
+        return long
+    specs = [
+        KeyFigure(
+            row.figure,
+            row.label,
+            "" if row.percent else str(row.unit or ""),
+            None if pd.isna(row.decimals) else int(row.decimals),
+            Kind(row.kind),
+            percent=bool(row.percent),
+        )
+        for row in long.itertuples()
+    ]
+    german = long.copy()
+    german["text"] = [s.format(v, lang="de") for s, v in zip(specs, long["value"], strict=True)]
+    german["short"] = [
+        _without_unit(s).format(v, lang="de") for s, v in zip(specs, long["value"], strict=True)
+    ]
+    german["label"] = [tr(label, lang) for label in long["label"]]
+    german["section_title"] = [tr(title, lang) for title in long["section_title"]]
+    return german
+
+
 def section_titles(long: pd.DataFrame) -> dict[str, str]:
     """``{section: title}`` in section order."""
     return dict(zip(long["section"], long["section_title"], strict=True))
@@ -379,7 +410,8 @@ def not_evidence_list(long: pd.DataFrame) -> pd.DataFrame:
     part = long[~long["evidence"].astype(bool)]
     if part.empty:
         return pd.DataFrame(columns=NOT_EVIDENCE_COLUMNS)
-    grouped = part.groupby(["section", "figure", "label", "kind"], sort=False)["district"]
+    keys = ["section", "section_title", "figure", "label", "kind"]
+    grouped = part.groupby(keys, sort=False)["district"]
     listing = grouped.agg(lambda d: ", ".join(d)).reset_index()
     return listing.rename(columns={"district": "districts"})[NOT_EVIDENCE_COLUMNS]
 
@@ -387,7 +419,9 @@ def not_evidence_list(long: pd.DataFrame) -> pd.DataFrame:
 # --- small multiples ---------------------------------------------------------------------------
 
 
-def choose_panels(long: pd.DataFrame, max_panels: int) -> PanelChoice:
+def choose_panels(
+    long: pd.DataFrame, max_panels: int, exclude: Collection[tuple[str, str]] = ()
+) -> PanelChoice:
     """Choose the numeric evidence figures that differ between districts for small multiples.
 
     A figure earns a panel when at least two districts report it as an evidence number and
@@ -402,6 +436,9 @@ def choose_panels(long: pd.DataFrame, max_panels: int) -> PanelChoice:
         Output of :func:`key_figures_long`.
     max_panels
         Largest number of panels.
+    exclude
+        ``(section, figure)`` pairs that get no panel (e.g. the size figures of the level not
+        compared); they stay in the tables.
 
     Returns
     -------
@@ -409,7 +446,10 @@ def choose_panels(long: pd.DataFrame, max_panels: int) -> PanelChoice:
         Panels to draw, figures equal in every reporting district, and differing figures
         beyond ``max_panels``.
     """
-    numeric = long[long["evidence"].astype(bool) & long["number"].notna()]
+    excluded = pd.Series(list(zip(long["section"], long["figure"], strict=True))).isin(set(exclude))
+    numeric = long[
+        long["evidence"].astype(bool) & long["number"].notna() & ~excluded.to_numpy(dtype=bool)
+    ]
     keys = list(dict.fromkeys(zip(numeric["section"], numeric["figure"], strict=True)))
     spread = numeric.groupby(["section", "figure"], sort=False)["number"].agg(["nunique", "count"])
     headline = long.groupby(["section", "figure"], sort=False)["headline"].any()

@@ -38,8 +38,29 @@ from enum import StrEnum
 from typing import Any
 
 from ikzlib.errors import IkzError
+from ikzlib.i18n import format_number, register, tr
 
 SCHEMA_VERSION = 2  # of summary.json: every figure carries label, unit, kind and source
+
+
+register(
+    {
+        "official": "amtlich",
+        "derived": "abgeleitet",
+        "published": "veröffentlicht",
+        "model": "Modell",
+        "illustrative": "illustrativ",
+        "synthetic": "synthetisch",
+        "unknown": "unbekannt",
+        "(none)": "(keine)",
+        "Key figure": "Kennzahl",
+        "Value": "Wert",
+        "Kind": "Art",
+        "Source": "Quelle",
+        "EUR/year": "EUR/Jahr",
+        "inhabitants/km²": "Einwohner/km²",
+    }
+)
 
 
 class Kind(StrEnum):
@@ -127,21 +148,22 @@ class KeyFigure:
             return int(round(number, decimals))
         return round(number, decimals)
 
-    def format(self, value: Any, *, german: bool = False) -> str:
-        """``value`` as text with thousands separators and unit (``"unknown"`` for None)."""
+    def format(self, value: Any, *, lang: str = "en") -> str:
+        """``value`` as text with thousands separators and unit (``"unknown"`` for None).
+
+        ``lang="de"`` gives German separators and translated words and units.
+        """
         if value is None:
-            return "unknown"
+            return tr("unknown", lang)
         if isinstance(value, list):  # e.g. interview numbers; an empty list is a recorded "none"
-            return ", ".join(self.format(item, german=german) for item in value) or "(none)"
+            return ", ".join(self.format(item, lang=lang) for item in value) or tr("(none)", lang)
         if isinstance(value, bool):
-            return "yes" if value else "no"
+            return tr("yes" if value else "no", lang)
         if isinstance(value, str) or self.decimals is None:
-            return str(value)
+            return tr(str(value), lang)
         number = round(float(value) * (100 if self.percent else 1), self.decimals)
-        text = f"{number:,.{max(self.decimals, 0)}f}"
-        if german:
-            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-        unit = "%" if self.percent else self.unit
+        text = format_number(number, max(self.decimals, 0), lang)
+        unit = "%" if self.percent else tr(self.unit, lang)
         return f"{text} {unit}".rstrip() if unit else text
 
 
@@ -162,9 +184,9 @@ class Figure:
     def evidence(self) -> bool:
         return is_evidence(self.kind)
 
-    def text(self, *, german: bool = False) -> str:
+    def text(self, *, lang: str = "en") -> str:
         """The value formatted as declared."""
-        return self.spec.format(self.value, german=german)
+        return self.spec.format(self.value, lang=lang)
 
     def as_json(self) -> dict[str, Any]:
         """The ``summary.json`` entry of this figure."""
@@ -283,19 +305,33 @@ class KeyFigures:
             "figures": {f.name: f.as_json() for f in self.figures},
         }
 
-    def table(self) -> list[dict[str, Any]]:
-        """Rows (section, name, label, value, text, kind, source) for display."""
+    def table(self, lang: str = "en") -> list[dict[str, Any]]:
+        """Rows (section, figure, label, value, kind, source) for display, in ``lang``."""
         return [
             {
                 "section": self.section.name,
                 "figure": f.name,
-                "label": f.spec.label,
-                "value": f.text(),
-                "kind": str(f.kind),
-                "source": f.source,
+                "label": tr(f.spec.label, lang),
+                "value": f.text(lang=lang),
+                "kind": tr(str(f.kind), lang),
+                "source": tr(f.source, lang),
             }
             for f in self.figures
         ]
+
+    def show(self, lang: str = "en"):
+        """The key figures as a readable table (:func:`ikzlib.display.table`) for a notebook."""
+        import pandas as pd
+
+        from ikzlib.display import table
+
+        rows = pd.DataFrame(self.table(lang), columns=["label", "value", "kind", "source"])
+        return table(
+            rows,
+            {"label": "Key figure", "value": "Value", "kind": "Kind", "source": "Source"},
+            lang=lang,
+            caption=self.section.title,
+        )
 
 
 def _plain(value: Any) -> Any:

@@ -44,7 +44,7 @@ def test_figures_are_rounded_as_declared_and_keep_declaration_order():
     assert share.value == 0.123  # one decimal of a percentage: 12.3 %
     assert gain.value == 1235
     assert share.text() == "12.3 %"
-    assert gain.text(german=True) == "1.235 EUR/year"
+    assert gain.text(lang="de") == "1.235 EUR/Jahr"
     assert SECTION.figure("name", "Halberstadt, Stadt").text() == "Halberstadt, Stadt"
 
 

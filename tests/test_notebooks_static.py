@@ -6,6 +6,7 @@ import ast
 import re
 
 import nbformat
+import papermill
 import pytest
 
 from ikzlib import paths
@@ -38,12 +39,46 @@ def test_no_function_or_class_definitions(notebook):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_parameters_cell_with_district_and_output_root(notebook):
+def test_parameters_cell_with_district_output_root_and_language(notebook):
     tagged = [c for c in _cells(notebook, "code") if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     names = {t.id for node in ast.parse(tagged[0].source).body for t in node.targets}
-    assert "output_root" in names
+    assert {"output_root", "lang"} <= names
     assert "district" in names or "districts" in names
+    # papermill skips a line with a second "=" (e.g. in its comment): that parameter could
+    # not be passed by the runner, and every report run would warn about it.
+    assert set(papermill.inspect_notebook(str(notebook))) == names
+
+
+def _calls(cell, name: str) -> list[ast.Call]:
+    source = "\n".join(
+        line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+    )
+    return [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) == name or getattr(node.func, "attr", None) == name)
+    ]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_tables_are_formatted_and_figures_rendered_once(notebook):
+    for cell in _cells(notebook, "code"):
+        for call in _calls(cell, "display"):
+            shown = [getattr(a.func, "id", getattr(a.func, "attr", "")) for a in call.args]
+            assert all(isinstance(a, ast.Call) for a in call.args), cell.source[:120]
+            assert set(shown) <= {"table", "Markdown"}, f"{notebook.name}: {cell.source[:120]}"
+        assert not _calls(cell, "show"), f"{notebook.name}: use figures.publish, not plt.show"
+        assert not _calls(cell, "save_figure"), f"{notebook.name}: use figures.publish"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_markdown_has_no_tex_that_would_need_mathjax(notebook):
+    for cell in _cells(notebook, "markdown"):
+        assert not re.search(r"\$[^$\s][^$]*\$", cell.source), (
+            f"{notebook.name}: {cell.source[:120]}"
+        )
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
