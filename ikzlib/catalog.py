@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ikzlib import paths
 from ikzlib.errors import UnknownDistrictError
+from ikzlib.i18n import Message, register
 from ikzlib.tables import check_pattern, check_unique, read_csv_strict, require_values
 
 _COLUMNS = ["key", "name", "official_name", "kreis_key", "land", "notes", "source"]
@@ -58,12 +59,6 @@ INPUTS: tuple[InputSpec, ...] = (
         "one row per statement with its source (README: Municipal data)",
     ),
     InputSpec(
-        "register",
-        "register",
-        "cooperation register (bodies, memberships with evidence, aggregates, sources)",
-        "fill the five register CSV files (README: Cooperation register and networks)",
-    ),
-    InputSpec(
         "interviews",
         "interviews",
         "coded interviews (tidy layout: documents, codes, codings, variables)",
@@ -81,6 +76,84 @@ INPUTS: tuple[InputSpec, ...] = (
         "candidate task fields (named by a motion or plan)",
         "one row per field with the document it comes from",
     ),
+    InputSpec(
+        "priority_scores",
+        "priority_scores.csv",
+        "task-field scores entered by the district (1-3 points per field and criterion)",
+        "write the template with ikzlib.priorities.write_scores_template(district, path), "
+        "fill in the points and save it here",
+    ),
+    InputSpec(
+        "register",
+        "register",
+        "cooperation register (bodies, memberships with evidence, aggregates, sources)",
+        "run `ikz register init --district KEY` and fill in the CSV files it writes "
+        "(README: Cooperation register and networks)",
+    ),
+)
+register(
+    {
+        "{district} has no {what} yet (expected at {path}). To add it: {how}.": (
+            "Für {district} liegt noch keine Eingabe „{what}“ vor (erwartet unter {path}). "
+            "So wird sie ergänzt: {how}."
+        ),
+        "municipality table (one row per Gemeinde from the Destatis GV-ISys)": (
+            "Gemeindetabelle (eine Zeile je Gemeinde aus dem Destatis GV-ISys)"
+        ),
+        "nothing for a Kreis of the embedded extract; else build it with "
+        "ikzlib.destatis.municipalities_from_units (README: Curating a district)": (
+            "für einen Kreis des eingebetteten Auszugs nichts; sonst mit "
+            "ikzlib.destatis.municipalities_from_units erzeugen (README: Curating a district)"
+        ),
+        "published unit table (from a case study, to cross-check the aggregation)": (
+            "veröffentlichte Tabelle der Verwaltungseinheiten (aus einer Fallstudie, zur "
+            "Kontrolle der Aggregation)"
+        ),
+        "transcribe the study's unit table with its section/table reference per row": (
+            "die Einheitentabelle der Studie mit Abschnitts-/Tabellenangabe je Zeile abschreiben"
+        ),
+        "demographic statements (population, change, projection from a study)": (
+            "demografische Aussagen (Einwohnerzahl, Veränderung, Prognose aus einer Studie)"
+        ),
+        "one row per statement with its source (README: Municipal data)": (
+            "eine Zeile je Aussage mit ihrer Quelle (README: Municipal data)"
+        ),
+        "cooperation register (bodies, memberships with evidence, aggregates, sources)": (
+            "Kooperationsregister (Körperschaften, belegte Mitgliedschaften, Aggregate, Quellen)"
+        ),
+        "run `ikz register init --district KEY` and fill in the CSV files it writes "
+        "(README: Cooperation register and networks)": (
+            "`ikz register init --district KEY` ausführen und die erzeugten CSV-Dateien "
+            "ausfüllen (README: Cooperation register and networks)"
+        ),
+        "coded interviews (tidy layout: documents, codes, codings, variables)": (
+            "codierte Interviews (Tabellenform: Dokumente, Codes, Codierungen, Variablen)"
+        ),
+        "export from MAXQDA/ATLAS.ti/NVivo as REFI-QDA and convert with ikzlib.qda.write_tidy": (
+            "aus MAXQDA/ATLAS.ti/NVivo als REFI-QDA exportieren und mit ikzlib.qda.write_tidy "
+            "umwandeln"
+        ),
+        "task-field priority matrix (transcribed)": "Prioritätenmatrix der Aufgabenfelder "
+        "(abgeschrieben)",
+        "transcribe the matrix with one row per field and its legibility": (
+            "die Matrix mit einer Zeile je Aufgabenfeld und ihrer Lesbarkeit abschreiben"
+        ),
+        "candidate task fields (named by a motion or plan)": (
+            "Kandidaten-Aufgabenfelder (aus einem Antrag oder Plan)"
+        ),
+        "one row per field with the document it comes from": (
+            "eine Zeile je Aufgabenfeld mit dem Dokument, aus dem es stammt"
+        ),
+        "task-field scores entered by the district (1-3 points per field and criterion)": (
+            "vom Kreis eingetragene Bewertungen der Aufgabenfelder (1-3 Punkte je Feld und "
+            "Kriterium)"
+        ),
+        "write the template with ikzlib.priorities.write_scores_template(district, path), "
+        "fill in the points and save it here": (
+            "die Vorlage mit ikzlib.priorities.write_scores_template(district, path) erzeugen, "
+            "die Punkte eintragen und hier speichern"
+        ),
+    }
 )
 _INPUTS_BY_NAME = {spec.name: spec for spec in INPUTS}
 
@@ -105,13 +178,16 @@ class DistrictInputs:
         """``{input name: exists}`` for every declared input."""
         return {spec.name: self.has(spec.name) for spec in INPUTS}
 
-    def missing_note(self, name: str) -> str:
-        """One sentence saying what is missing and how to add it."""
+    def missing_note(self, name: str) -> Message:
+        """One sentence saying what is missing and how to add it (renders in German too)."""
         spec = _INPUTS_BY_NAME[name]
         relative = self.path(name).relative_to(paths.PROJECT_ROOT)
-        return (
-            f"{self.district_name} has no {spec.what} yet (expected at {relative}). "
-            f"To add it: {spec.how_to_add}."
+        return Message(
+            "{district} has no {what} yet (expected at {path}). To add it: {how}.",
+            district=self.district_name,
+            what=Message(spec.what),
+            path=relative.as_posix(),
+            how=Message(spec.how_to_add),
         )
 
 

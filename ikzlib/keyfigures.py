@@ -319,7 +319,7 @@ class KeyFigures:
             for f in self.figures
         ]
 
-    def show(self, lang: str = "en"):
+    def as_table(self, lang: str = "en"):
         """The key figures as a readable table (:func:`ikzlib.display.table`) for a notebook."""
         import pandas as pd
 

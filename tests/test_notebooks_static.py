@@ -68,8 +68,10 @@ def test_tables_are_formatted_and_figures_rendered_once(notebook):
         for call in _calls(cell, "display"):
             shown = [getattr(a.func, "id", getattr(a.func, "attr", "")) for a in call.args]
             assert all(isinstance(a, ast.Call) for a in call.args), cell.source[:120]
-            assert set(shown) <= {"table", "Markdown"}, f"{notebook.name}: {cell.source[:120]}"
+            allowed = {"table", "as_table", "Markdown", "publish"}
+            assert set(shown) <= allowed, f"{notebook.name}: {cell.source[:120]}"
         assert not _calls(cell, "show"), f"{notebook.name}: use figures.publish, not plt.show"
+        assert not _calls(cell, "DataFrame"), f"{notebook.name}: show tables with display.table"
         assert not _calls(cell, "save_figure"), f"{notebook.name}: use figures.publish"
 
 

@@ -9,19 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ikzlib import paths, priorities
+from ikzlib import ahp, paths, priorities
+from ikzlib.ahp import ahp_weights, pairwise_from_weights
 from ikzlib.errors import DataValidationError
+from ikzlib.i18n import tr
 from ikzlib.priorities import (
-    ahp_weights,
     candidate_fields,
     illustrative_scores,
-    pairwise_from_weights,
     rank_stability,
     read_pairwise_csv,
     read_scores_csv,
     read_task_field_matrix,
     weighted_scores,
 )
+from ikzlib.qda.model import CodedProject
 
 TWO = ["monetary_gain", "effort"]  # one benefit and one cost criterion
 
@@ -278,7 +279,7 @@ def test_pairwise_from_judgements_builds_the_reciprocal_matrix():
         "monetary_gain": {"effort": 3, "staff_capacity": 6},
         "staff_capacity": {"effort": 0.5},
     }
-    matrix = priorities.pairwise_from_judgements(keys, judgements)
+    matrix = ahp.pairwise_from_judgements(keys, judgements)
     assert matrix.loc["effort", "monetary_gain"] == pytest.approx(1 / 3)
     assert matrix.loc["effort", "staff_capacity"] == pytest.approx(2)
     # 3 * 2 = 6: perfectly consistent, so the weights are 6/9, 2/9, 1/9
@@ -286,11 +287,9 @@ def test_pairwise_from_judgements_builds_the_reciprocal_matrix():
     np.testing.assert_allclose(result.weights.to_numpy(), [6 / 9, 2 / 9, 1 / 9], atol=1e-12)
     assert result.consistency_ratio == pytest.approx(0, abs=1e-12)
     with pytest.raises(ValueError, match="pairs without a judgement"):
-        priorities.pairwise_from_judgements(keys, {"monetary_gain": {"effort": 3}})
+        ahp.pairwise_from_judgements(keys, {"monetary_gain": {"effort": 3}})
     with pytest.raises(ValueError, match="judged twice"):
-        priorities.pairwise_from_judgements(
-            keys, {**judgements, "effort": {"monetary_gain": 1 / 3}}
-        )
+        ahp.pairwise_from_judgements(keys, {**judgements, "effort": {"monetary_gain": 1 / 3}})
 
 
 def test_candidate_fields_take_a_district_object():
@@ -300,23 +299,15 @@ def test_candidate_fields_take_a_district_object():
     pd.testing.assert_frame_equal(candidate_fields(district), candidate_fields("wolfenbuettel"))
 
 
-def test_fields_to_score_prefers_top_priority_fields():
-    fields = pd.DataFrame({"field_id": ["A", "B", "C"], "top_priority": [True, False, True]})
-    assert list(priorities.fields_to_score(fields, True)["field_id"]) == ["A", "C"]
-    assert list(priorities.fields_to_score(fields, False)["field_id"]) == ["A", "B", "C"]
-    none_first = fields.assign(top_priority=False)
-    assert list(priorities.fields_to_score(none_first, True)["field_id"]) == ["A", "B", "C"]
-
-
 def test_matrix_summaries_count_every_row():
     matrix = read_task_field_matrix(paths.raw_dir("helmstedt") / "task_fields.csv")
     legibility = priorities.matrix_legibility(matrix)
     assert legibility["rows"].sum() == len(matrix)
-    assert legibility.index.names == ["origin", "legibility"]
-    modes = priorities.matrix_modes(matrix)
+    assert list(legibility.columns) == ["origin", "legibility", "rows"]
+    modes = priorities.matrix_modes(matrix).set_index("mode")
     assert modes["rows"].sum() == len(matrix)
     assert modes.loc["unknown", "rows"] == matrix["mode"].isna().sum()
-    assert modes.index.name.startswith("mode (Z = centralise")
+    assert tr(modes.loc["Z/O", "meaning"], "de") == "zentralisieren / auslagern"
 
 
 def test_criteria_table_names_effect_and_weight():
@@ -324,18 +315,210 @@ def test_criteria_table_names_effect_and_weight():
         ["effort", "monetary_gain"], {"effort": 2, "monetary_gain": 3}
     )
     assert table.to_dict("list") == {
-        "criterion": ["Effort", "Expected monetary gain"],
-        "effect on priority": ["lowers", "raises"],
-        "weight": [2, 3],
+        "criterion": ["effort", "monetary_gain"],
+        "label": ["Effort", "Expected monetary gain"],
+        "effect": ["lowers", "raises"],
+        "weight": [2.0, 3.0],
     }
 
 
+# --- evidence ranking ------------------------------------------------------------------------
+
+# A tiny coded-interview project: 4 interviews, three task fields. Known answer by the rule of
+# the module docstring: "audit" is named by 3 of 4 interviews (more than half = most, 5) and
+# ranks first; "yards" has the count word "mehrere" (several, 3) and one named interview;
+# "parks" has "einigen" (some, 2) and ties with nothing; "pools" has no codings and no
+# finding, so it is no evidence at all.
+_FIELDS = ["audit", "yards", "parks", "pools"]
+
+
+def _project() -> CodedProject:
+    codes = [("potential", None), ("potential.field", "potential")]
+    codes += [(f"potential.field.{f}", "potential.field") for f in _FIELDS]
+    codings = [("C1", "I1", "audit"), ("C2", "I2", "audit"), ("C3", "I3", "audit")]
+    codings += [("C4", "I4", "yards")]
+    return CodedProject(
+        documents=pd.DataFrame({"doc_id": ["I1", "I2", "I3", "I4"], "name": list("ABCD")}),
+        codes=pd.DataFrame(
+            {
+                "code_id": [c for c, _ in codes],
+                "parent_id": [p for _, p in codes],
+                "name": [c.split(".")[-1].title() for c, _ in codes],
+            }
+        ),
+        codings=pd.DataFrame(
+            {
+                "coding_id": [c for c, _, _ in codings],
+                "doc_id": [d for _, d, _ in codings],
+                "code_id": [f"potential.field.{f}" for _, _, f in codings],
+                "evidence": ["footnote 1", "footnote 1", "footnote 2", "footnote 3"],
+            }
+        ),
+    )
+
+
+def _findings(rows: list[tuple[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "finding_id": [f"U{i}" for i in range(1, len(rows) + 1)],
+            "code_id": [f"potential.field.{f}" for f, _ in rows],
+            "count_word": [w for _, w in rows],
+            "section": "3.5",
+            "statement": "x",
+            "source": "Study (2023), section 3.5",
+        }
+    )
+
+
+def test_count_scale_orders_the_quantifiers():
+    words = ["unspecified", "in einem Fall", "einigen", "mehreren", "viele", "die meisten", "alle"]
+    assert [priorities.count_word_strength(w) for w in words] == [0, 1, 2, 3, 4, 5, 6]
+    assert priorities.count_word_strength("Viele ") == 4
+    assert priorities.count_word_strength("andere") is None
+    # named interviews out of 7 on the same scale
+    assert [priorities.named_count_strength(n, 7) for n in range(8)] == [0, 1, 2, 3, 5, 5, 5, 6]
+    with pytest.raises(ValueError):
+        priorities.named_count_strength(8, 7)
+
+
+def test_interview_evidence_ranks_the_fixture():
+    findings = _findings([("yards", "mehrere"), ("parks", "einigen"), ("audit", "unspecified")])
+    evidence = priorities.interview_evidence(_project(), findings, "data/raw/x/interviews")
+    assert set(evidence["status"]) == {"documented"}
+    audit = evidence[evidence["field_id"].str.endswith("audit")]
+    assert list(audit["evidence_type"]) == ["interviews_named", "count_word"]
+    assert audit.iloc[0]["count"] == 3 and audit.iloc[0]["strength"] == 5
+    assert str(audit.iloc[0]["detail"]) == "interviews 1, 2, 3 of 4 (footnote 1; footnote 2)"
+    assert audit.iloc[0]["source"] == "data/raw/x/interviews/codings.csv, C1, C2, C3"
+    ranking = priorities.rank_by_evidence(evidence)
+    assert list(ranking["label"]) == ["Audit", "Yards", "Parks"]  # pools: no evidence
+    assert list(ranking["rank"]) == [1, 2, 3] and list(ranking["tied"]) == [1, 1, 1]
+    assert list(ranking["strength"]) == [5, 3, 2]
+    assert list(ranking["volume"]) == [3, 1, 0]
+    assert ranking.iloc[1]["source"].endswith("finding U1 (section 3.5)")
+
+
+def test_equal_evidence_ties_and_named_interviews_break_equal_words():
+    # yards and parks: both "viele"; yards also has one named interview, so it comes first;
+    # audit (3 of 4 = most) beats both; two fields with only "viele" tie
+    findings = _findings([("yards", "viele"), ("parks", "viele"), ("pools", "viele")])
+    project = _project()
+    ranking = priorities.rank_by_evidence(priorities.interview_evidence(project, findings, "f"))
+    assert dict(zip(ranking["label"], ranking["rank"], strict=True)) == {
+        "Audit": 1,
+        "Yards": 2,
+        "Parks": 3,
+        "Pools": 3,
+    }
+    assert list(ranking["tied"]) == [1, 1, 2, 2]
+
+
+def test_decisions_outrank_interviews_and_listing():
+    evidence = pd.concat(
+        [
+            priorities.matrix_evidence(
+                read_task_field_matrix(paths.raw_dir("helmstedt") / "task_fields.csv"), "m.csv"
+            ),
+            priorities.interview_evidence(_project(), None, "f"),
+        ],
+        ignore_index=True,
+    )
+    ranking = priorities.rank_by_evidence(evidence)
+    # the Helmstedt steering group's 11 top rows (10 fields; Hoch- und Tiefbau spans two rows)
+    assert list(ranking["rank"]).count(1) == 11
+    assert set(ranking.loc[ranking["rank"] == 1, "evidence_type"]) == {"steering_group_priority"}
+    assert list(ranking.loc[ranking["rank"] == 12, "label"]) == ["Audit"]
+    assert list(ranking.loc[ranking["rank"] == 13, "label"]) == ["Yards"]
+    assert (ranking["rank"] == 14).sum() == 27  # legible rows listed without priority
+    assert len(ranking) == 11 + 2 + 27
+
+
+def test_inferred_pooling_never_changes_a_rank():
+    matrix = read_task_field_matrix(paths.raw_dir("helmstedt") / "task_fields.csv")
+    documented = priorities.matrix_evidence(matrix, "m.csv")
+    pooled = priorities.pooling_evidence(matrix, "m.csv", n_units=8, n_small_units=5)
+    assert set(pooled["status"]) == {"inferred"} and set(pooled["count"]) == {8}
+    # every legible row whose participants name all municipalities
+    legible = matrix[matrix["legibility"] != "illegible"]
+    expected = legible["participants"].fillna("").str.contains("alle Gemeinden").sum()
+    assert len(pooled) == expected == 14
+    both = priorities.rank_by_evidence(pd.concat([documented, pooled], ignore_index=True))
+    alone = priorities.rank_by_evidence(documented)
+    pd.testing.assert_series_equal(both["rank"], alone["rank"])
+    assert both["n_inferred"].sum() == 14
+    assert priorities.pooling_evidence(matrix, "m.csv", n_units=8, n_small_units=0).empty
+
+
+def test_motion_evidence_of_wolfenbuettel():
+    path = paths.raw_dir("wolfenbuettel") / "candidate_fields.csv"
+    ranking = priorities.rank_by_evidence(
+        priorities.motion_evidence(priorities.read_motion_fields(path), "c.csv")
+    )
+    assert list(ranking["rank"]) == [1, 1, 1, 1, 5, 5, 5, 5]
+    assert list(ranking["field_id"][:4]) == ["WF01", "WF02", "WF03", "WF04"]
+    assert ranking.iloc[0]["source"] == "c.csv, WF01 (line 2)"
+    assert (
+        tr(ranking.iloc[0]["evidence"], "de") == "Schwerpunktfeld: IT (gemeinsame IT-Gesellschaft)"
+    )
+
+
+def test_harz_evidence_puts_procurement_first():
+    # Harz IKZ case study (2023), section 3.5.3: "viele" see potential in procurement (finding
+    # U15); the other ten fields are named without a count and tie at rank 2.
+    evidence = priorities.field_evidence("harz", *priorities.interview_inputs("harz"))
+    ranking = priorities.rank_by_evidence(evidence)
+    assert ranking.iloc[0]["label"] == "Procurement" and ranking.iloc[0]["tied"] == 1
+    assert ranking.iloc[0]["strength"] == 4
+    assert list(ranking["rank"][1:]) == [2] * 10
+    assert priorities.evidence_data(evidence) == ["coded interviews"]
+
+
+def test_scores_template_round_trip(tmp_path: Path):
+    path = priorities.write_scores_template("wolfenbuettel", tmp_path / "t.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert (
+        lines[0] == "field_id,label,evidence_rank," + ",".join(priorities.CRITERION_KEYS) + ",note"
+    )
+    assert lines[1] == "WF01,IT: joint IT company,1,,,,,,,"
+    assert len(lines) == 9
+    with pytest.raises(FileExistsError):
+        priorities.write_scores_template("wolfenbuettel", path)
+    # an unfilled template has no scored field; a filled row is read, empty rows are skipped
+    with pytest.raises(DataValidationError, match="no scored fields"):
+        read_scores_csv(path)
+    lines[2] = "WF02,Payroll,1,3,3,1,3,1,1,"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    scores = read_scores_csv(path)
+    assert list(scores["field_id"]) == ["WF02"] and scores.iloc[0]["effort"] == 1
+    lines[3] = "WF03,Audit office (RPA),1,3,,1,3,1,1,"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="line 4, success_likelihood: value is missing"):
+        read_scores_csv(path)
+
+
+def test_scores_template_of_a_district_without_fields(tmp_path: Path):
+    path = priorities.write_scores_template("15088", tmp_path / "t.csv")
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 1  # header only
+
+
+def test_demo_fields_are_invented_and_translated():
+    fields = priorities.demo_fields(3)
+    assert list(fields["field_id"]) == ["DEMO_A", "DEMO_B", "DEMO_C"]
+    assert [tr(label, "de") for label in fields["label"]] == [
+        "Erfundenes Feld A",
+        "Erfundenes Feld B",
+        "Erfundenes Feld C",
+    ]
+    with pytest.raises(ValueError):
+        priorities.demo_fields(0)
+
+
 def test_restrict_judgements_keeps_pairs_of_the_chosen_criteria():
-    kept = priorities.restrict_judgements(
+    kept = ahp.restrict_judgements(
         priorities.ILLUSTRATIVE_AHP_JUDGEMENTS, ["monetary_gain", "effort"]
     )
     assert kept == {"monetary_gain": {"effort": 2}, "effort": {}}
-    every = priorities.restrict_judgements(
+    every = ahp.restrict_judgements(
         priorities.ILLUSTRATIVE_AHP_JUDGEMENTS, priorities.CRITERION_KEYS
     )
     assert every == priorities.ILLUSTRATIVE_AHP_JUDGEMENTS
@@ -343,7 +526,7 @@ def test_restrict_judgements_keeps_pairs_of_the_chosen_criteria():
 
 def test_illustrative_judgements_judge_every_pair_consistently_enough():
     keys = priorities.CRITERION_KEYS
-    matrix = priorities.pairwise_from_judgements(keys, priorities.ILLUSTRATIVE_AHP_JUDGEMENTS)
+    matrix = ahp.pairwise_from_judgements(keys, priorities.ILLUSTRATIVE_AHP_JUDGEMENTS)
     result = ahp_weights(matrix)
     assert result.acceptable
     assert round(result.consistency_ratio, 4) == 0.011

@@ -1,4 +1,4 @@
-"""Study ``task_fields`` (notebook 05): every district without Jupyter, kinds, parameters."""
+"""Study ``task_fields`` (notebook 05): evidence ranking, the district's own scores, the demo."""
 
 from __future__ import annotations
 
@@ -9,38 +9,41 @@ import matplotlib.pyplot as plt
 import pytest
 
 from ikzlib import catalog, priorities
-from ikzlib.errors import IkzError, ParameterError
+from ikzlib.errors import DataValidationError, IkzError, ParameterError
 from ikzlib.figures import priorities as priority_figures
+from ikzlib.i18n import missing_translations, tr
 from ikzlib.keyfigures import Kind
 from ikzlib.studies import priorities as study_module
 
-# The committed outputs of notebook 05 before the study moved into the library (HEAD 8d380e8).
-HARZ_BEFORE = {
-    "n_candidate_fields": 11,
-    "n_interview_fields": 11,
-    "n_top_priority_fields": 0,
-    "n_scored_fields": 11,
-    "score_origin": "illustrative",
-    "ahp_consistency_ratio": 0.011,
-    "top_field": "Whistleblower office",
-    "top_field_p_top_k": 1.0,
-    "top_k": 3,
-}
-# The same pipeline run for the other districts before the move.
-OTHERS_BEFORE = {
+# Key figures by district, from the documents alone (no scores of the district).
+EXPECTED = {
+    # Harz IKZ case study (2023), section 3.5.3: "viele" see potential in procurement (U15).
+    "harz": {
+        "n_candidate_fields": 11,
+        "n_interview_fields": 11,
+        "n_top_priority_fields": 0,
+        "n_evidence_fields": 11,
+        "n_top_rank_fields": 1,
+        "top_evidence_field": "Procurement",
+        "top_evidence": "Count word of the study: many interviews",
+    },
+    # Helmstedt Drucksache 023/2012: the steering group's 11 top rows (10 fields) tie.
     "helmstedt": {
         "n_candidate_fields": 38,
         "n_interview_fields": 0,
         "n_top_priority_fields": 11,
-        "n_scored_fields": 11,
-        "top_field": "Pool administration",
+        "n_evidence_fields": 38,
+        "n_top_rank_fields": 11,
+        "top_evidence": "Top priority of a steering group",
     },
+    # Wolfenbüttel motion of 19.04.2023: four primary fields tie.
     "wolfenbuettel": {
         "n_candidate_fields": 8,
         "n_interview_fields": 0,
         "n_top_priority_fields": 4,
-        "n_scored_fields": 4,
-        "top_field": "Audit office (RPA)",
+        "n_evidence_fields": 8,
+        "n_top_rank_fields": 4,
+        "top_evidence": "Primary field of a motion",
     },
 }
 HARZ_WORDS = ("Harz", "Vorharz", "Halberstadt", "Table 1", "Anlage 1")
@@ -63,8 +66,8 @@ def _close_figures():
 
 @pytest.fixture(scope="module")
 def studies() -> dict[str, study_module.PrioritiesStudy]:
-    """The study with default parameters for every configured district."""
-    return {key: study_module.run(key) for key in catalog.district_keys()}
+    """The study with default parameters for every configured district and Saalekreis."""
+    return {key: study_module.run(key, n_draws=200) for key in [*catalog.district_keys(), "15088"]}
 
 
 def _write_scores(path: Path, rows: list[str]) -> Path:
@@ -80,87 +83,58 @@ def test_section_keeps_its_name_order_and_notebook():
         50,
         "05_task_field_priorities",
     )
-    assert {f.name for f in section.figures} == set(HARZ_BEFORE)
     assert 2 <= sum(f.headline for f in section.figures) <= 4
+    # nothing in the section may be illustrative or synthetic, not even as an alternative
+    for figure in section.figures:
+        assert figure.allowed_kinds() <= {Kind.PUBLISHED, Kind.DERIVED, Kind.MODEL}, figure.name
 
 
-def test_harz_equals_the_committed_notebook(studies):
-    assert studies["harz"].key_figures.values() == HARZ_BEFORE
+@pytest.mark.parametrize("key", sorted(EXPECTED))
+def test_key_figures_come_from_the_documents(studies, key):
+    assert studies[key].key_figures.values() == EXPECTED[key]
 
 
-@pytest.mark.parametrize("key", sorted(OTHERS_BEFORE))
-def test_other_districts_equal_the_old_pipeline(studies, key):
-    values = studies[key].key_figures.values()
-    assert {name: values[name] for name in OTHERS_BEFORE[key]} == OTHERS_BEFORE[key]
-    assert values["score_origin"] == "illustrative"
-
-
-def test_every_district_runs_and_every_figure_has_kind_and_source(studies):
-    assert set(studies) == set(catalog.district_keys())
+def test_no_key_figure_is_illustrative_or_synthetic(studies):
     for key, study in studies.items():
-        assert study.district.key == key
-        assert study.key_figures.figures, key
         for figure in study.key_figures.figures:
-            assert figure.kind in set(Kind), (key, figure.name)
+            assert figure.evidence, (key, figure.name, figure.kind)
             assert figure.source.strip(), (key, figure.name)
 
 
-def test_kinds_with_illustrative_scores(studies):
-    figures = studies["harz"].key_figures
-    for name in ("n_candidate_fields", "n_interview_fields", "n_top_priority_fields"):
-        assert figures[name].kind == Kind.PUBLISHED
-        assert "data/raw/" in figures[name].source
-    for name in ("score_origin", "ahp_consistency_ratio", "top_field", "top_field_p_top_k"):
-        assert figures[name].kind == Kind.ILLUSTRATIVE, name
-        assert not figures[name].evidence
-    assert "interviews" in figures["n_interview_fields"].source
-    helmstedt = studies["helmstedt"].key_figures
-    assert "no coded interviews" in helmstedt["n_interview_fields"].source
-    assert "task_fields.csv" in helmstedt["n_top_priority_fields"].source
+def test_the_demo_is_separate_and_illustrative(studies):
+    demo = studies["harz"].demo
+    assert demo.illustrative and studies["harz"].scoring is None
+    assert set(demo.scores["field_id"]) == {f"DEMO_{c}" for c in "ABCDEF"}
+    assert set(demo.scores["score_origin"]) == {priorities.ILLUSTRATIVE}
+    assert "ILLUSTRATIVE" in demo.scoring_source and "ILLUSTRATIVE" in demo.stability_source
+    # no real field's name is scored by the demo
+    real = set(studies["harz"].fields["label"])
+    assert not real & set(map(str, demo.scores["label"]))
+    assert demo.ahp.consistency_ratio == pytest.approx(0.011, abs=5e-4)
+    assert str(demo.ahp_summary).startswith("lambda_max = 6.068")
+    assert tr(demo.ahp_summary, "de").endswith("(akzeptabel: Schwelle 0,10)")
+    assert str(demo.rank_change_summary) == "0 of 6 fields change rank between the two weight sets."
 
 
-def test_tables_of_the_harz_run(studies):
-    study = studies["harz"]
-    assert list(study.criteria["criterion"])[0] == "Expected monetary gain"
-    assert list(study.criteria["effect on priority"]) == [
-        "raises",
-        "raises",
-        "lowers",
-        "raises",
-        "lowers",
-        "lowers",
-    ]
-    assert set(study.fields["origin"]) == {"interviews"}
-    assert study.matrix_legibility is None and study.matrix_modes is None
-    assert study.illustrative and study.has_ranking
-    assert list(study.ranking["rank"])[:3] == [1, 2, 3]
-    assert study.ranking.iloc[0]["total"] == 36.0
-    assert study.stability.iloc[1]["p_top_k"] == pytest.approx(0.9495)
-    assert study.ahp.consistency_ratio == pytest.approx(0.011, abs=5e-4)
-    assert study.weight_comparison["direct weights (normalised)"].sum() == pytest.approx(1)
-    assert study.weight_comparison["AHP weights"].sum() == pytest.approx(1)
-    assert study.rank_change_summary == "2 of 11 fields change rank between the two weight sets."
-    assert study.ahp_summary.startswith("lambda_max = 6.068")
-    assert "(acceptable" in study.ahp_summary
-
-
-def test_matrix_summaries_only_for_a_district_with_a_matrix(studies):
+def test_helmstedt_matrix_summaries_and_inferred_pooling(studies):
     helmstedt = studies["helmstedt"]
     assert helmstedt.matrix_legibility["rows"].sum() == 41
     assert helmstedt.matrix_modes["rows"].sum() == 41
-    assert "Z = centralise" in helmstedt.matrix_modes.index.name
     matrix_notes = [n for n in helmstedt.notes if n.startswith("The transcribed priority matrix")]
     assert len(matrix_notes) == 1 and "41 rows" in matrix_notes[0]
     assert "11 rows (10 fields) are marked top priority" in matrix_notes[0]
+    inferred = helmstedt.evidence[helmstedt.evidence["status"] == priorities.INFERRED]
+    assert len(inferred) == 14 and set(inferred["evidence_type"]) == {"pooling_all_units"}
+    assert helmstedt.evidence_data == ("priority matrix",)
     for key in ("harz", "wolfenbuettel"):
         assert studies[key].matrix_legibility is None
         assert not any("unknown_cells" in note for note in studies[key].notes)
 
 
-@pytest.mark.parametrize("key", ["helmstedt", "wolfenbuettel"])
+@pytest.mark.parametrize("key", ["helmstedt", "wolfenbuettel", "15088"])
 def test_no_harz_sentence_in_other_districts(studies, key):
     study = studies[key]
-    texts = [*study.notes, study.scoring_source, study.stability_source, study.ahp_summary]
+    texts = [*study.notes, study.demo.scoring_source, study.demo.stability_source]
     texts += [f.source for f in study.key_figures.figures]
     for text in texts:
         for word in HARZ_WORDS:
@@ -168,92 +142,104 @@ def test_no_harz_sentence_in_other_districts(studies, key):
     assert study.district.name in study.notes[0]
 
 
-def test_district_without_candidate_fields_gets_notes_not_errors():
-    study = study_module.run(NOWHERE, n_draws=10)
-    assert study.fields.empty and study.scores.empty
-    assert study.score_origin == study_module.NO_SCORES
-    assert study.matrix_legibility is None and study.ranking is None
-    assert study.stability is None and study.rank_comparison is None
-    joined = " ".join(study.notes)
-    assert "No candidate task fields are recorded for Landkreis Nirgendwo" in joined
-    assert "data/raw/nowhere_test/task_fields.csv" in joined
-    assert "data/raw/nowhere_test/candidate_fields.csv" in joined
-    assert "Fewer than two fields to rank (0)" in joined
-    for word in HARZ_WORDS:
-        assert word not in joined
-    # a district without the documents has no field counts (not zero)
-    assert list(study.key_figures.values()) == ["ahp_consistency_ratio"]
-    with pytest.raises(IkzError, match="fewer than two scored fields"):
-        priority_figures.weighted_scores(study)
-    with pytest.raises(IkzError, match="fewer than two scored fields"):
-        priority_figures.rank_stability(study)
+def test_every_note_has_german(studies):
+    for key, study in studies.items():
+        messages = [n for n in study.notes if hasattr(n, "template")]
+        assert not missing_translations(messages), key
+        # the catalog's missing-input notes are plain English strings (catalog.py)
+        assert len(messages) >= len(study.notes) - 3, key
 
 
-def test_user_scores_make_the_ranking_model_output(tmp_path: Path):
+def test_district_without_any_data_gets_notes_not_errors(studies):
+    for study in (studies["15088"], study_module.run(NOWHERE, n_draws=10)):
+        assert study.fields.empty and study.evidence.empty and study.evidence_ranking.empty
+        assert not study.has_evidence and study.template.empty
+        assert study.key_figures.figures == ()
+        joined = " ".join(study.notes)
+        assert f"No candidate task fields are recorded for {study.district.name}" in joined
+        assert f"data/raw/{study.district.key}/task_fields.csv" in joined
+        assert f"data/raw/{study.district.key}/priority_scores.csv" in joined
+        assert "No field has documented evidence" in joined
+        assert study.demo is not None and study.demo.has_ranking
+        with pytest.raises(IkzError, match="no field has documented evidence"):
+            priority_figures.evidence_ranking(study)
+
+
+def test_own_scores_make_derived_and_model_figures(tmp_path: Path):
     path = _write_scores(tmp_path / "scores.csv", ["F1,One,3,3,1,3,1,1", "F2,Two,1,1,3,1,3,3"])
     study = study_module.run("harz", scores_file=path, n_draws=50)
-    assert study.score_origin == priorities.USER and not study.illustrative
+    assert study.demo is None and not study.scoring.illustrative
     figures = study.key_figures
     assert figures["top_field"].value == "One"
-    for name in ("n_scored_fields", "score_origin", "top_field", "top_field_p_top_k", "top_k"):
-        assert figures[name].kind == Kind.MODEL, name
-        assert "scores" in figures[name].source
-    # the default judgements stay illustrative, the documents' counts published
-    assert figures["ahp_consistency_ratio"].kind == Kind.ILLUSTRATIVE
-    assert figures["n_candidate_fields"].kind == Kind.PUBLISHED
-    assert str(path) in study.scoring_source
-    assert "ILLUSTRATIVE" not in study.scoring_source
-    fig = priority_figures.weighted_scores(study)
-    assert "illustrative" not in fig.axes[0].get_title()
+    assert figures["n_scored_fields"].value == 2
+    for name in ("n_scored_fields", "top_field"):
+        assert figures[name].kind == Kind.DERIVED, name
+        assert "scores.csv" in figures[name].source
+    assert figures["top_field_p_top_k"].kind == Kind.MODEL
+    assert figures["top_field_p_top_k"].value == 1.0  # F1 dominates F2 on every criterion
+    assert "equal weights" in figures["top_field"].source
+    assert "ahp_consistency_ratio" not in figures  # no judgements passed
+    # the documents' figures stay as they are
+    assert figures["top_evidence_field"].value == "Procurement"
+    fig = priority_figures.weighted_scores(study.scoring)
+    assert "illustrative" not in fig.axes[0].get_title().lower()
+    assert "Landkreis Harz" in fig.axes[0].get_title()
 
 
-def test_relative_scores_file_resolves_against_the_project_root(tmp_path: Path):
-    relative = "tests/fixtures/does_not_exist_scores.csv"
-    with pytest.raises(ParameterError, match="scores_file=.*no such file"):
-        study_module.run("harz", scores_file=relative)
+def test_scores_at_the_input_path_are_found(tmp_path: Path, monkeypatch):
+    path = _write_scores(
+        tmp_path / "priority_scores.csv", ["F1,One,3,3,1,3,1,1", "F2,Two,1,1,3,1,3,3"]
+    )
+    monkeypatch.setattr(priorities, "scores_path", lambda district: path)
+    study = study_module.run("wolfenbuettel", n_draws=20)
+    assert study.scoring is not None and study.demo is None
+    assert study.key_figures["n_scored_fields"].value == 2
 
 
-def test_one_scored_field_is_not_ranked(tmp_path: Path):
-    path = _write_scores(tmp_path / "one.csv", ["F1,One,3,3,1,3,1,1"])
-    study = study_module.run("wolfenbuettel", scores_file=path)
-    assert not study.has_ranking and study.rank_comparison is None
-    assert any("Fewer than two fields to rank (1)" in note for note in study.notes)
-    assert "top_field" not in study.key_figures
-    assert study.key_figures["n_scored_fields"].value == 1
-    assert study.rank_change_summary.startswith("No ranking to compare")
+def test_an_unfilled_template_at_the_input_path_is_refused(tmp_path: Path, monkeypatch):
+    path = priorities.write_scores_template("wolfenbuettel", tmp_path / "priority_scores.csv")
+    monkeypatch.setattr(priorities, "scores_path", lambda district: path)
+    with pytest.raises(DataValidationError, match="no scored fields"):
+        study_module.run("wolfenbuettel")
 
 
-def test_own_judgements_make_the_consistency_ratio_model_output():
+def test_own_judgements_and_weights_are_model_output(tmp_path: Path):
+    path = _write_scores(tmp_path / "s.csv", ["F1,One,3,3,1,3,1,1", "F2,Two,2,1,3,1,3,3"])
     criteria = ["monetary_gain", "effort", "staff_capacity"]
     judgements = {
         "monetary_gain": {"effort": 3, "staff_capacity": 6},
         "staff_capacity": {"effort": 0.5},
     }
     study = study_module.run(
-        "wolfenbuettel", criteria=criteria, ahp_judgements=judgements, n_draws=50
+        "wolfenbuettel",
+        scores_file=path,
+        weights={"monetary_gain": 3, "effort": 1, "staff_capacity": 1},
+        criteria=criteria,
+        ahp_judgements=judgements,
+        n_draws=50,
     )
     figure = study.key_figures["ahp_consistency_ratio"]
     assert figure.kind == Kind.MODEL and figure.value == pytest.approx(0, abs=1e-9)
-    assert not any("illustrative defaults" in note for note in study.notes)
-    assert list(study.weight_comparison["AHP weights"].round(4)) == [0.6667, 0.2222, 0.1111]
-    assert len(study.criteria) == 3
+    weights = study.scoring.weight_comparison["AHP weights"].round(4)
+    assert list(weights) == [0.6667, 0.2222, 0.1111]
+    assert len(study.scoring.criteria) == 3
+    assert "weights passed as a parameter" in study.key_figures["top_field"].source
 
 
-def test_a_criteria_subset_keeps_the_default_judgements_illustrative():
-    study = study_module.run("harz", criteria=["monetary_gain", "effort"], n_draws=50)
-    assert study.key_figures["ahp_consistency_ratio"].kind == Kind.ILLUSTRATIVE
-    assert list(study.scores.columns) == [
-        "field_id",
-        "label",
-        "monetary_gain",
-        "effort",
-        "score_origin",
-    ]
+def test_one_scored_field_is_not_ranked(tmp_path: Path):
+    path = _write_scores(tmp_path / "one.csv", ["F1,One,3,3,1,3,1,1"])
+    study = study_module.run("wolfenbuettel", scores_file=path)
+    assert not study.scoring.has_ranking
+    assert "top_field" not in study.key_figures
+    assert study.key_figures["n_scored_fields"].value == 1
+    with pytest.raises(IkzError, match="fewer than two scored fields"):
+        priority_figures.weighted_scores(study.scoring)
 
 
-def test_only_top_priority_false_scores_every_field(studies):
-    study = study_module.run("helmstedt", only_top_priority=False, n_draws=50)
-    assert len(study.scores) == len(studies["helmstedt"].fields) == 38
+def test_relative_scores_file_resolves_against_the_project_root():
+    relative = "tests/fixtures/does_not_exist_scores.csv"
+    with pytest.raises(ParameterError, match="scores_file=.*no such file"):
+        study_module.run("harz", scores_file=relative)
 
 
 @pytest.mark.parametrize(
@@ -279,7 +265,6 @@ def test_only_top_priority_false_scores_every_field(studies):
         ({"n_draws": 0}, "parameter n_draws=0"),
         ({"n_draws": 1.5}, "whole number"),
         ({"seed": -1}, "parameter seed=-1"),
-        ({"only_top_priority": "yes"}, "parameter only_top_priority="),
         ({"scores_file": 3}, "parameter scores_file=3"),
         ({"ahp_judgements": {"effort": 2}}, "parameter ahp_judgements"),
         (
@@ -309,36 +294,50 @@ def test_unknown_district_is_refused():
 
 def test_study_is_frozen(studies):
     with pytest.raises(dataclasses.FrozenInstanceError):
-        studies["harz"].score_origin = "user"  # type: ignore[misc]
+        studies["harz"].scoring = None  # type: ignore[misc]
 
 
 # --- figures ---------------------------------------------------------------------------------
 
 
-def test_weighted_scores_chart(studies):
+def test_evidence_chart_names_the_data_and_keeps_ties(studies):
     study = studies["wolfenbuettel"]
-    fig = priority_figures.weighted_scores(study)
-    ax = fig.axes[0]
-    assert ax.get_title() == "Task-field priorities, Landkreis Wolfenbüttel\n(illustrative scores)"
-    widths = [bar.get_width() for bar in ax.patches]
-    # best field on top: bars are drawn from the bottom up
-    assert widths == sorted(widths)
-    assert widths[-1] == pytest.approx(study.ranking.iloc[0]["normalised"])
+    ax = priority_figures.evidence_ranking(study).axes[0]
+    assert ax.get_title() == (
+        "Task fields by documented evidence, Landkreis Wolfenbüttel\nData: motion"
+    )
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[-1] == study.ranking.iloc[0]["label"]
+    assert labels[-1] == "1  IT: joint IT company"  # best rank on top
+    assert [label.split()[0] for label in labels] == ["5"] * 4 + ["1"] * 4
+    assert sum(bar.get_width() for bar in ax.patches) == 8  # one piece of evidence per field
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Primary field of a motion", "Further field of a motion"]
+    german = priority_figures.evidence_ranking(study, lang="de").axes[0]
+    assert german.get_title().endswith("Daten: Antrag")
+
+
+def test_evidence_chart_of_harz_marks_the_count_word(studies):
+    ax = priority_figures.evidence_ranking(studies["harz"]).axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[-1] == "many interviews"  # procurement, drawn last (top)
+    assert texts.count("named, no count given") == 10
+    assert "coded interviews" in ax.get_title()
+
+
+def test_demo_charts_say_illustrative(studies):
+    demo = studies["wolfenbuettel"].demo
+    ax = priority_figures.weighted_scores(demo).axes[0]
+    assert "illustrative" in ax.get_title()
+    widths = [bar.get_width() for bar in ax.patches]
+    assert widths == sorted(widths)  # best field on top
+    assert widths[-1] == pytest.approx(demo.ranking.iloc[0]["normalised"])
+    fig = priority_figures.rank_stability(demo)
+    assert "illustrative" in fig.get_suptitle() and "±50 %, 200 draws" in fig.get_suptitle()
+    assert fig.axes[1].get_xlabel() == "share of draws in the top 3"
+    german = priority_figures.rank_stability(demo, lang="de")
+    assert "illustrativ" in german.get_suptitle()
     own_fig, own_ax = plt.subplots()
-    assert priority_figures.weighted_scores(study, ax=own_ax) is own_fig
-
-
-def test_rank_stability_chart(studies):
-    study = studies["harz"]
-    fig = priority_figures.rank_stability(study)
-    left, right = fig.axes
-    assert "illustrative scores" in fig.get_suptitle()
-    assert "±50%, 2000 draws" in fig.get_suptitle()
-    assert right.get_xlabel() == "share of draws in the top 3"
-    assert [bar.get_width() for bar in right.patches][-1] == pytest.approx(1.0)
-    assert left.get_xlim() == (11.5, 0.5)
+    assert priority_figures.weighted_scores(demo, ax=own_ax) is own_fig
 
 
 def test_short_wraps_long_labels():
@@ -349,10 +348,12 @@ def test_short_wraps_long_labels():
 
 
 def test_interviews_without_the_unattributed_table(monkeypatch):
-    # coded data exported from a QDA program has no unattributed_findings.csv
+    # coded data exported from a QDA program has no unattributed_findings.csv: only fields
+    # with codings are evidence (procurement, footnote 102)
     from ikzlib import interview_data
 
     monkeypatch.setattr(interview_data, "has_table", lambda district, name: False)
     study = study_module.run("harz", n_draws=10)
     assert study.key_figures["n_interview_fields"].value == 11
     assert set(study.fields["mentions_unattributed"]) == {""}
+    assert set(study.evidence["evidence_type"]) <= {"interviews_named"}
