@@ -23,6 +23,7 @@ import json
 import math
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -38,6 +39,11 @@ from ikzlib.io import write_json, write_text
 
 if TYPE_CHECKING:
     from ikzlib.catalog import District
+
+# nbformat -> jsonschema imports rfc3987_syntax when it is installed (a jupyterlab extra) and
+# builds its IRI grammar: about 2 s at every start of the runner, which never checks IRIs.
+# A None entry makes that optional import fail fast, as if the extra were absent.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 KERNEL_NAME = "python3"
 DEFAULT_TIMEOUT = 900  # seconds per cell
