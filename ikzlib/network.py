@@ -13,6 +13,14 @@ belongs to the unit. ``"gemeinde"`` uses the Gemeinden (AGS); a membership held 
 Verbandsgemeinde as a whole is attributed to each of its member Gemeinden with its
 confidence capped at ``inferred`` (the sources do not say which member it concerns).
 
+Layers answer "which forms does cooperation take": every membership row belongs to exactly one
+layer (:func:`membership_layers`): statutory IKZ in the forms of the Land's cooperation law
+(:data:`ikzlib.register.STATUTORY_FORMS`), joint administrations, associations and
+cooperatives, companies and public institutions, informal networks, bodies whose legal form
+is unclear, LEADER areas, catchment and service areas, and bodies of the district itself.
+Rows with an area role (:data:`ikzlib.register.AREA_ROLES`) record coverage, never
+membership, and so never enter the statutory layer.
+
 The municipality projection weights a tie by Newman's collaboration weight
 ``sum over shared bodies b of 1 / (n_b - 1)`` where ``n_b`` counts all members of ``b`` in the
 filtered bipartite graph (including actors outside the projection), next to the simple
@@ -26,16 +34,24 @@ import json
 from collections.abc import Iterable, Mapping
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ikzlib import paths
+from ikzlib import i18n, paths
+from ikzlib.i18n import Message
 from ikzlib.io import atomic_path
 from ikzlib.municipalities import administrative_units
-from ikzlib.register import CONFIDENCE_RANK, FORMAL, INFORMAL, LEGAL_FORMS, Register
+from ikzlib.register import (
+    AREA_ROLES,
+    CONFIDENCE_RANK,
+    FORMAL,
+    INFORMAL,
+    Register,
+    statutory_forms,
+)
 
 if TYPE_CHECKING:
     from ikzlib.catalog import District
@@ -43,6 +59,103 @@ if TYPE_CHECKING:
 LEVELS = ("unit", "gemeinde")
 MUNICIPALITY, BODY, ACTOR = "municipality", "body", "actor"
 SERVICE_AREA = "service area only"
+LEADER_TASK = "rural development (LEADER)"
+
+STATUTORY = "statutory"
+# Every membership row falls into exactly one layer, tested in this order (first match wins).
+LAYERS = (
+    STATUTORY,
+    "joint_administration",
+    "associations",
+    "companies",
+    "informal",
+    "unclear",
+    "leader",
+    "service_areas",
+    "district",
+)
+LAYER_LABELS = {
+    STATUTORY: "Statutory IKZ ({law})",
+    "joint_administration": "Joint administration (Verbandsgemeinde, Samtgemeinde)",
+    "associations": "Associations and cooperatives (e.V., eG)",
+    "companies": "Companies and public institutions (GmbH, AöR)",
+    "informal": "Informal networks",
+    "unclear": "Legal form or basis unclear",
+    "leader": "LEADER areas",
+    "service_areas": "Catchment and service areas",
+    "district": "Bodies of the district (not IKZ)",
+}
+_JOINT_ADMINISTRATION = ("Verbandsgemeinde", "Samtgemeinde")
+_ASSOCIATIONS = ("e.V.", "eG")
+_COMPANIES = ("GmbH", "gGmbH", "kommunale Anstalt/AöR", "Eigenbetrieb")
+_CATCHMENT_BODIES = ("Unterhaltungsverband",)  # membership follows the catchment by law
+NO_LAW = "Land law not recorded"
+
+i18n.register(
+    {
+        "Statutory IKZ ({law})": "IKZ in gesetzlichen Formen ({law})",
+        "Joint administration (Verbandsgemeinde, Samtgemeinde)": (
+            "Gemeinsame Verwaltung (Verbandsgemeinde, Samtgemeinde)"
+        ),
+        "Associations and cooperatives (e.V., eG)": "Vereine und Genossenschaften (e.V., eG)",
+        "Companies and public institutions (GmbH, AöR)": ("Unternehmen und Anstalten (GmbH, AöR)"),
+        "Informal networks": "Informelle Netzwerke",
+        "Legal form or basis unclear": "Rechtsform oder Rechtsgrundlage unklar",
+        "LEADER areas": "LEADER-Gebiete",
+        "Catchment and service areas": "Einzugs- und Versorgungsgebiete",
+        "Bodies of the district (not IKZ)": "Einrichtungen des Landkreises (keine IKZ)",
+        NO_LAW: "Landesrecht nicht erfasst",
+        "{first} or {second}": "{first} oder {second}",
+        "all layers together": "alle Ebenen zusammen",
+    }
+)
+
+
+def layer_label(key: str, land_key: str | None) -> Message:
+    """Human label of a layer (a :class:`Message`); the statutory one names the Land's law."""
+    if key == STATUTORY:
+        forms = statutory_forms(land_key)
+        return Message(LAYER_LABELS[STATUTORY], law=forms.law if forms else Message(NO_LAW))
+    return Message(LAYER_LABELS[key])
+
+
+def membership_layers(frame: pd.DataFrame, land_key: str | None) -> pd.Series:
+    """The layer (:data:`LAYERS`) of each membership row joined with its body's attributes.
+
+    Area roles go to the LEADER or catchment layer whatever the body's form; a LEADER body's
+    rows are LEADER areas in any role; the district's own bodies come next; then the legal
+    form decides. Without an entry for the Land in :data:`ikzlib.register.STATUTORY_FORMS`
+    nothing is statutory, and the Land's forms fall into ``unclear``.
+    """
+    forms = statutory_forms(land_key)
+    statutory = forms.forms if forms else ()
+    form = frame["legal_form"]
+    leader = frame["task_field"].eq(LEADER_TASK)
+    conditions = [
+        leader,
+        frame["role"].isin(AREA_ROLES) | form.isin(_CATCHMENT_BODIES),
+        frame["category"].eq("district body"),
+        form.isin(statutory),
+        form.isin(_JOINT_ADMINISTRATION),
+        form.isin(_ASSOCIATIONS),
+        form.isin(_COMPANIES),
+        frame["formality"].eq(INFORMAL),
+    ]
+    choices = [
+        "leader",
+        "service_areas",
+        "district",
+        STATUTORY,
+        "joint_administration",
+        "associations",
+        "companies",
+        "informal",
+    ]
+    return pd.Series(
+        np.select(conditions, choices, default="unclear"), index=frame.index, name="layer"
+    )
+
+
 _RANK_NAME = {rank: name for name, rank in CONFIDENCE_RANK.items()}
 _BODY_ATTRS = ["name", "legal_form", "formality", "task_field", "category", "scope", "status"]
 
@@ -102,16 +215,19 @@ def filter_memberships(
     legal_forms: Iterable[str] | None = None,
     task_fields: Iterable[str] | None = None,
     categories: Iterable[str] | None = None,
+    layers: Iterable[str] | None = None,
     min_confidence: str = "inferred",
     include_service_area: bool = True,
     include_historical: bool = False,
 ) -> pd.DataFrame:
-    """Memberships joined with their body's attributes, cut to one layer.
+    """Memberships joined with their body's attributes and ``layer``, cut to one layer.
 
     Parameters
     ----------
     legal_forms, task_fields, categories
         Keep only bodies with these values (``None`` keeps all).
+    layers
+        Keep only rows in these layers (:data:`LAYERS`, see :func:`membership_layers`).
     min_confidence
         ``documented``, ``inferred`` or ``unknown``: weakest confidence kept.
     include_service_area
@@ -123,6 +239,7 @@ def filter_memberships(
         raise ValueError(f"min_confidence must be one of {list(CONFIDENCE_RANK)}")
     bodies = register.bodies.set_index("body_id")[_BODY_ATTRS]
     frame = register.memberships.join(bodies, on="body_id")
+    frame["layer"] = membership_layers(frame, register.land_key)
     keep = frame["confidence"].map(CONFIDENCE_RANK) >= CONFIDENCE_RANK[min_confidence]
     if legal_forms is not None:
         keep &= frame["legal_form"].isin(list(legal_forms))
@@ -130,6 +247,8 @@ def filter_memberships(
         keep &= frame["task_field"].isin(list(task_fields))
     if categories is not None:
         keep &= frame["category"].isin(list(categories))
+    if layers is not None:
+        keep &= frame["layer"].isin(list(layers))
     if not include_service_area:
         keep &= frame["role"].ne(SERVICE_AREA)
     if not include_historical:
@@ -193,8 +312,9 @@ def bipartite_graph(
     networkx.Graph
         Node attribute ``kind`` (municipality / actor / body) and ``bipartite`` (0 members,
         1 bodies). Edge attributes: ``role`` (roles joined by "; "), ``confidence`` (strongest
-        evidence of the merged rows), ``service_area_only``, ``legal_form``, ``formality``,
-        ``task_field``, ``via``, ``n_rows``.
+        evidence of the merged rows), ``service_area_only``, ``area_only`` (every row has an
+        area role), ``layer`` (the first of :data:`LAYERS` among the rows), ``legal_form``,
+        ``formality``, ``task_field``, ``via``, ``n_rows``.
     """
     graph = nx.Graph()
     for node in nodes.to_dict("records"):
@@ -241,6 +361,8 @@ def bipartite_graph(
             role="; ".join(sorted(set(group["role"]))),
             confidence=_RANK_NAME[int(ranks.max())],
             service_area_only=bool(group["role"].eq(SERVICE_AREA).all()),
+            area_only=bool(group["role"].isin(AREA_ROLES).all()),
+            layer=min(group["layer"], key=LAYERS.index),
             legal_form=first["legal_form"],
             formality=first["formality"],
             task_field=first["task_field"],
@@ -276,7 +398,7 @@ def layer_tag(level: str, **layer) -> str:
     filters = {
         k: sorted(v)
         for k, v in layer.items()
-        if k in ("legal_forms", "task_fields", "categories") and v is not None
+        if k in ("legal_forms", "task_fields", "categories", "layers") and v is not None
     }
     if filters:
         digest = hashlib.sha1(json.dumps(filters, sort_keys=True).encode()).hexdigest()
@@ -502,42 +624,97 @@ def node_pairs(ags_pairs: Iterable[tuple[str, str]], nodes: pd.DataFrame) -> set
     return pairs
 
 
-def comparison_layers(layer: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """The layers set against ``layer`` (this layer's settings, see :func:`filter_memberships`).
-
-    ``this layer`` itself; its documented memberships without service areas (all legal
-    forms); its formal bodies only; its informal bodies only; its inter-municipal bodies only.
-    """
-    base = dict(layer)
-    return {
-        "this layer": base,
-        "documented, no service areas": {
-            **base,
-            "min_confidence": "documented",
-            "include_service_area": False,
-        },
-        "formal bodies only": {**base, "legal_forms": _forms_of(FORMAL)},
-        "informal bodies only": {**base, "legal_forms": _forms_of(INFORMAL)},
-        "inter-municipal category only": {**base, "categories": ["inter-municipal"]},
+STATUTORY_OR_UNCLEAR, ALL_LAYERS = "statutory_or_unclear", "all"
+i18n.register(
+    {
+        "Statutory IKZ ({law}) or legal basis unclear (upper bound)": (
+            "IKZ in gesetzlichen Formen ({law}) oder Rechtsgrundlage unklar (Obergrenze)"
+        ),
+        "All layers together (membership and area coverage mixed)": (
+            "Alle Ebenen zusammen (Mitgliedschaft und Gebietsabdeckung vermischt)"
+        ),
     }
+)
 
 
-def _forms_of(formality: str) -> list[str]:
-    return [label for label, form in LEGAL_FORMS.items() if form.formality == formality]
+def overview_rows(land_key: str | None) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Rows of :func:`layer_overview`: row key -> (layers combined, label).
+
+    Each layer of :data:`LAYERS` alone, then two combinations: statutory IKZ together with
+    the bodies whose legal form or basis is unclear (an upper bound if those are statutory),
+    and all layers together (what a projection of the whole register shows).
+    """
+    rows = {key: ((key,), layer_label(key, land_key)) for key in LAYERS}
+    forms = statutory_forms(land_key)
+    law = forms.law if forms else Message(NO_LAW)
+    rows[STATUTORY_OR_UNCLEAR] = (
+        (STATUTORY, "unclear"),
+        Message("Statutory IKZ ({law}) or legal basis unclear (upper bound)", law=law),
+    )
+    rows[ALL_LAYERS] = (
+        LAYERS,
+        Message("All layers together (membership and area coverage mixed)"),
+    )
+    return rows
 
 
-def compare_layers(
+def layer_overview(
     register: Register,
     municipalities: pd.DataFrame,
     level: str,
-    layers: Mapping[str, Mapping[str, Any]],
+    rows: Mapping[str, tuple[tuple[str, ...], str]],
+    *,
+    include_historical: bool = False,
 ) -> pd.DataFrame:
-    """:func:`district_summary` of each layer's projection, one row per layer name."""
-    rows = {}
-    for name, settings in layers.items():
-        _, _, graph = build_layer(register, municipalities, level, **settings)
-        rows[name] = district_summary(graph)
-    return pd.DataFrame.from_dict(rows, orient="index")
+    """Bodies, memberships and ties of each row of layers, on documented and inferred evidence.
+
+    Parameters
+    ----------
+    rows
+        Row key -> (layers, label), e.g. :func:`overview_rows`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per entry of ``rows`` that has a membership in the register: ``layer``,
+        ``label``, ``n_bodies``, ``n_memberships`` (rows, documented or inferred),
+        ``n_documented``; on documented memberships ``n_ties``, ``density``,
+        ``n_without_tie`` and ``share_without_tie``; with inferred memberships added
+        ``n_ties_with_inferred`` and ``density_with_inferred``.
+    """
+    records = []
+    for key, (layers, label) in rows.items():
+        settings = {"layers": list(layers), "include_historical": include_historical}
+        rows_kept = filter_memberships(register, **settings)
+        if rows_kept.empty:
+            continue
+        _, _, documented = build_layer(
+            register, municipalities, level, min_confidence="documented", **settings
+        )
+        _, _, inferred = build_layer(
+            register, municipalities, level, min_confidence="inferred", **settings
+        )
+        summary = district_summary(documented)
+        n = summary["n_nodes"]
+        records.append(
+            {
+                "layer": key,
+                "label": label,
+                "n_bodies": rows_kept["body_id"].nunique(),
+                "n_memberships": len(rows_kept),
+                "n_documented": int(rows_kept["confidence"].eq("documented").sum()),
+                "n_ties": summary["n_ties"],
+                "density": summary["density"],
+                "n_without_tie": summary["n_isolates"],
+                "share_without_tie": summary["n_isolates"] / n if n else 0.0,
+                "n_ties_with_inferred": inferred.number_of_edges(),
+                "density_with_inferred": float(nx.density(inferred)) if n > 1 else 0.0,
+            }
+        )
+    frame = pd.DataFrame(records)
+    if len(frame):  # object dtype keeps the labels as Messages (translatable at display time)
+        frame["label"] = pd.Series([r["label"] for r in records], dtype=object)
+    return frame
 
 
 def ties_table(projection: nx.Graph) -> pd.DataFrame:

@@ -14,7 +14,9 @@ confidence, so documented and inferred ties can be kept apart in every analysis.
     ``source`` (keys separated by ``;``), ``info_date``, ``notes``.
 ``memberships.csv`` (one row per body and member)
     ``body_id``, ``member_id`` (see below), ``member_name``, ``member_type``
-    (:data:`MEMBER_TYPES`), ``role`` (:data:`ROLES`), ``share_percent`` (shareholders only),
+    (:data:`MEMBER_TYPES`), ``role`` (:data:`ROLES`; the :data:`AREA_ROLES` record that the
+    municipality lies in the body's area, which is coverage, not membership),
+    ``share_percent`` (shareholders only),
     ``since``, ``until`` (last year of a dated member list; such rows are historical),
     ``source``, ``info_date``, ``confidence`` (:data:`CONFIDENCE`), ``external``
     (``true``/``false``: member outside the district), ``notes``.
@@ -27,6 +29,9 @@ confidence, so documented and inferred ties can be kept apart in every analysis.
     ``notes``.
 ``sources.csv``
     ``source_id``, ``citation``, ``url``, ``date``.
+
+Which legal forms are the statutory forms of municipal cooperation depends on the Land's law
+(GKG-LSA, NKomZG, ...): :data:`STATUTORY_FORMS` records them per Land, with the provisions.
 
 Member ids: an 8-digit AGS for a municipality (it must be in the district's
 ``municipalities.csv`` unless ``external`` is true), ``kreis:<5 digits>`` for a district,
@@ -43,6 +48,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ikzlib import i18n
 from ikzlib.errors import DataValidationError
 from ikzlib.tables import (
     LINE,
@@ -191,6 +197,7 @@ MEMBER_TYPES = [
 ]
 ROLES = [
     "member",
+    "area",
     "shareholder",
     "owner",
     "host",
@@ -200,6 +207,9 @@ ROLES = [
     "supervisory seat",
     "academic partner",
 ]
+# Roles that record coverage, not membership: a municipality in a LEADER region ("area") or in
+# a body's supply area or catchment ("service area only"). They never count as membership.
+AREA_ROLES = ("area", "service area only")
 CONFIDENCE = ["documented", "inferred", "unknown"]
 CONFIDENCE_RANK = {"unknown": 0, "inferred": 1, "documented": 2}
 FIELD_STATUSES = [
@@ -260,14 +270,79 @@ SOURCE_COLUMNS = ["source_id", "citation", "url", "date"]
 
 
 @dataclass(frozen=True)
+class StatutoryForms:
+    """The statutory forms of inter-municipal cooperation under one Land's law.
+
+    Attributes
+    ----------
+    land_key
+        Two-digit Land key.
+    law
+        Short name of the law, as used in labels (``"GKG LSA"``).
+    forms
+        Labels of :data:`LEGAL_FORMS` that are forms of that law.
+    provisions
+        Where the law lists the forms.
+    left_out
+        Forms a reader might expect and why they are not statutory IKZ here.
+    """
+
+    land_key: str
+    law: str
+    forms: tuple[str, ...]
+    provisions: str
+    left_out: str
+
+
+# The Verbandsgemeinde/Samtgemeinde is a Gemeindeverband under the municipal code (KVG LSA,
+# NKomVG), not a form of the cooperation law; the official layer shows it.
+STATUTORY_FORMS: dict[str, StatutoryForms] = {
+    s.land_key: s
+    for s in [
+        StatutoryForms(
+            "15",
+            "GKG LSA",
+            ("Arbeitsgemeinschaft", "Zweckvereinbarung", "Zweckverband"),
+            "GKG-LSA § 2 (Zweckvereinbarung §§ 3-5, Zweckverband §§ 6-17, Arbeitsgemeinschaft "
+            "§ 2 Abs. 2; since 2024 all three in § 2 Abs. 1)",
+            "Verbandsgemeinde (KVG LSA, the official layer); private-law forms (§ 2 Abs. 3)",
+        ),
+        StatutoryForms(
+            "03",
+            "NKomZG",
+            ("Zweckvereinbarung", "Zweckverband", "kommunale Anstalt/AöR"),
+            "NKomZG § 1 Abs. 1 (gemeinsame kommunale Anstalt §§ 3-4, Zweckvereinbarung §§ 5-6, "
+            "Zweckverband §§ 7-18)",
+            "Samtgemeinde (NKomVG, the official layer); private-law forms (§ 1 Abs. 2)",
+        ),
+    ]
+}
+
+
+def statutory_forms(land_key: str | None) -> StatutoryForms | None:
+    """The statutory cooperation forms of a Land; ``None`` where the table has no entry."""
+    return STATUTORY_FORMS.get(land_key or "")
+
+
+@dataclass(frozen=True)
 class Register:
-    """A validated cooperation register (all tables sorted by their keys, no ``_line``)."""
+    """A validated cooperation register (all tables sorted by their keys, no ``_line``).
+
+    ``kreis_key`` is the district's 5-digit key (empty for a register built in memory); its
+    first two digits name the Land whose statutory forms apply.
+    """
 
     bodies: pd.DataFrame
     memberships: pd.DataFrame
     aggregates: pd.DataFrame
     informal_fields: pd.DataFrame
     sources: pd.DataFrame
+    kreis_key: str = ""
+
+    @property
+    def land_key(self) -> str | None:
+        """Two-digit key of the district's Land (``None`` without a Kreis key)."""
+        return self.kreis_key[:2] or None
 
 
 def register_dir(district: str | District) -> Path:
@@ -329,6 +404,7 @@ def read_register(folder: str | Path, district_ags: set[str], kreis_key: str) ->
         aggregates=aggregates.drop(columns=LINE).sort_values("aggregate_id").reset_index(drop=True),
         informal_fields=fields.drop(columns=LINE).sort_values("field_id").reset_index(drop=True),
         sources=sources.drop(columns=LINE).sort_values("source_id").reset_index(drop=True),
+        kreis_key=kreis_key,
     )
 
 
@@ -503,6 +579,18 @@ def _read_fields(path: Path, known_sources: set[str]) -> pd.DataFrame:
     return frame
 
 
+i18n.register(
+    {
+        "informal/network": "informell/Netzwerk",
+        "agreement (legal basis unknown)": "Vereinbarung (Rechtsgrundlage unbekannt)",
+        "unknown": "unbekannt",
+        "Published counts by legal form beside the register": (
+            "Veröffentlichte Zahlen nach Rechtsform neben dem Register"
+        ),
+    }
+)
+
+
 def legal_form_table() -> pd.DataFrame:
     """The legal-form vocabulary as a table (label, formality, legal basis, description)."""
     return pd.DataFrame(
@@ -591,3 +679,41 @@ def unpublished_counts(register: Register, area_id: str) -> pd.DataFrame:
     rows = aggregates["area_id"].eq(area_id) & aggregates["members_published"].eq("no")
     columns = ["legal_form", "count", "reference_year"]
     return aggregates.loc[rows, columns].reset_index(drop=True)
+
+
+# A body whose legal basis the sources leave open may be an instance of these forms.
+POSSIBLE_FORMS = {"Zweckvereinbarung": "agreement (legal basis unknown)"}
+
+
+def aggregates_beside_register(register: Register) -> pd.DataFrame:
+    """Every published count beside the register's active bodies of the same legal form.
+
+    District bodies are left out (they are not cooperation among municipalities). A count
+    for a Land includes the district's bodies, so ``in_register`` is "k of the count" for
+    either area.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_id``, ``area_name``, ``legal_form``, ``count`` (published), ``reference_year``,
+        ``source``, ``in_register`` (active bodies of that form) and ``possibly_in_register``
+        (active bodies whose legal basis is unknown but may be that form, see
+        :data:`POSSIBLE_FORMS`); ordered district first, then by legal form.
+    """
+    bodies = register.bodies
+    active = bodies[bodies["status"].eq("active") & bodies["category"].ne("district body")]
+    per_form = active["legal_form"].value_counts()
+    frame = register.aggregates[
+        ["area_id", "area_name", "legal_form", "count", "reference_year", "source"]
+    ].copy()
+    frame["in_register"] = frame["legal_form"].map(per_form).fillna(0).astype(int)
+    frame["possibly_in_register"] = (
+        frame["legal_form"].map(POSSIBLE_FORMS).map(per_form).fillna(0).astype(int)
+    )
+    order = frame["area_id"].str.startswith("land:")
+    return (
+        frame.assign(_land=order)
+        .sort_values(["_land", "legal_form"], kind="stable")
+        .drop(columns="_land")
+        .reset_index(drop=True)
+    )

@@ -102,9 +102,9 @@ def test_shapley_efficiency_symmetry_and_dummy(n, seed):
     assert phi.sum() == pytest.approx(extended[-1])
     assert phi[0] == pytest.approx(phi[1])
     assert phi[n] == pytest.approx(2.5)
-    nucleolus = games.nucleolus(extended)
-    assert nucleolus.sum() == pytest.approx(extended[-1])
-    assert nucleolus[0] == pytest.approx(nucleolus[1], abs=1e-6)
+    centre = games.prenucleolus(extended)
+    assert centre.sum() == pytest.approx(extended[-1])
+    assert centre[0] == pytest.approx(centre[1], abs=1e-6)
 
 
 def test_sampled_shapley_agrees_with_exact_within_its_error():
@@ -180,12 +180,85 @@ def test_simple_rules_and_table():
         games.proportional(1.0, [0, 0])
     game = random_game(4, 4)
     table = games.allocation_table(game, list("ABCD"), [1, 2, 3, 4], [4, 3, 2, 1])
-    rules = ["population", "volume", "equal", "shapley", "scrb", "least_core", "nucleolus"]
-    for rule in rules:
+    defined = [rule for rule in games.EXACT_RULES if rule not in table.attrs["undefined"]]
+    assert {"population", "shapley", "banzhaf", "least_core", "prenucleolus"} <= set(defined)
+    for rule in defined:
         assert table[rule].sum() == pytest.approx(game[-1])
-    summary = games.rule_summary(game, table, rules)
-    assert summary["total"].to_numpy() == pytest.approx(np.full(len(rules), game[-1]))
+    summary = games.rule_summary(game, table, defined)
+    assert summary["total"].to_numpy() == pytest.approx(np.full(len(defined), game[-1]))
     assert summary["in_core"].dtype == bool
+    without_lp = games.allocation_table(game, list("ABCD"), [1, 2, 3, 4], [4, 3, 2, 1], False)
+    assert not set(games.LP_RULES) & set(without_lp.columns)
+
+
+def test_two_player_tau_and_banzhaf_split_the_gain_equally():
+    game = np.array([0.0, 10.0, 6.0, 12.0])
+    assert games.tau_value(game) == pytest.approx([8.0, 4.0])
+    assert games.banzhaf(game) == pytest.approx([8.0, 4.0])
+
+
+def recording(prefix_costs, seen: list):
+    def wrapped(orders):
+        seen.append(orders.copy())
+        return prefix_costs(orders)
+
+    return wrapped
+
+
+def test_sampled_shapley_puts_every_player_at_every_position_once_per_block():
+    game = random_game(5, 1)
+    seen: list[np.ndarray] = []
+    estimate = games.shapley_sampled(recording(games.game_prefix_costs(game), seen), 5, 12, 3, 4)
+    orders = np.vstack(seen)
+    assert estimate.n_blocks == 3 and estimate.n_permutations == 15 == len(orders)
+    for block in orders.reshape(3, 5, 5):
+        assert (np.sort(block, axis=0) == np.arange(5)[:, None]).all()  # each position
+        assert (np.sort(block, axis=1) == np.arange(5)).all()  # each row an order
+    assert estimate.values.sum() == pytest.approx(game[-1])
+
+
+def test_sampled_shapley_is_never_zero_and_exact_where_its_error_is_zero():
+    """Issue 13: sampling random orders reported 0 +- 0 for most users of a large airport
+    game (they were never sampled first). Every block puts each player first once, so every
+    estimate is positive; the smallest user's value c_min / n is then exact (SE 0), and a
+    dummy partner's too."""
+    rng = np.random.default_rng(4)
+    runway = rng.lognormal(0.0, 1.0, size=400)
+    estimate = games.shapley_sampled(games.airport_prefix_costs(runway), 400, 100, seed=2)
+    assert estimate.n_blocks == 2
+    assert (estimate.values > 0).all()
+    smallest = np.argmin(runway)
+    assert estimate.values[smallest] == pytest.approx(runway[smallest] / 400)
+    assert estimate.standard_errors[smallest] == 0
+    low, high = estimate.confidence_interval(0.95)
+    assert (high - low)[0] == pytest.approx(2 * 12.7062 * estimate.standard_errors[0], rel=1e-4)
+
+    game = random_game(4, 6)
+    dummy = np.concatenate([game, game + 2.5])
+    dummy[1 << 4] = 2.5
+    estimate = games.shapley_sampled(games.game_prefix_costs(dummy), 5, 10, seed=1)
+    assert estimate.values[4] == pytest.approx(2.5)
+    assert estimate.standard_errors[4] == pytest.approx(0, abs=1e-12)
+    assert (estimate.standard_errors[:4] > 0).all()
+
+
+def test_sampled_shapley_intervals_cover_on_the_cost_model():
+    params = costs.CostParams(
+        fixed_cost=100.0,
+        unit_cost=3.0,
+        reference_volume=20.0,
+        scale_elasticity=0.3,
+        transaction_per_partner=5.0,
+        transaction_per_pair=2.0,
+    )
+    volumes = np.array([5.0, 60.0, 12.0, 33.0, 8.0, 90.0, 21.0])
+    exact = games.shapley_exact(costs.cost_game(volumes, params))
+    prefix = costs.prefix_cost_function(volumes, params)
+    covered = []
+    for seed in range(60):
+        low, high = games.shapley_sampled(prefix, 7, 70, seed).confidence_interval(0.9)
+        covered.append((low <= exact) & (exact <= high))
+    assert 0.83 <= np.mean(covered) <= 0.97
 
 
 def test_game_shape_is_checked():

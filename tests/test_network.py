@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from ikzlib import network as nw
+from ikzlib.i18n import Message, tr
 from ikzlib.register import LEGAL_FORMS, Register
 
 # Three verbandsfreie Gemeinden A, B, C and a Verbandsgemeinde V with members D1, D2.
@@ -236,19 +237,64 @@ def test_membership_counts_by_formality_and_evidence(register: Register) -> None
     assert list(counts.columns) == [c for c in nw.MEMBERSHIP_GROUPS if c in counts.columns]
 
 
-def test_comparison_layers_vary_one_setting_each(register: Register) -> None:
-    layer = {"min_confidence": "inferred", "include_service_area": True, "categories": None}
-    layers = nw.comparison_layers(layer)
-    assert list(layers)[0] == "this layer" and layers["this layer"] == layer
-    strict = layers["documented, no service areas"]
-    assert (strict["min_confidence"], strict["include_service_area"]) == ("documented", False)
-    assert "informal/network" in layers["informal bodies only"]["legal_forms"]
-    assert "Zweckverband" not in layers["informal bodies only"]["legal_forms"]
-    table = nw.compare_layers(register, MUNICIPALITIES, "unit", layers)
-    assert list(table.index) == list(layers)
-    assert table.loc["this layer", "n_ties"] == 4
-    assert table.loc["informal bodies only", "n_ties"] == 1
-    assert table["n_ties"].dtype.kind == "i"
+def layered_register(kreis_key: str = "15085") -> Register:
+    """A LEADER area covering A, B and C, and a Zweckverband with the members A and B."""
+    bodies = pd.DataFrame(
+        [
+            body("lag", "e.V.", "rural development (LEADER)"),
+            body("zv", "Zweckverband", "water/wastewater"),
+        ]
+    )
+    memberships = pd.DataFrame(
+        [
+            member("lag", "15085001", role="area"),
+            member("lag", "15085002", role="area"),
+            member("lag", "15085003", role="area"),
+            member("zv", "15085001"),
+            member("zv", "15085002"),
+        ]
+    )
+    empty = pd.DataFrame()
+    return Register(bodies, memberships, empty, empty, empty, kreis_key=kreis_key)
+
+
+def test_area_coverage_never_counts_as_statutory_membership() -> None:
+    register = layered_register()
+    rows = nw.filter_memberships(register)
+    assert rows.groupby("body_id")["layer"].first().to_dict() == {
+        "lag": "leader",
+        "zv": "statutory",
+    }
+    _, _, statutory = nw.build_layer(register, MUNICIPALITIES, "unit", layers=["statutory"])
+    assert [tuple(sorted(e)) for e in statutory.edges] == [(A, B)]  # 1 tie, not 3
+    _, _, every = nw.build_layer(register, MUNICIPALITIES, "unit")
+    assert every.number_of_edges() == 3
+    bipartite, _ = build(register, layers=["leader"])
+    assert all(d["area_only"] for _, _, d in bipartite.edges(data=True))
+
+
+def test_layer_overview_counts_each_layer_and_the_combinations() -> None:
+    register = layered_register()
+    rows = nw.overview_rows(register.land_key)
+    assert tr(rows["statutory"][1]) == "Statutory IKZ (GKG LSA)"
+    assert tr(rows["statutory"][1], "de") == "IKZ in gesetzlichen Formen (GKG LSA)"
+    table = nw.layer_overview(register, MUNICIPALITIES, "unit", rows).set_index("layer")
+    assert list(table.index) == ["statutory", "leader", "statutory_or_unclear", "all"]
+    assert table.loc["statutory", ["n_bodies", "n_memberships", "n_ties"]].tolist() == [1, 2, 1]
+    # Four unit nodes (A, B, C, V): 1 tie of 6 pairs; C and V have none.
+    assert table.loc["statutory", "density"] == pytest.approx(1 / 6)
+    assert table.loc["statutory", "n_without_tie"] == 2
+    assert table.loc["leader", "n_ties"] == 3 and table.loc["all", "n_ties"] == 3
+    assert isinstance(table.loc["leader", "label"], Message)  # translatable in tables
+
+
+def test_statutory_forms_follow_the_land() -> None:
+    lower_saxony = layered_register("03154")
+    rows = nw.filter_memberships(lower_saxony)
+    assert set(rows["layer"]) == {"leader", "statutory"}  # NKomZG § 1: Zweckverband too
+    unknown = layered_register("")
+    assert set(nw.filter_memberships(unknown)["layer"]) == {"leader", "unclear"}
+    assert tr(nw.layer_label("statutory", None)) == "Statutory IKZ (Land law not recorded)"
 
 
 def test_node_pairs_aggregate_gemeinde_pairs_to_units() -> None:
@@ -282,3 +328,4 @@ def test_layer_tags_differ_between_layers() -> None:
     two = nw.layer_tag("unit", legal_forms=["eG"])
     assert one != two and one.startswith("unit_inferred_")
     assert one == nw.layer_tag("unit", legal_forms=["Zweckverband"], task_fields=None)
+    assert nw.layer_tag("unit", layers=["statutory"]) != nw.layer_tag("unit", layers=["leader"])

@@ -368,3 +368,54 @@ def test_copied_harz_register_with_an_unflagged_outsider_fails(tmp_path: Path) -
     ags = set(load_municipalities("harz")["ags"])
     with pytest.raises(DataValidationError, match=rf"line {line}, member_id: member AGS 15089015"):
         reg.read_register(folder, district_ags=ags, kreis_key=KREIS)
+
+
+# --- area coverage, statutory forms per Land, published counts (issue 11 item 3) -----------
+
+
+def test_area_role_is_validated_and_kept_apart_from_membership(register_folder: Path) -> None:
+    edit(register_folder, "memberships.csv", 2, "role", "area")
+    register = read(register_folder)
+    assert register.memberships["role"].isin(reg.AREA_ROLES).sum() == 2  # area + service area
+    assert register.land_key == "15"
+    edit(register_folder, "memberships.csv", 2, "role", "areal")
+    with pytest.raises(DataValidationError, match="memberships.csv.*line 2.*role"):
+        read(register_folder)
+
+
+def test_statutory_forms_per_land() -> None:
+    """GKG-LSA § 2 (Arbeitsgemeinschaft, Zweckvereinbarung, Zweckverband) and NKomZG § 1 Abs. 1
+    (gemeinsame kommunale Anstalt, Zweckvereinbarung, Zweckverband)."""
+    lsa = reg.statutory_forms("15")
+    assert (lsa.law, set(lsa.forms)) == (
+        "GKG LSA",
+        {"Arbeitsgemeinschaft", "Zweckvereinbarung", "Zweckverband"},
+    )
+    assert "Verbandsgemeinde" not in lsa.forms and "Verbandsgemeinde" in lsa.left_out
+    nds = reg.statutory_forms("03")
+    assert set(nds.forms) == {"Zweckvereinbarung", "Zweckverband", "kommunale Anstalt/AöR"}
+    assert reg.statutory_forms("09") is None and reg.statutory_forms(None) is None
+    assert all(f in reg.LEGAL_FORMS for s in reg.STATUTORY_FORMS.values() for f in s.forms)
+
+
+def test_published_counts_beside_the_register(register_folder: Path) -> None:
+    table = reg.aggregates_beside_register(read(register_folder))
+    assert table[["legal_form", "count", "in_register", "possibly_in_register"]].to_dict(
+        "records"
+    ) == [
+        {
+            "legal_form": "Zweckvereinbarung",
+            "count": 11,
+            "in_register": 0,
+            "possibly_in_register": 0,
+        }
+    ]
+
+
+def test_harz_leader_areas_are_area_coverage(harz: reg.Register) -> None:
+    """The 34 LEADER rows (issue 11: "34 of 123 rows") record the LEADER area, not members."""
+    rows = harz.memberships.merge(harz.bodies[["body_id", "task_field"]], on="body_id")
+    leader = rows[rows["task_field"].eq("rural development (LEADER)")]
+    assert len(leader) == 34 and leader["role"].eq("area").all()
+    assert harz.memberships["role"].eq("area").sum() == 34
+    assert harz.kreis_key == "15085" and harz.land_key == "15"

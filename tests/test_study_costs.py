@@ -84,7 +84,8 @@ def test_harz_tables_behind_the_figures(harz):
     assert harz.exhaustive.best_row["net_gain"] == pytest.approx(312_664, abs=1)
     assert harz.feasibility.initiation_cost == pytest.approx(51_250)
     assert harz.feasibility.n_can_initiate == 1
-    assert harz.allocation.rule_table["in_core"].tolist() == [False] * 7
+    assert harz.allocation.rule_table["in_core"].tolist() == [False] * 9  # the core is empty
+    assert list(harz.allocation.undefined) == ["tau"]  # not quasi-balanced: NaN with reason
     assert harz.per_capita["population"].is_monotonic_increasing
     assert len(harz.robustness.table) == len(uncertainty.CONCLUSIONS)
     assert harz.robustness.n_corners == 2**14

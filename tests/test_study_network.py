@@ -10,28 +10,45 @@ from matplotlib.figure import Figure
 from ikzlib import boundaries, catalog, germany, studies
 from ikzlib.errors import DataValidationError, ParameterError
 from ikzlib.figures import network as network_figures
+from ikzlib.i18n import missing_translations, tr
 from ikzlib.keyfigures import Kind
 from ikzlib.studies import network
 
-# Recorded by notebook 02 at HEAD (data/processed/harz/summary/network.json of that run).
+# The statutory default layer (issue 11 item 3): GKG-LSA forms (Arbeitsgemeinschaft,
+# Zweckvereinbarung, Zweckverband; GKG-LSA § 2) on documented memberships give 16 ties, density
+# 16/91 and 6 of 14 units without a tie. The issue's 19 ties / 0.21 / 4 units also count the
+# Zentrale Vergabestelle Halberstadt, an agreement whose legal basis the sources leave open
+# (register notes, S24): that is the upper bound ``n_ties_statutory_or_unclear``.
 HARZ_KEY_FIGURES = {
     "has_register": 1,
     "level": "unit",
-    "min_confidence": "inferred",
+    "layer": "Statutory IKZ (GKG LSA)",
+    "min_confidence": "documented",
     "include_service_area": True,
     "n_bodies": 27,
     "n_memberships": 123,
     "n_documented_memberships": 96,
+    "n_area_rows": 43,
     "n_nodes": 14,
-    "n_ties": 63,
-    "density": 0.6923,
-    "n_components": 1,
-    "n_isolates": 0,
-    "share_without_documented_formal_tie": 0.0,
-    "density_documented_formal": 0.5824,
-    "share_without_documented_formal_tie_strict": 0.0,
+    "n_ties": 16,
+    "density": 0.1758,
+    "n_components": 8,
+    "n_isolates": 6,
+    "n_statutory_bodies": 5,
+    "n_ties_statutory": 16,
+    "density_statutory": 0.1758,
+    "n_without_statutory_tie": 6,
+    "share_without_statutory_tie": 0.429,
+    "n_ties_statutory_or_unclear": 19,
+    "n_ties_associations": 6,
+    "n_ties_companies": 7,
+    "n_ties_informal": 6,
+    "n_ties_leader": 31,
+    "n_ties_service_areas": 0,
+    "density_all_layers": 0.5824,
     "n_bodies_with_gaps": 15,
     "n_zweckvereinbarungen_unidentified": 11,
+    "n_zweckvereinbarungen_in_register": 0,
 }
 # The official layer (Gemeindeverbände and shared borders), added with issue 10.
 HARZ_OFFICIAL = {
@@ -69,9 +86,18 @@ def test_section_keeps_name_order_notebook_and_declares_kinds_and_sources() -> N
         "02_cooperation_network",
     )
     assert [f.name for f in section.figures] == [*HARZ_KEY_FIGURES, *HARZ_OFFICIAL]
-    assert all(f.kind == Kind.DERIVED and f.source for f in section.figures)
+    published = {f.name for f in section.figures if f.kind == Kind.PUBLISHED}
+    assert published == {"n_zweckvereinbarungen_unidentified"}
+    assert all(f.kind == Kind.DERIVED for f in section.figures if f.name not in published)
+    assert all(f.source for f in section.figures)
+    source = section.spec("n_zweckvereinbarungen_unidentified").source
+    assert "Landtag von Sachsen-Anhalt 2014, p. 22" in source
     register = [f for f in section.figures if f.name in HARZ_KEY_FIGURES]
-    assert all("published documents" in f.source for f in register if f.name[:2] == "n_")
+    assert all(
+        "published documents" in f.source
+        for f in register
+        if f.name[:2] == "n_" and f.name not in published
+    )
     official = [f for f in section.figures if f.name in HARZ_OFFICIAL]
     assert all("Destatis GV-ISys Auszug GV 31.12.2021" in f.source for f in official)
     assert all("BKG VG5000 2021" in f.source for f in official if "adjacent" in f.name)
@@ -81,7 +107,7 @@ def test_section_keeps_name_order_notebook_and_declares_kinds_and_sources() -> N
 
 def test_harz_key_figures_equal_the_committed_report(harz: network.NetworkStudy) -> None:
     assert harz.key_figures.values() == {**HARZ_KEY_FIGURES, **HARZ_OFFICIAL}
-    assert all(f.kind == Kind.DERIVED and f.source for f in harz.key_figures.figures)
+    assert all(f.source for f in harz.key_figures.figures)
     # The Harz Gemeinden come from the district's own municipalities.csv: its source is named.
     assert "data/raw/harz/municipalities.csv" in harz.key_figures["n_gemeindeverbaende"].source
 
@@ -103,26 +129,21 @@ def test_harz_official_layer(harz: network.NetworkStudy) -> None:
 
 
 def test_harz_tables_match_the_committed_notebook(harz: network.NetworkStudy) -> None:
-    assert harz.has_register and harz.layer_tag == "unit_inferred"
-    assert (harz.bipartite.number_of_nodes(), harz.bipartite.number_of_edges()) == (57, 100)
-    assert len(harz.bodies) == 27 and harz.task_by_category.loc["total", "total"] == 27
+    assert harz.has_register and harz.layer_tag.startswith("unit_documented_")
+    assert (harz.bipartite.number_of_nodes(), harz.bipartite.number_of_edges()) == (23, 14)
+    assert len(harz.bodies) == 27
+    assert harz.task_by_category.set_index("task_field").loc["total", "total"] == 27
     assert harz.counts_by_form.set_index("legal_form").loc["Zweckverband", "bodies"] == 5
     assert len(harz.legal_form_vocabulary) == 15
     top = harz.ties.iloc[0]
-    assert (top["a"], top["b"], round(top["weight"], 3)) == (
-        "Blankenburg (Harz), Stadt",
-        "Wernigerode, Stadt",
-        1.31,
+    assert (top["a"], top["b"], top["weight"]) == (
+        "Halberstadt, Stadt",
+        "Quedlinburg, Welterbestadt",
+        0.5,  # the theatre: Halberstadt, Quedlinburg and the district (Newman 1/(3-1))
     )
-    assert harz.comparison["n_ties"].tolist() == [63, 53, 63, 6, 58]
-    assert harz.comparison.loc["informal bodies only", "n_isolates"] == 10
     first = harz.centrality.iloc[0]
-    assert (first["name"], first["degree"], round(first["weighted_degree"], 3)) == (
-        "Blankenburg (Harz), Stadt",
-        13,
-        6.631,
-    )
-    assert len(harz.body_table) == 23 and len(harz.gaps) == 15  # bodies with a tie in the layer
+    assert (first["name"], first["degree"]) == ("Blankenburg (Harz), Stadt", 5)
+    assert len(harz.body_table) == 5 and len(harz.gaps) == 15
     assert len(harz.aggregates) == 4 and len(harz.informal_fields) == 15
     assert len(harz.boundary.border_pairs) == 28
     assert harz.membership_counts.sum().sum() == sum(
@@ -130,34 +151,102 @@ def test_harz_tables_match_the_committed_notebook(harz: network.NetworkStudy) ->
     )
 
 
-def test_harz_tie_model_matches_the_committed_notebook(harz: network.NetworkStudy) -> None:
-    table = harz.tie_table.set_index("term").round(3)
-    assert table.loc["distance_km", ["coef", "se", "correlation"]].tolist() == [
-        -0.171,
-        0.046,
-        -0.647,
+def test_harz_layers_separate_statutory_ikz_from_area_coverage(
+    harz: network.NetworkStudy,
+) -> None:
+    overview = harz.layer_overview.set_index("layer")
+    documented = overview["n_ties"].to_dict()
+    assert documented == {
+        "statutory": 16,
+        "joint_administration": 0,  # Vorharz is one unit
+        "associations": 6,
+        "companies": 7,
+        "informal": 6,
+        "unclear": 3,  # the procurement office: Halberstadt, Ilsenburg, Falkenstein
+        "leader": 31,
+        "service_areas": 0,
+        "district": 0,
+        "statutory_or_unclear": 19,
+        "all": 53,
+    }
+    # The issue's figures are the upper bound: 19 ties, density 0.21, 4 units without a tie.
+    upper = overview.loc["statutory_or_unclear"]
+    assert (round(upper["density"], 2), upper["n_without_tie"]) == (0.21, 4)
+    assert overview.loc["statutory", "n_ties_with_inferred"] == 43
+    assert overview.loc["service_areas", "n_ties_with_inferred"] == 21
+    assert overview.loc["all", "n_ties_with_inferred"] == 63  # the old hairball
+    assert overview.loc["leader", "n_memberships"] == 22  # the ended 2014-2020 group left out
+    assert list(harz.layer_graphs) == [
+        "statutory",
+        "associations",
+        "companies",
+        "informal",
+        "unclear",
+        "leader",
+        "service_areas",
     ]
-    assert table.loc["distance_km", "qap_p_correlation"] == 0.001
-    assert table.loc["both_small", "qap_p_correlation"] == 0.039
-    assert table.loc["shared_border", "qap_p_logit"] == 0.148
-    assert table.loc["abs_diff_log_pop", "qap_valid_logit"] == 997
+    statutory = harz.layer_graphs["statutory"]
+    assert sum(bool(d) for _, _, d in statutory.edges(data="documented")) == 16
+    # LEADER rows are area coverage: none of them is in the statutory layer.
+    lag = {"lag-harz", "lag-huy", "lag-nas", "lag-nordharz"}
+    assert not {b.removeprefix("body:") for b in harz.bipartite if b.startswith("body:")} & lag
+
+
+def test_harz_published_counts_beside_the_register(harz: network.NetworkStudy) -> None:
+    """Landtag von Sachsen-Anhalt (2014, p. 22) as cited by the Harz case study, sections 2.5
+    and 3.5.2: 11 Zweckvereinbarungen in the district; 68 Zweckverbände, 90
+    Zweckvereinbarungen and 11 Arbeitsgemeinschaften in the Land."""
+    table = harz.published_counts
+    rows = table[["area_name", "legal_form", "count", "in_register", "possibly_in_register"]]
+    assert rows.values.tolist() == [
+        ["Landkreis Harz", "Zweckvereinbarung", 11, 0, 1],
+        ["Sachsen-Anhalt", "Arbeitsgemeinschaft", 11, 0, 0],
+        ["Sachsen-Anhalt", "Zweckverband", 68, 5, 0],
+        ["Sachsen-Anhalt", "Zweckvereinbarung", 90, 0, 1],
+    ]
+    assert set(table["kind"]) == {"published"}
+    notes = "\n".join(harz.notes)
+    assert "Landkreis Harz, 2014: 11 bodies in the legal form Zweckvereinbarung" in notes
+    assert "the register documents 0 of them" in notes
+    assert "68 bodies in the legal form Zweckverband" in notes
+
+
+def test_harz_tie_model_on_the_statutory_layer(harz: network.NetworkStudy) -> None:
+    # QAP p-values depend on the permutation scheme of ikzlib.tie_model; the fit does not.
+    table = harz.tie_table.set_index("term").round(3)
+    assert table.loc["abs_diff_log_pop", ["coef", "se", "correlation"]].tolist() == [
+        -2.401,
+        0.881,
+        -0.19,
+    ]
+    assert table.loc["distance_km", "correlation"] == -0.123
     assert pd.isna(table.loc["same_gemeindeverband", "coef"])
 
 
 def test_harz_notes_are_generated_from_the_data(harz: network.NetworkStudy) -> None:
     notes = "\n".join(harz.notes)
-    assert "27 bodies, 123 membership rows, 81 sources" in notes
+    assert "27 bodies, 123 membership rows (43 of them area coverage" in notes
     assert "28 neighbouring node pairs" in notes
-    assert "11 Zweckvereinbarung (2014)" in notes
+    assert "16 ties among 14 units (density 0.18); 6 units have no such tie" in notes
+    assert "Wernigerode, Stadt" in notes.split("no such tie:")[1]
+    assert "Zentrale Vergabestelle der Stadt Halberstadt" in notes
+    assert "19 ties (density 0.21) and 4 units without a tie (upper bound)" in notes
+    assert "LEADER areas: 31 ties" in notes
     assert "15 cooperation fields" in notes
+    german = "\n".join(tr(note, "de") for note in harz.notes)
+    assert "IKZ in gesetzlichen Formen (GKG LSA" in german and "Dichte 0,18" in german
+    assert "LEADER-Gebiete: 31 Verbindungen" in german
+    assert missing_translations([*harz.notes, *harz.model_notes]) == []
     model = "\n".join(harz.model_notes)
-    assert "14 nodes, 91 dyads, 63 tied (69%)" in model
-    assert "only 28 non-ties" in model
+    assert "14 nodes, 91 dyads, 16 tied (18 %)" in model
     assert "Same Gemeindeverband is constant" in model
 
 
 def test_gemeinde_level_reports_the_separating_gemeindeverband() -> None:
-    study = network.run("harz", level="gemeinde", n_permutations=0)
+    # All layers together: the Verbandsgemeinde ties its seven Gemeinden to each other.
+    study = network.run(
+        "harz", level="gemeinde", layers=None, min_confidence="inferred", n_permutations=0
+    )
     assert study.key_figures["n_nodes"].value == 20
     model = "\n".join(study.model_notes)
     assert "20 nodes, 190 dyads" in model
@@ -198,14 +287,19 @@ def test_without_a_reference_file_the_register_layer_uses_the_embedded_polygons(
     assert study.key_figures.values() == {**HARZ_KEY_FIGURES, **HARZ_OFFICIAL}
 
 
-def test_a_filtered_layer_is_the_matching_comparison_row() -> None:
-    study = network.run("harz", categories="inter-municipal", n_permutations=0)
-    assert study.layer["categories"] == ["inter-municipal"]
-    assert study.layer_tag.startswith("unit_inferred_")
-    row = study.comparison.loc["this layer"]
-    assert study.key_figures["n_ties"].value == row["n_ties"] == 58
-    assert set(study.body_table["body_id"]) <= set(
-        study.bodies.loc[study.bodies["category"].eq("inter-municipal"), "body_id"]
+def test_a_chosen_layer_is_the_matching_overview_row() -> None:
+    study = network.run("harz", layers="leader", n_permutations=0)
+    assert study.layer["layers"] == ["leader"]
+    assert study.layer_tag.startswith("unit_documented_")
+    assert study.key_figures["layer"].value == "LEADER areas"
+    row = study.layer_overview.set_index("layer").loc["leader"]
+    assert study.key_figures["n_ties"].value == row["n_ties"] == 31
+    assert study.key_figures["n_ties_statutory"].value == 16  # always the statutory layer
+    every = network.run("harz", layers=None, min_confidence="inferred", n_permutations=0)
+    assert every.key_figures["n_ties"].value == 63
+    filtered = network.run("harz", layers=None, categories="inter-municipal", n_permutations=0)
+    assert network.layer_name(filtered, "de") == (
+        "Alle Ebenen zusammen (Mitgliedschaft und Gebietsabdeckung vermischt) (gefiltert)"
     )
 
 
@@ -213,12 +307,18 @@ def test_a_filtered_layer_is_the_matching_comparison_row() -> None:
 def test_every_district_runs_without_jupyter(key: str) -> None:
     study = network.run(key, n_permutations=0)
     assert study.district.key == key
-    assert all(f.kind == Kind.DERIVED and f.source for f in study.key_figures.figures)
+    assert all(f.source for f in study.key_figures.figures)
+    assert all(
+        f.kind == Kind.DERIVED
+        for f in study.key_figures.figures
+        if f.name != "n_zweckvereinbarungen_unidentified"
+    )
     assert set(HARZ_OFFICIAL) & set(study.key_figures.values())  # the official layer
     assert study.official.notes and study.official.graph.number_of_nodes() >= 1
     if not study.district.inputs.has("register"):
         assert study.key_figures["has_register"].value == 0
         assert set(study.key_figures.values()) <= {"has_register", *HARZ_OFFICIAL}
+        assert study.layer_overview is None and study.layer_graphs is None
         assert not study.has_register
         assert study.notes == (study.district.inputs.missing_note("register"),)
         assert study.bodies is None and study.projection is None and study.tie_table is None
@@ -309,6 +409,7 @@ def test_a_kreisfreie_stadt_gets_a_note_and_no_network_statistics() -> None:
         ({"legal_forms": ["Zweckverbund"]}, "legal_forms"),
         ({"task_fields": ["space travel"]}, "task_fields"),
         ({"categories": ["national"]}, "categories"),
+        ({"layers": ["gossip"]}, "layers"),
         ({"categories": 3}, "categories"),
         ({"include_service_area": "yes"}, "include_service_area"),
         ({"include_historical": None}, "include_historical"),
@@ -336,8 +437,11 @@ def test_figures_draw_the_study_and_name_their_sources(harz: network.NetworkStud
     ):
         fig = draw(harz)
         assert isinstance(fig, Figure)
-        assert fig.axes[0].get_title().startswith("Landkreis Harz: ")
+        assert fig.axes[0].get_title().startswith("Landkreis Harz – Statutory IKZ (GKG LSA):")
         assert "data/raw/harz/register" in network_figures.source_note(harz, name)
+        plt.close(fig)
+        fig = draw(harz, lang="de")
+        assert "IKZ in gesetzlichen Formen (GKG LSA)" in fig.axes[0].get_title()
         plt.close(fig)
     assert "GeoBasis-DE / BKG" in network_figures.source_note(harz, "map")
     fig = network_figures.official_map(harz)
@@ -358,6 +462,40 @@ def test_figures_draw_the_study_and_name_their_sources(harz: network.NetworkStud
     plt.close(fig)
     with pytest.raises(ValueError, match="unknown figure"):
         network_figures.source_note(harz, "pie")
+
+
+def test_layer_panels_share_positions_and_name_every_layer(harz: network.NetworkStudy) -> None:
+    fig = network_figures.layer_panels(harz)
+    drawn = [ax for ax in fig.axes if ax.get_title()]
+    assert len(drawn) == len(harz.layer_graphs) == 7
+    assert drawn[0].get_title() == (
+        "Statutory IKZ (GKG LSA)\nties: 16 documented, 27 inferred only"
+    )
+    assert (
+        drawn[-1].get_title() == "Catchment and service areas\nties: 0 documented, 21 inferred only"
+    )
+    assert fig._suptitle.get_text().endswith("one panel per layer")
+
+    def positions(ax) -> dict[str, tuple[float, float]]:
+        return {t.get_text(): t.xy for t in ax.texts}
+
+    assert positions(drawn[0]) == positions(drawn[-1])  # same node positions in every panel
+    plt.close(fig)
+    fig = network_figures.layer_panels(harz, lang="de")
+    assert fig.axes[5].get_title() == "LEADER-Gebiete\nVerbindungen: 31 belegt, 0 nur erschlossen"
+    plt.close(fig)
+
+
+def test_adjacency_matrix_of_the_dense_layers(harz: network.NetworkStudy) -> None:
+    assert network_figures.dense_layers(harz) == ["statutory", "leader"]  # >= 0.3 with inferred
+    fig = network_figures.adjacency_matrix(harz, "leader")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[0] == "Ilsenburg (Harz)" and labels[-1] == "Falkenstein/Harz"  # west to east
+    assert len([t for t in ax.texts if t.get_text() == "1"]) == 2 * 31  # both halves
+    assert ax.get_title().startswith("Landkreis Harz – LEADER areas:")
+    assert "west to east" in network_figures.source_note(harz, "matrix")
+    plt.close(fig)
 
 
 def test_figures_refuse_a_district_without_register() -> None:

@@ -1,9 +1,13 @@
-"""Figures of the cooperation network: official layer map, bipartite chart, network map, bars.
+"""Figures of the cooperation network: official layer map, layer panels, matrix, map, bars.
 
-Each public function takes a :class:`~ikzlib.studies.network.NetworkStudy` and an optional
-``ax`` and returns the figure; :func:`source_note` gives the source line for
-:func:`ikzlib.figures.save_figure`. :func:`official_map` draws the official layer (Gemeinden
-coloured by Gemeindeverband) for every district; the other three need a register.
+Each public function takes a :class:`~ikzlib.studies.network.NetworkStudy` (and an optional
+``ax`` for single panels) and ``lang`` (``"en"`` or ``"de"``), and returns the figure;
+:func:`source_note` gives the source line for :func:`ikzlib.figures.save_figure`.
+:func:`official_map` draws the official layer (Gemeinden coloured by Gemeindeverband) for
+every district; the others need a register. Every title names the layer it shows:
+:func:`layer_panels` draws one small panel per layer at the same node positions,
+:func:`adjacency_matrix` a dense layer as units x units, :func:`network_map` the layer shown
+(by default statutory IKZ) on the map.
 
 Evidence is always visible: documented ties are solid lines, inferred ties dashed, ties of
 unknown confidence dotted; catchment-only ("service area only") ties are drawn lighter.
@@ -23,11 +27,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from ikzlib import gemeindeverband as gv
-from ikzlib import germany
+from ikzlib import germany, i18n
 from ikzlib.figures import BKG_ATTRIBUTION
-from ikzlib.network import BODY, MUNICIPALITY
+from ikzlib.i18n import Message, format_number, tr
+from ikzlib.network import BODY, MUNICIPALITY, STATUTORY
+from ikzlib.studies.network import layer_name
 
 if TYPE_CHECKING:
     from ikzlib.studies.network import NetworkStudy
@@ -65,7 +72,7 @@ def _short(label: str, width: int = 38) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def _draw_bipartite(ax: Axes, bipartite: nx.Graph) -> dict[str, str]:
+def _draw_bipartite(ax: Axes, bipartite: nx.Graph, lang: str = "en") -> dict[str, str]:
     """Municipalities (left) and bodies (right, grouped by legal form) with their ties.
 
     Only bodies with at least one municipality tie are drawn; other members (districts,
@@ -98,8 +105,8 @@ def _draw_bipartite(ax: Axes, bipartite: nx.Graph) -> dict[str, str]:
                 [y_m[node], y_b[body]],
                 color=colour,
                 linestyle=LINESTYLES[edge["confidence"]],
-                alpha=0.35 if edge["service_area_only"] else 0.85,
-                linewidth=0.8 if edge["service_area_only"] else 1.3,
+                alpha=0.35 if edge["area_only"] else 0.85,
+                linewidth=0.8 if edge["area_only"] else 1.3,
                 zorder=1,
             )
     ax.scatter(np.zeros(len(y_m)), list(y_m.values()), s=40, color="#444444", zorder=2)
@@ -128,21 +135,21 @@ def _draw_bipartite(ax: Axes, bipartite: nx.Graph) -> dict[str, str]:
     ax.set_ylim(-0.04, 1.04)
     ax.set_axis_off()
     handles = [
-        Line2D([], [], color=c, marker="s", linestyle="", markersize=7, label=f)
+        Line2D([], [], color=c, marker="s", linestyle="", markersize=7, label=tr(f, lang))
         for f, c in sorted(colours.items())
     ]
     handles += [
-        Line2D([], [], color="#555555", linestyle=s, label=f"{c} tie")
+        Line2D([], [], color="#555555", linestyle=s, label=tr(f"{c} tie", lang))
         for c, s in LINESTYLES.items()
     ]
-    handles.append(Line2D([], [], color="#555555", alpha=0.35, label="service area only"))
+    handles.append(Line2D([], [], color="#555555", alpha=0.35, label=tr("area only", lang)))
     ax.legend(
         handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.5, -0.01),
         ncol=4,
         fontsize=7.5,
-        title="legal form of the body / evidence of the tie",
+        title=tr("legal form of the body / evidence of the tie", lang),
         title_fontsize=8,
     )
     return colours
@@ -161,12 +168,13 @@ def node_positions(projection: nx.Graph, crs=None) -> dict[str, tuple[float, flo
 
 
 def _draw_projection(
-    ax: Axes, projection: nx.Graph, boundaries: gpd.GeoDataFrame | None = None
+    ax: Axes, projection: nx.Graph, boundaries: gpd.GeoDataFrame | None = None, lang: str = "en"
 ) -> None:
     """Projected network at municipality centres: node area ~ population, width ~ weight.
 
     Edges with a documented tie are solid, edges resting only on inferred or unknown
-    evidence dashed. ``boundaries`` (municipality polygons) are drawn underneath when given.
+    evidence dashed; nodes without a tie are drawn hollow. ``boundaries`` (municipality
+    polygons) are drawn underneath when given.
     """
     crs = boundaries.crs if boundaries is not None else None
     if boundaries is not None:
@@ -189,14 +197,24 @@ def _draw_projection(
     population = np.array([projection.nodes[n]["population"] for n in projection], dtype=float)
     sizes = 900 * population / population.max() if len(population) else []
     xy = np.array([pos[n] for n in projection])
+    tied = np.array([projection.degree(n) > 0 for n in projection])
     ax.scatter(
-        xy[:, 0],
-        xy[:, 1],
-        s=sizes,
+        xy[tied, 0],
+        xy[tied, 1],
+        s=np.asarray(sizes)[tied],
         color="#7a5195",
         alpha=0.8,
         edgecolor="white",
         linewidth=0.8,
+        zorder=2,
+    )
+    ax.scatter(
+        xy[~tied, 0],
+        xy[~tied, 1],
+        s=np.asarray(sizes)[~tied],
+        facecolor="white",
+        edgecolor="#7a5195",
+        linewidth=1.4,
         zorder=2,
     )
     for (x, y), node, size in zip(xy, projection, sizes, strict=True):
@@ -218,14 +236,14 @@ def _draw_projection(
         ax.set_aspect("equal")
     ax.set_axis_off()
     handles = [
-        Line2D([], [], color="#1b6a8f", linewidth=2, label="at least one documented tie"),
+        Line2D([], [], color="#1b6a8f", linewidth=2, label=tr("at least one documented tie", lang)),
         Line2D(
             [],
             [],
             color="#e07b39",
             linewidth=2,
             linestyle=LINESTYLES["inferred"],
-            label="inferred / unknown evidence only",
+            label=tr("inferred / unknown evidence only", lang),
         ),
         Line2D(
             [],
@@ -234,19 +252,30 @@ def _draw_projection(
             marker="o",
             linestyle="",
             markersize=8,
-            label="municipality (area ~ population)",
+            label=tr("unit (area ~ population)", lang),
+        ),
+        Line2D(
+            [],
+            [],
+            markerfacecolor="white",
+            markeredgecolor="#7a5195",
+            color="white",
+            marker="o",
+            linestyle="",
+            markersize=8,
+            label=tr("unit without a tie in this layer", lang),
         ),
     ]
     ax.legend(
         handles=handles,
         loc="lower left",
         fontsize=7.5,
-        title="line width ~ Newman weight",
+        title=tr("line width ~ Newman weight", lang),
         title_fontsize=8,
     )
 
 
-def _draw_bars(ax: Axes, counts: pd.DataFrame) -> None:
+def _draw_bars(ax: Axes, counts: pd.DataFrame, lang: str = "en") -> None:
     """Stacked bars per municipality from :func:`ikzlib.network.membership_counts`."""
     colours = {"formal": "#1b6a8f", "informal": "#e07b39", "unknown": "#8c8c8c"}
     hatches = {"documented": "", "inferred": "///", "unknown": "..."}
@@ -262,11 +291,17 @@ def _draw_bars(ax: Axes, counts: pd.DataFrame) -> None:
             hatch=hatches[confidence],
             edgecolor="white",
             linewidth=0.5,
-            label=column.replace("unknown,", "form unknown,", 1),
+            label=tr(column.replace("unknown,", "form unknown,", 1), lang),
         )
         left += counts[column].to_numpy()
-    ax.set_xlabel("number of bodies")
-    ax.legend(fontsize=7.5, title="form of the body, evidence", title_fontsize=8, loc="lower right")
+    ax.set_xlabel(tr("number of bodies", lang))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(
+        fontsize=7.5,
+        title=tr("form of the body, evidence", lang),
+        title_fontsize=8,
+        loc="lower right",
+    )
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -281,30 +316,38 @@ def _require_register(study: NetworkStudy) -> None:
         raise ValueError(f"{study.district.name} has no cooperation register: nothing to draw")
 
 
-def bipartite_chart(study: NetworkStudy, ax: Axes | None = None) -> Figure:
-    """Municipalities (left) and the bodies they belong to (right, by legal form)."""
+def _layer_title(study: NetworkStudy, what: str, lang: str) -> str:
+    """``"<district> – <layer shown>: <what>"`` in ``lang``."""
+    return f"{study.district.name} – {layer_name(study, lang)}:\n{tr(what, lang)}"
+
+
+def bipartite_chart(study: NetworkStudy, ax: Axes | None = None, lang: str = "en") -> Figure:
+    """Units (left) and the bodies of the layer shown (right, by legal form)."""
     _require_register(study)
-    fig, ax = _axes(ax, (10, 9.5))
-    _draw_bipartite(ax, study.bipartite)
-    ax.set_title(f"{study.district.name}: municipalities and the cooperation bodies they belong to")
+    fig, ax = _axes(ax, (10, 7.5))
+    _draw_bipartite(ax, study.bipartite, lang)
+    ax.set_title(_layer_title(study, "units and the bodies they take part in", lang))
     return fig
 
 
-def network_map(study: NetworkStudy, ax: Axes | None = None) -> Figure:
-    """The projected network at the municipality centres, on the boundaries when known."""
+def network_map(study: NetworkStudy, ax: Axes | None = None, lang: str = "en") -> Figure:
+    """The layer shown (default: statutory IKZ) at the unit centres, on the boundaries."""
     _require_register(study)
     fig, ax = _axes(ax, (9, 7.5))
-    _draw_projection(ax, study.projection, study.boundary.polygons)
-    ax.set_title(f"{study.district.name}: municipalities tied by shared cooperation bodies")
+    _draw_projection(ax, study.projection, study.boundary.polygons, lang)
+    ax.set_title(_layer_title(study, "ties between administrative units", lang))
     return fig
 
 
-def membership_bars(study: NetworkStudy, ax: Axes | None = None) -> Figure:
-    """Memberships per municipality by form of the body and evidence (stacked bars)."""
+def membership_bars(study: NetworkStudy, ax: Axes | None = None, lang: str = "en") -> Figure:
+    """Memberships per unit in the layer shown by form of the body and evidence."""
     _require_register(study)
+    own = ax is None
     fig, ax = _axes(ax, (8, 5.5))
-    _draw_bars(ax, study.membership_counts)
-    ax.set_title(f"{study.district.name}: memberships by form of the body and evidence")
+    _draw_bars(ax, study.membership_counts, lang)
+    ax.set_title(_layer_title(study, "memberships by form of the body and evidence", lang))
+    if own:
+        fig.tight_layout()
     return fig
 
 
@@ -378,7 +421,7 @@ def _label_units(ax: Axes, positions: gpd.GeoSeries, units: pd.DataFrame) -> Non
             placed.append(box)
 
 
-def _official_legend(ax: Axes, study: NetworkStudy) -> None:
+def _official_legend(ax: Axes, study: NetworkStudy, lang: str = "en") -> None:
     """Legend: what the fills and the two line weights mean, and the types present."""
     layer = study.official
     handles = []
@@ -393,16 +436,28 @@ def _official_legend(ax: Axes, study: NetworkStudy) -> None:
         )
     if (~layer.units["in_verband"]).any():
         handles.append(
-            Patch(facecolor=VERBANDSFREI_FILL, edgecolor="#8a8a8a", label="verbandsfreie Gemeinde")
+            Patch(
+                facecolor=VERBANDSFREI_FILL,
+                edgecolor="#8a8a8a",
+                label=tr("verbandsfreie Gemeinde", lang),
+            )
         )
     if layer.other_areas is not None:
         handles += [
-            Patch(facecolor=OTHER_FILL, edgecolor="#8a8a8a", hatch=_hatch(kind), label=kind)
+            Patch(
+                facecolor=OTHER_FILL, edgecolor="#8a8a8a", hatch=_hatch(kind), label=tr(kind, lang)
+            )
             for kind in sorted(set(layer.other_areas["kind"]))
         ]
     handles += [
-        Line2D([], [], color="#222222", linewidth=1.6, label="border of an administrative unit"),
-        Line2D([], [], color="#8a8a8a", linewidth=0.5, label="border between Gemeinden"),
+        Line2D(
+            [],
+            [],
+            color="#222222",
+            linewidth=1.6,
+            label=tr("border of an administrative unit", lang),
+        ),
+        Line2D([], [], color="#8a8a8a", linewidth=0.5, label=tr("border between Gemeinden", lang)),
     ]
     ax.legend(
         handles=handles,
@@ -410,7 +465,7 @@ def _official_legend(ax: Axes, study: NetworkStudy) -> None:
         bbox_to_anchor=(0.5, -0.01),
         ncol=2,
         fontsize=7.5,
-        title="fill colours only tell neighbouring Gemeindeverbände apart"
+        title=tr("fill colours only tell neighbouring Gemeindeverbände apart", lang)
         if len(layer.verbaende)
         else None,
         title_fontsize=7.5,
@@ -452,7 +507,7 @@ def _draw_official_points(ax: Axes, study: NetworkStudy) -> None:
     _label_units(ax, centres.dropna(), units)
 
 
-def official_map(study: NetworkStudy, ax: Axes | None = None) -> Figure:
+def official_map(study: NetworkStudy, ax: Axes | None = None, lang: str = "en") -> Figure:
     """The official layer: Gemeinden coloured by Gemeindeverband, unit borders, unit names.
 
     Drawn for every district, with or without a register; the source line must carry
@@ -462,14 +517,24 @@ def official_map(study: NetworkStudy, ax: Axes | None = None) -> Figure:
     ax.set_axis_off()
     layer = study.official
     if layer.single_unit:
-        ax.set_title(f"{study.district.name}: one administrative unit, no inter-municipal layer")
-    else:
-        _official_legend(ax, study)
-        n = int(layer.units["n_municipalities"].sum())
         ax.set_title(
-            f"{study.district.name}: {n} Gemeinden in {len(layer.units)} administrative units "
-            "(official layer)"
+            tr(
+                Message(
+                    "{district}: one administrative unit, no inter-municipal layer",
+                    district=study.district.name,
+                ),
+                lang,
+            )
         )
+    else:
+        _official_legend(ax, study, lang)
+        title = Message(
+            "{district}: {n} Gemeinden in {units} administrative units (official layer)",
+            district=study.district.name,
+            n=int(layer.units["n_municipalities"].sum()),
+            units=len(layer.units),
+        )
+        ax.set_title(tr(title, lang))
     if layer.polygons is not None and layer.polygons.geometry.notna().any():
         _draw_official_polygons(ax, study)
     else:
@@ -487,26 +552,316 @@ def _official_source(study: NetworkStudy) -> str:
     return f"Source: {layer.source}; polygons {layer.boundary.source}. {BKG_ATTRIBUTION}"
 
 
-def source_note(study: NetworkStudy, figure: str) -> str:
-    """Source line of ``figure`` (``"official"``, ``"bipartite"``, ``"map"``, ``"memberships"``)."""
+def source_note(study: NetworkStudy, figure: str, lang: str = "en") -> str:
+    """Source line of ``figure``: ``"official"``, ``"bipartite"``, ``"map"``,
+    ``"memberships"``, ``"layers"`` or ``"matrix"``."""
     if figure == "official":
         return _official_source(study)
-    register = f"cooperation register data/raw/{study.district.key}/register (sources per row)"
-    if figure == "bipartite":
-        return (
-            f"Source: {register}. Bodies without a municipality tie and members outside the "
-            "municipality level (districts, companies) are not drawn."
-        )
-    if figure == "map":
+    register = Message(
+        "cooperation register data/raw/{district}/register (sources per row)",
+        district=study.district.key,
+    )
+    notes = {
+        "bipartite": Message(
+            "Source: {register}. Bodies without a unit tie and members outside the unit level "
+            "(districts, companies) are not drawn.",
+            register=register,
+        ),
+        "memberships": Message(
+            "Source: {register}, layer {tag}. Hatching: inferred (///), unknown (...) evidence.",
+            register=register,
+            tag=study.layer_tag,
+        ),
+        "matrix": Message(
+            "Source: {register}. Units ordered from west to east; number = shared bodies.",
+            register=register,
+        ),
+    }
+    if figure in notes:
+        return tr(notes[figure], lang)
+    if figure in ("map", "layers"):
         drawn = (
             BKG_ATTRIBUTION
             if study.boundary.polygons is not None
-            else "Nodes at centre points; no boundary file configured."
+            else tr("Nodes at centre points; no boundary file configured.", lang)
         )
-        return f"Source: {register}; population and centres {study.municipality_source}. {drawn}"
-    if figure == "memberships":
-        return (
-            f"Source: {register}, layer {study.layer_tag}. Hatching: inferred (///), "
-            "unknown (...) evidence."
+        line = Message(
+            "Source: {register}; population and centres {centres}.",
+            register=register,
+            centres=study.municipality_source,
         )
-    raise ValueError(f"unknown figure {figure!r}; choose official, bipartite, map or memberships")
+        return f"{tr(line, lang)} {drawn}"
+    raise ValueError(
+        f"unknown figure {figure!r}; choose official, bipartite, map, memberships, layers or matrix"
+    )
+
+
+# --- small multiples per layer and the adjacency matrix of a dense layer --------------------
+
+DENSE = 0.3  # density (with inferred memberships) from which a layer is also drawn as a matrix
+
+
+def dense_layers(study: NetworkStudy, threshold: float = DENSE) -> list[str]:
+    """Layers of :attr:`~ikzlib.studies.network.NetworkStudy.layer_graphs` whose projection
+    (documented and inferred memberships) is at least ``threshold`` dense."""
+    _require_register(study)
+    return [
+        key
+        for key, graph in study.layer_graphs.items()
+        if len(graph) > 1 and nx.density(graph) >= threshold
+    ]
+
+
+def _layer_label(study: NetworkStudy, key: str, lang: str) -> str:
+    label = study.layer_overview.set_index("layer").at[key, "label"]
+    return tr(label, lang)
+
+
+def _draw_panel(
+    ax: Axes,
+    graph: nx.Graph,
+    pos: dict[str, tuple[float, float]],
+    shapes: gpd.GeoDataFrame | None,
+    lang: str,
+) -> None:
+    """One layer at fixed positions: documented ties solid, inferred-only dashed, width ~
+    shared bodies; units without a tie hollow; short unit names."""
+    if shapes is not None:
+        shapes.plot(ax=ax, color="#f1f3f5", edgecolor="#b9c1c7", linewidth=0.4, zorder=0)
+    top = max((d["count"] for _, _, d in graph.edges(data=True)), default=1)
+    for u, v, d in sorted(graph.edges(data=True), key=lambda e: e[2]["documented"]):
+        (x1, y1), (x2, y2) = pos[u], pos[v]
+        ax.plot(
+            [x1, x2],
+            [y1, y2],
+            color="#1b6a8f" if d["documented"] else "#e07b39",
+            linestyle="-" if d["documented"] else LINESTYLES["inferred"],
+            linewidth=0.9 + 2.2 * d["count"] / top,
+            alpha=0.75,
+            zorder=1,
+        )
+    for node in graph:
+        x, y = pos[node]
+        tied = graph.degree(node) > 0
+        ax.scatter(
+            [x],
+            [y],
+            s=28,
+            facecolor="#7a5195" if tied else "white",
+            edgecolor="#7a5195",
+            linewidth=1.1,
+            zorder=2,
+        )
+        ax.annotate(
+            _short(graph.nodes[node]["label"], 16),
+            (x, y),
+            xytext=(0, -5),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=5.5,
+            zorder=3,
+            path_effects=[patheffects.withStroke(linewidth=1.8, foreground="white")],
+        )
+    ax.set_aspect("equal" if shapes is not None else "auto")
+    ax.set_axis_off()
+
+
+def _panel_title(study: NetworkStudy, key: str, graph: nx.Graph, lang: str) -> str:
+    documented = sum(bool(d) for _, _, d in graph.edges(data="documented"))
+    counts = Message(
+        "ties: {documented} documented, {inferred} inferred only",
+        documented=documented,
+        inferred=graph.number_of_edges() - documented,
+    )
+    return f"{_layer_label(study, key, lang)}\n{tr(counts, lang)}"
+
+
+def layer_panels(study: NetworkStudy, lang: str = "en") -> Figure:
+    """Small multiples: one panel per layer (statutory IKZ first), the same unit positions.
+
+    Ties are drawn on documented (solid) and inferred (dashed) memberships, line width ~
+    shared bodies; units without a tie in a layer are hollow.
+    """
+    _require_register(study)
+    graphs = study.layer_graphs
+    n = len(graphs)
+    cols = min(3, n)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.9 * rows + 0.8), squeeze=False)
+    polygons = study.boundary.polygons
+    shapes = _node_shapes(polygons, study.nodes) if polygons is not None else None
+    first = next(iter(graphs.values()))
+    pos = node_positions(first, polygons.crs if polygons is not None else None)
+    for ax, (key, graph) in zip(axes.flat, graphs.items(), strict=False):
+        _draw_panel(ax, graph, pos, shapes, lang)
+        ax.set_title(_panel_title(study, key, graph, lang), fontsize=8.5)
+    for ax in list(axes.flat)[n:]:
+        ax.set_axis_off()
+    handles = [
+        Line2D([], [], color="#1b6a8f", linewidth=2, label=tr("documented tie", lang)),
+        Line2D(
+            [],
+            [],
+            color="#e07b39",
+            linewidth=2,
+            linestyle=LINESTYLES["inferred"],
+            label=tr("inferred evidence only", lang),
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor="white",
+            markeredgecolor="#7a5195",
+            color="white",
+            label=tr("unit without a tie in this layer", lang),
+        ),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    title = Message(
+        "{district}: ties between administrative units, one panel per layer",
+        district=study.district.name,
+    )
+    fig.suptitle(tr(title, lang), fontsize=11)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+    return fig
+
+
+def _node_shapes(polygons: gpd.GeoDataFrame, nodes: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Polygons dissolved to the projection's nodes (units or Gemeinden)."""
+    if nodes["node_id"].str.len().eq(9).all():
+        return _unit_shapes(polygons)
+    return polygons[polygons.geometry.notna()]
+
+
+def adjacency_matrix(study: NetworkStudy, layer: str = STATUTORY, lang: str = "en") -> Figure:
+    """One layer as a units x units matrix, units ordered from west to east.
+
+    A cell holds the number of shared bodies; dark cells rest on documented memberships,
+    light cells on inferred evidence only.
+    """
+    _require_register(study)
+    graph = study.layer_graphs[layer]
+    order = sorted(graph, key=lambda n: (graph.nodes[n]["lon"], n))
+    labels = [_short(graph.nodes[n]["label"], 22) for n in order]
+    size = len(order)
+    fig, ax = plt.subplots(figsize=(0.42 * size + 3.2, 0.42 * size + 2.4))
+    colours = np.ones((size, size, 3))
+    documented, inferred = np.array([0.106, 0.416, 0.561]), np.array([0.878, 0.482, 0.224])
+    for i, u in enumerate(order):
+        for j, v in enumerate(order):
+            if not graph.has_edge(u, v):
+                continue
+            data = graph.edges[u, v]
+            colours[i, j] = documented if data["documented"] else 0.55 * inferred + 0.45
+            ax.text(
+                j,
+                i,
+                format_number(data["count"], 0, lang),
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="white" if data["documented"] else "#3a2a1a",
+            )
+    ax.imshow(colours, interpolation="none")
+    ax.set_xticks(range(size), labels, rotation=90, fontsize=7)
+    ax.set_yticks(range(size), labels, fontsize=7)
+    ax.set_xticks(np.arange(-0.5, size), minor=True)
+    ax.set_yticks(np.arange(-0.5, size), minor=True)
+    ax.grid(which="minor", color="#d0d5d9", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+    handles = [
+        Patch(facecolor=documented, label=tr("documented tie", lang)),
+        Patch(facecolor=0.55 * inferred + 0.45, label=tr("inferred evidence only", lang)),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=7.5, frameon=False)
+    title = Message(
+        "{district} – {layer}:\nshared bodies per pair of units (west to east)",
+        district=study.district.name,
+        layer=study.layer_overview.set_index("layer").at[layer, "label"],
+    )
+    ax.set_title(tr(title, lang), fontsize=10)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+i18n.register(
+    {
+        "documented tie": "belegte Verbindung",
+        "inferred tie": "erschlossene Verbindung",
+        "unknown tie": "Verbindung mit unbekanntem Beleg",
+        "area only": "nur Gebietsabdeckung",
+        "inferred evidence only": "nur erschlossene Belege",
+        "legal form of the body / evidence of the tie": (
+            "Rechtsform der Einrichtung / Beleg der Verbindung"
+        ),
+        "at least one documented tie": "mindestens eine belegte Verbindung",
+        "inferred / unknown evidence only": "nur erschlossene / unbekannte Belege",
+        "unit (area ~ population)": "Einheit (Fläche ~ Einwohnerzahl)",
+        "unit without a tie in this layer": "Einheit ohne Verbindung in dieser Ebene",
+        "line width ~ Newman weight": "Linienbreite ~ Newman-Gewicht",
+        "number of bodies": "Anzahl der Einrichtungen",
+        "form of the body, evidence": "Form der Einrichtung, Beleg",
+        "formal, documented": "formell, belegt",
+        "formal, inferred": "formell, erschlossen",
+        "formal, unknown": "formell, unbekannt",
+        "informal, documented": "informell, belegt",
+        "informal, inferred": "informell, erschlossen",
+        "informal, unknown": "informell, unbekannt",
+        "form unknown, documented": "Form unbekannt, belegt",
+        "form unknown, inferred": "Form unbekannt, erschlossen",
+        "form unknown, unknown": "Form unbekannt, unbekannt",
+        "units and the bodies they take part in": (
+            "Einheiten und die Einrichtungen, an denen sie beteiligt sind"
+        ),
+        "ties between administrative units": "Verbindungen zwischen Verwaltungseinheiten",
+        "memberships by form of the body and evidence": (
+            "Mitgliedschaften nach Form der Einrichtung und Beleg"
+        ),
+        "verbandsfreie Gemeinde": "verbandsfreie Gemeinde",
+        "border of an administrative unit": "Grenze einer Verwaltungseinheit",
+        "border between Gemeinden": "Grenze zwischen Gemeinden",
+        "fill colours only tell neighbouring Gemeindeverbände apart": (
+            "Füllfarben unterscheiden nur benachbarte Gemeindeverbände"
+        ),
+        "{district}: one administrative unit, no inter-municipal layer": (
+            "{district}: eine Verwaltungseinheit, keine interkommunale Ebene"
+        ),
+        "{district}: {n} Gemeinden in {units} administrative units (official layer)": (
+            "{district}: {n} Gemeinden in {units} Verwaltungseinheiten (amtliche Ebene)"
+        ),
+        "cooperation register data/raw/{district}/register (sources per row)": (
+            "Kooperationsregister data/raw/{district}/register (Quellen je Zeile)"
+        ),
+        "Source: {register}. Bodies without a unit tie and members outside the unit level "
+        "(districts, companies) are not drawn.": (
+            "Quelle: {register}. Einrichtungen ohne Verbindung zu einer Einheit und Mitglieder "
+            "außerhalb der Einheitenebene (Landkreise, Unternehmen) sind nicht gezeichnet."
+        ),
+        "Source: {register}, layer {tag}. Hatching: inferred (///), unknown (...) evidence.": (
+            "Quelle: {register}, Ebene {tag}. Schraffur: erschlossene (///), unbekannte (...) "
+            "Belege."
+        ),
+        "Source: {register}. Units ordered from west to east; number = shared bodies.": (
+            "Quelle: {register}. Einheiten von West nach Ost geordnet; Zahl = gemeinsame "
+            "Einrichtungen."
+        ),
+        "Nodes at centre points; no boundary file configured.": (
+            "Knoten an Mittelpunkten; keine Grenzdatei konfiguriert."
+        ),
+        "Source: {register}; population and centres {centres}.": (
+            "Quelle: {register}; Einwohnerzahl und Mittelpunkte {centres}."
+        ),
+        "ties: {documented} documented, {inferred} inferred only": (
+            "Verbindungen: {documented} belegt, {inferred} nur erschlossen"
+        ),
+        "{district}: ties between administrative units, one panel per layer": (
+            "{district}: Verbindungen zwischen Verwaltungseinheiten, ein Feld je Ebene"
+        ),
+        "{district} – {layer}:\nshared bodies per pair of units (west to east)": (
+            "{district} – {layer}:\ngemeinsame Einrichtungen je Paar von Einheiten (West nach Ost)"
+        ),
+    }
+)

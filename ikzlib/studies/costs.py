@@ -59,7 +59,8 @@ from ikzlib.municipalities import (
 from ikzlib.studies.base import Study, check_choice, check_number
 
 PARAMETERS = tuple(costs.CostParams.names() + uncertainty.ResourceParams.names())
-EXACT_RULES = ("population", "volume", "equal", "shapley", "scrb", "least_core", "nucleolus")
+# games.EXACT_RULES without "least_core": its canonical point is the prenucleolus (same column).
+EXACT_RULES = tuple(rule for rule in games.EXACT_RULES if rule != "least_core")
 MAX_EXHAUSTIVE = 20  # units in the exhaustive search (2**20 coalitions)
 PARTS = ("units", "growth", "allocation", "simulation", "feasibility", "robustness", "reading")
 
@@ -190,9 +191,11 @@ RULE_LABELS = {
     "volume": "case-volume shares",
     "equal": "equal split",
     "shapley": "Shapley value",
+    "banzhaf": "Banzhaf value (normalised)",
+    "tau": "τ-value",
     "scrb": "SCRB",
-    "least_core": "least core",
-    "nucleolus": "nucleolus",
+    "prenucleolus": "prenucleolus (least-core centre)",
+    "nucleolus": "nucleolus (no one above stand-alone)",
 }
 # Readable names of the model parameters (the parameter table of the notebook).
 PARAMETER_LABELS = {
@@ -449,6 +452,10 @@ class Allocation:
     lp_failure
         Why the least core / nucleolus LPs gave no answer although the coalition is small
         enough for them (the solver's message); ``None`` when they solved or were not tried.
+    undefined
+        Rules that are undefined for this game (NaN in ``table``) -> the reason
+        (:func:`ikzlib.games.allocation_table`), e.g. the τ-value of a game that is not
+        quasi-balanced.
     """
 
     table: pd.DataFrame
@@ -459,6 +466,7 @@ class Allocation:
     core_path: pd.DataFrame
     largest_stable_size: int | None
     lp_failure: str | None = None
+    undefined: dict[str, str] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -880,6 +888,7 @@ def divide_costs(
         core_path=core_path,
         largest_stable_size=int(stable.max()) if len(stable) else None,
         lp_failure=lp_failure,
+        undefined=dict(table.attrs.get("undefined", {})),
     )
 
 
@@ -889,6 +898,7 @@ def _division_with_lp(
     """Every rule incl. least core and nucleolus, and whether the core is non-empty."""
     game = costs.cost_game(volumes, params)
     table = games.allocation_table(game, names, population, volumes)
+    table = table.drop(columns="least_core")
     rule_table = games.rule_summary(game, table, EXACT_RULES)
     return table, EXACT_RULES, rule_table, bool(games.least_core(game).core_nonempty)
 
@@ -1080,6 +1090,10 @@ def _notes(study: CostStudy) -> tuple[str, ...]:
                 n=n,
                 k=len(study.exhaustive.units),
             )
+        )
+    for rule, reason in (study.allocation.undefined if study.allocation else {}).items():
+        notes.append(
+            Message("{rule}: not shown; {reason}.", rule=Message(rule_label(rule)), reason=reason)
         )
     if study.allocation is not None and study.allocation.lp_failure is not None:
         notes.append(
@@ -1482,6 +1496,11 @@ register(
         "SCRB": "SCRB",
         "least core": "kleinster Kern",
         "nucleolus": "Nukleolus",
+        "Banzhaf value (normalised)": "Banzhaf-Wert (normiert)",
+        "τ-value": "τ-Wert",
+        "prenucleolus (least-core centre)": "Prä-Nukleolus (Zentrum des kleinsten Kerns)",
+        "nucleolus (no one above stand-alone)": "Nukleolus (niemand über Alleinkosten)",
+        "{rule}: not shown; {reason}.": "{rule}: nicht ausgewiesen; {reason}.",
         # parameters
         "cases per inhabitant": "Fälle je Einwohner",
         "fixed cost F per office": "Fixkosten F je Stelle",

@@ -6,20 +6,25 @@ per Land, :mod:`ikzlib.gemeindeverband`) and the shared borders between neighbou
 Gemeinden (the opportunity structure), derived from the Destatis Gemeindeverzeichnis and the
 BKG polygons. A kreisfreie Stadt (a single unit) gets a note instead of network statistics.
 
-From the district's cooperation register the study builds one *layer* (chosen by level,
-legal forms, task fields, categories, minimum confidence, service areas and history): the
-bipartite graph municipality x body and its projection onto municipality pairs. It sets the
-layer against four others (documented only, formal, informal, inter-municipal), computes
-centrality and body metrics, fits the tie model (dyadic logit with QAP p-values) and lists
-the register's gaps. A district without a register gets a note saying how to add one, the
-key figure ``has_register`` = 0 and the official layer.
+From the district's cooperation register the study answers research question 1 (forms and
+structures of IKZ) layer by layer (:data:`ikzlib.network.LAYERS`): statutory IKZ in the forms
+of the Land's cooperation law (the default layer, on documented memberships), associations,
+companies, informal networks, bodies of unclear legal form, LEADER areas and catchment or
+service areas, each counted separately (:attr:`NetworkStudy.layer_overview`). Area coverage
+(the roles in :data:`ikzlib.register.AREA_ROLES`) never counts as membership. The layer shown
+in detail (chosen by layers, level, legal forms, task fields, categories, minimum confidence,
+service areas and history) gets the bipartite graph municipality x body, its projection,
+centrality, body metrics, the tie model (dyadic logit with QAP p-values) and the register's
+gaps; published counts by legal form are set beside the bodies the register documents. A
+district without a register gets a note saying how to add one, the key figure
+``has_register`` = 0 and the official layer.
 
 Examples
 --------
 >>> from ikzlib.studies import network
 >>> study = network.run("harz", n_permutations=0)
->>> study.key_figures["n_bodies"].value, study.key_figures["n_ties"].value
-(27, 63)
+>>> study.key_figures["n_bodies"].value, study.key_figures["n_ties_statutory"].value
+(27, 16)
 >>> study.key_figures["n_gemeindeverbaende"].value
 1
 """
@@ -36,12 +41,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ikzlib import boundaries, germany, network, paths
+from ikzlib import boundaries, germany, i18n, network, paths
 from ikzlib import gemeindeverband as gv
 from ikzlib import register as reg
 from ikzlib import tie_model as tm
 from ikzlib.catalog import District, resolve
 from ikzlib.errors import DataValidationError, ParameterError
+from ikzlib.i18n import Message, Number
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
 from ikzlib.municipalities import load_municipalities, source_summary
 from ikzlib.studies.base import Study, check_choice, check_number
@@ -52,14 +58,17 @@ REGISTER_SOURCE = (
 )
 NETWORK_SOURCE = (
     "projection of the district's cooperation register (compiled from published documents) "
-    "in the chosen layer"
+    "in the layer shown (default: statutory IKZ, documented memberships)"
 )
-STRICT_SOURCE = (
-    "projection of the cooperation register (compiled from published documents): documented "
-    "memberships without service areas, all legal forms"
+LAYER_SOURCE = (
+    "projection of the district's cooperation register (compiled from published documents), "
+    "one layer of ikzlib.network.LAYERS on documented memberships"
+)
+PUBLISHED_SOURCE = (
+    "published counts in the register's aggregates.csv (Landkreis Harz: Landtag von "
+    "Sachsen-Anhalt 2014, p. 22, as cited by the Harz case study, section 3.5.2)"
 )
 SETTING_SOURCE = "study parameter (network layer)"
-STRICT_LAYER = "documented, no service areas"
 OFFICIAL_SOURCE = (
     "Destatis GV-ISys Auszug GV 31.12.2021 via the embedded extract (data/raw/germany)"
 )
@@ -67,6 +76,9 @@ BORDER_SOURCE = (
     "Destatis GV-ISys Auszug GV 31.12.2021 / BKG VG5000 2021 via the embedded extract "
     "(data/raw/germany): Gemeinden sharing a border line"
 )
+DEFAULT_LAYERS = (network.STATUTORY,)
+# Other layers reported as key figures (documented ties), besides the statutory one.
+REPORTED_LAYERS = ("associations", "companies", "informal", "leader", "service_areas")
 
 
 def _register(name: str, label: str, **kw: Any) -> KeyFigure:
@@ -75,6 +87,10 @@ def _register(name: str, label: str, **kw: Any) -> KeyFigure:
 
 def _network(name: str, label: str, **kw: Any) -> KeyFigure:
     return KeyFigure(name, label, kind=Kind.DERIVED, source=NETWORK_SOURCE, **kw)
+
+
+def _layer(name: str, label: str, **kw: Any) -> KeyFigure:
+    return KeyFigure(name, label, kind=Kind.DERIVED, source=LAYER_SOURCE, **kw)
 
 
 def _setting(name: str, label: str) -> KeyFigure:
@@ -91,42 +107,58 @@ SECTION = Section(
     (
         _register("has_register", "Cooperation register available (1 yes, 0 no)"),
         _setting("level", "Node level"),
+        _setting("layer", "Layer shown"),
         _setting("min_confidence", "Weakest evidence kept"),
         _setting("include_service_area", "Service-area ties kept"),
         _register("n_bodies", "Cooperation bodies in the register", headline=True),
         _register("n_memberships", "Membership rows"),
         _register("n_documented_memberships", "Documented membership rows"),
+        _register(
+            "n_area_rows",
+            "Rows recording area coverage (LEADER area, service area), not membership",
+        ),
         _network("n_nodes", "Municipality nodes"),
-        _network("n_ties", "Ties between municipality nodes"),
-        _network("density", "Network density", decimals=4, headline=True),
-        _network("n_components", "Connected components"),
-        _network("n_isolates", "Isolated nodes"),
-        _network(
-            "share_without_documented_formal_tie",
-            "Nodes without a documented formal tie",
-            decimals=2,
+        _network("n_ties", "Ties between nodes in the layer shown"),
+        _network("density", "Density of the layer shown", decimals=4),
+        _network("n_components", "Connected components of the layer shown"),
+        _network("n_isolates", "Nodes without a tie in the layer shown"),
+        _layer("n_statutory_bodies", "Bodies in the statutory forms of the Land's cooperation law"),
+        _layer("n_ties_statutory", "Ties: statutory IKZ (documented)"),
+        _layer(
+            "density_statutory", "Density: statutory IKZ (documented)", decimals=4, headline=True
+        ),
+        _layer("n_without_statutory_tie", "Nodes without a statutory IKZ tie (documented)"),
+        _layer(
+            "share_without_statutory_tie",
+            "Share of nodes without a statutory IKZ tie (documented)",
+            decimals=1,
             percent=True,
             headline=True,
         ),
-        KeyFigure(
-            "density_documented_formal",
-            "Density of the documented layer without service areas (all legal forms)",
-            decimals=4,
-            kind=Kind.DERIVED,
-            source=STRICT_SOURCE,
+        _layer(
+            "n_ties_statutory_or_unclear",
+            "Ties: statutory IKZ or legal basis unclear (upper bound, documented)",
         ),
-        KeyFigure(
-            "share_without_documented_formal_tie_strict",
-            "Nodes without a documented formal tie (documented layer, no service areas)",
-            decimals=2,
-            percent=True,
-            kind=Kind.DERIVED,
-            source=STRICT_SOURCE,
+        _layer("n_ties_associations", "Ties: associations and cooperatives (documented)"),
+        _layer("n_ties_companies", "Ties: companies and public institutions (documented)"),
+        _layer("n_ties_informal", "Ties: informal networks (documented)"),
+        _layer("n_ties_leader", "Ties: LEADER areas (documented area coverage)"),
+        _layer("n_ties_service_areas", "Ties: catchment and service areas (documented)"),
+        _layer(
+            "density_all_layers",
+            "Density: all layers together (membership and area coverage mixed, documented)",
+            decimals=4,
         ),
         _register("n_bodies_with_gaps", "Bodies with an incomplete or undocumented member list"),
-        _register(
+        KeyFigure(
             "n_zweckvereinbarungen_unidentified",
             "Zweckvereinbarungen counted in the district without published members",
+            kind=Kind.PUBLISHED,
+            source=PUBLISHED_SOURCE,
+        ),
+        _register(
+            "n_zweckvereinbarungen_in_register",
+            "Zweckvereinbarungen of the district the register documents",
         ),
         _official("n_gemeindeverbaende", "Gemeindeverbände (joint administrations of Gemeinden)"),
         _official("n_gemeinden_in_verband", "Gemeinden in a Gemeindeverband"),
@@ -236,9 +268,13 @@ class NetworkStudy(Study):
     ----------
     official
         The official layer (:class:`OfficialLayer`).
-    level, layer, layer_tag
-        Node level, the layer settings (keywords of :func:`ikzlib.network.filter_memberships`)
-        and their file-name tag.
+    level, layer, layer_tag, layer_labels, filtered
+        Node level, the settings of the layer shown (keywords of
+        :func:`ikzlib.network.filter_memberships`), their file-name tag, the labels of its
+        layers (:func:`ikzlib.network.layer_label`) and whether legal forms, task fields or
+        categories narrow it further.
+    statutory
+        The statutory forms of the district's Land (``None`` where they are not recorded).
     has_register
         Whether the district has a cooperation register.
     register
@@ -250,8 +286,16 @@ class NetworkStudy(Study):
         Nodes of the projection, bipartite graph and projection of the layer.
     ties, membership_counts
         Ties strongest first; memberships per node by formality and evidence.
-    comparison
-        :func:`ikzlib.network.district_summary` of this and four other layers.
+    layer_overview
+        Bodies, memberships and ties of every layer and of two combinations
+        (:func:`ikzlib.network.layer_overview`).
+    layer_graphs
+        Projection of each layer with ties (the statutory layer always), documented and
+        inferred memberships, keyed by layer; the edge attribute ``documented`` tells them
+        apart.
+    published_counts
+        Published counts by legal form beside the bodies the register documents
+        (:func:`ikzlib.register.aggregates_beside_register`), with the ``kind`` of the count.
     centrality, body_table
         Per-node and per-body metrics.
     tie_model, tie_table, model_notes
@@ -268,6 +312,9 @@ class NetworkStudy(Study):
     level: str
     layer: Mapping[str, Any]
     layer_tag: str
+    layer_labels: tuple[str, ...]
+    filtered: bool
+    statutory: reg.StatutoryForms | None
     has_register: bool
     register: reg.Register | None = None
     legal_form_vocabulary: pd.DataFrame | None = None
@@ -279,7 +326,9 @@ class NetworkStudy(Study):
     projection: nx.Graph | None = None
     ties: pd.DataFrame | None = None
     membership_counts: pd.DataFrame | None = None
-    comparison: pd.DataFrame | None = None
+    layer_overview: pd.DataFrame | None = None
+    layer_graphs: Mapping[str, nx.Graph] | None = None
+    published_counts: pd.DataFrame | None = None
     centrality: pd.DataFrame | None = None
     body_table: pd.DataFrame | None = None
     tie_model: tm.TieModel | None = None
@@ -296,10 +345,11 @@ def run(
     district: str | District,
     *,
     level: str = "unit",
+    layers: Iterable[str] | str | None = DEFAULT_LAYERS,
     legal_forms: Iterable[str] | str | None = None,
     task_fields: Iterable[str] | str | None = None,
     categories: Iterable[str] | str | None = None,
-    min_confidence: str = "inferred",
+    min_confidence: str = "documented",
     include_service_area: bool = True,
     include_historical: bool = False,
     n_permutations: int = 999,
@@ -317,6 +367,9 @@ def run(
         Catalog key, Kreis key or name, or a :class:`~ikzlib.catalog.District`.
     level
         ``"unit"`` (Einheitsgemeinden and joint administrations) or ``"gemeinde"``.
+    layers
+        Layers shown in detail (:data:`ikzlib.network.LAYERS`); the default is statutory IKZ,
+        ``None`` takes all layers together.
     legal_forms, task_fields, categories
         Keep only bodies with these values (register vocabulary); ``None`` keeps all.
     min_confidence
@@ -338,6 +391,7 @@ def run(
     district = resolve(district)
     level = check_choice("level", level, network.LEVELS)
     layer = {
+        "layers": _check_values("layers", layers, network.LAYERS),
         "legal_forms": _check_values("legal_forms", legal_forms, reg.LEGAL_FORMS),
         "task_fields": _check_values("task_fields", task_fields, reg.TASK_FIELDS),
         "categories": _check_values("categories", categories, reg.CATEGORIES),
@@ -351,19 +405,38 @@ def run(
     municipalities = load_municipalities(district)
     geometry = _embedded_polygons(municipalities)
     official = _official_layer(district, municipalities, geometry)
+    shown = _shown_layer(district, level, layer, tag)
     if not district.inputs.has("register"):
-        return _without_register(district, municipalities, official, level, layer, tag)
-    settings = (level, layer, tag, n_permutations, seed)
-    return _with_register(district, municipalities, geometry, official, *settings)
+        return _without_register(district, municipalities, official, shown)
+    return _with_register(district, municipalities, geometry, official, shown, n_permutations, seed)
+
+
+def _shown_layer(district: District, level: str, layer: dict[str, Any], tag: str) -> dict[str, Any]:
+    """The fields of :class:`NetworkStudy` that describe the layer shown in detail."""
+    land = district.kreis_key[:2]
+    keys = layer["layers"] if layer["layers"] is not None else (network.ALL_LAYERS,)
+    labels = network.overview_rows(land)
+    filters = ("legal_forms", "task_fields", "categories")
+    return {
+        "level": level,
+        "layer": layer,
+        "layer_tag": tag,
+        "layer_labels": tuple(labels[key][1] for key in keys),
+        "filtered": any(layer[name] is not None for name in filters),
+        "statutory": reg.statutory_forms(land),
+    }
+
+
+def layer_name(study: NetworkStudy, lang: str = "en") -> str:
+    """The layer shown, in ``lang``: its layers' labels, and "(filtered)" if narrowed."""
+    return i18n.tr(_joined(study.layer_labels, study.filtered), lang)
 
 
 def _without_register(
     district: District,
     municipalities: pd.DataFrame,
     official: OfficialLayer,
-    level: str,
-    layer: dict[str, Any],
-    tag: str,
+    shown: dict[str, Any],
 ) -> NetworkStudy:
     """The study of a district without a register: the official layer and a note."""
     values = {"has_register": 0, **_official_figures(official)}
@@ -372,9 +445,7 @@ def _without_register(
         key_figures=KeyFigures(SECTION, SECTION.figures_from(values)),
         notes=(district.inputs.missing_note("register"),),
         official=official,
-        level=level,
-        layer=layer,
-        layer_tag=tag,
+        **shown,
         has_register=False,
         municipality_source=source_summary(municipalities),
     )
@@ -413,39 +484,49 @@ def _with_register(
     municipalities: pd.DataFrame,
     geometry: Polygons,
     official: OfficialLayer,
-    level: str,
-    layer: dict[str, Any],
-    tag: str,
+    shown: dict[str, Any],
     n_permutations: int,
     seed: int,
 ) -> NetworkStudy:
     """The study of a district that has a register."""
     register = reg.load_register(district)
+    level, layer = shown["level"], shown["layer"]
     nodes, bipartite, projection = network.build_layer(register, municipalities, level, **layer)
     boundary = _boundaries(_reference_polygons(municipalities, geometry), nodes)
-    comparison = network.compare_layers(
-        register, municipalities, level, network.comparison_layers(layer)
+    overview = network.layer_overview(
+        register,
+        municipalities,
+        level,
+        network.overview_rows(register.land_key),
+        include_historical=layer["include_historical"],
     )
     model = tm.tie_model(
         nodes, projection, boundary.border_pairs, n_permutations=n_permutations, seed=seed
     )
     gaps = reg.gap_table(register)
     unpublished = reg.unpublished_counts(register, f"kreis:{district.kreis_key}")
-    figures = _key_figures(register, projection, comparison, gaps, unpublished, level, layer)
+    published = _published_counts(register)
+    figures = _key_figures(register, projection, overview, gaps, published, shown)
     figures += SECTION.figures_from(_official_figures(official))
+    notes = [
+        *_register_notes(district, register, bipartite, projection, shown, boundary),
+        *_layer_notes(overview, register, municipalities, level, layer),
+        *_published_notes(published, district),
+        *_gap_notes(register, unpublished),
+    ]
     return NetworkStudy(
         district=district,
         key_figures=KeyFigures(SECTION, figures),
-        notes=_notes(district, register, bipartite, projection, tag, boundary, unpublished),
+        notes=tuple(notes),
         official=official,
-        level=level,
-        layer=layer,
-        layer_tag=tag,
+        **shown,
         has_register=True,
         **_register_tables(register),
         **_layer_tables(bipartite, projection),
         nodes=nodes,
-        comparison=comparison,
+        layer_overview=overview,
+        layer_graphs=_layer_graphs(register, municipalities, level, overview, layer),
+        published_counts=published,
         tie_model=model,
         tie_table=model.table,
         model_notes=_model_notes(model),
@@ -455,6 +536,30 @@ def _with_register(
     )
 
 
+def _layer_graphs(
+    register: reg.Register,
+    municipalities: pd.DataFrame,
+    level: str,
+    overview: pd.DataFrame,
+    layer: Mapping[str, Any],
+) -> dict[str, nx.Graph]:
+    """Projections (documented and inferred memberships) of the statutory layer and of every
+    other single layer with a tie, in the order of :data:`ikzlib.network.LAYERS`."""
+    rows = overview.set_index("layer")
+    graphs = {}
+    for key in network.LAYERS:
+        if key not in rows.index:
+            continue
+        if key != network.STATUTORY and rows.at[key, "n_ties_with_inferred"] == 0:
+            continue
+        settings = {"layers": [key], "include_historical": layer["include_historical"]}
+        _, _, graph = network.build_layer(
+            register, municipalities, level, min_confidence="inferred", **settings
+        )
+        graphs[key] = graph
+    return graphs
+
+
 def _register_tables(register: reg.Register) -> dict[str, Any]:
     """The register and the tables describing it (fields of :class:`NetworkStudy`)."""
     return {
@@ -462,7 +567,9 @@ def _register_tables(register: reg.Register) -> dict[str, Any]:
         "legal_form_vocabulary": reg.legal_form_table(),
         "bodies": register.bodies[reg.BODY_DISPLAY_COLUMNS],
         "counts_by_form": reg.counts_by_form(register.bodies),
-        "task_by_category": reg.task_category_table(register.bodies),
+        "task_by_category": reg.task_category_table(register.bodies)
+        .reindex(columns=[*reg.CATEGORIES, "total"], fill_value=0)
+        .reset_index(),
         "aggregates": register.aggregates[
             ["area_name", "legal_form", "count", "reference_year", "members_published", "source"]
         ],
@@ -507,13 +614,15 @@ def _reference_polygons(municipalities: pd.DataFrame, embedded: Polygons) -> Pol
 def _boundaries(geometry: Polygons, nodes: pd.DataFrame) -> BoundaryData:
     """Polygons and neighbouring node pairs of the register layer (or ``None`` and a note)."""
     if geometry.polygons is None:
-        note = (
-            "No boundary file: nodes are drawn at their centre points and the shared border "
-            "is left out of the tie model."
+        note = Message(
+            "No boundary file: nodes are drawn at their centre points and the shared border is "
+            "left out of the tie model."
         )
         return BoundaryData(None, None, None, note)
     pairs = frozenset(network.node_pairs(geometry.pairs, nodes))
-    note = f"Boundaries: {geometry.label}; {len(pairs)} neighbouring node pairs."
+    note = Message(
+        "Boundaries: {label}; {n} neighbouring node pairs.", label=geometry.label, n=len(pairs)
+    )
     return BoundaryData(geometry.file, geometry.polygons, pairs, note)
 
 
@@ -527,72 +636,405 @@ def _centrality(bipartite: nx.Graph, projection: nx.Graph) -> pd.DataFrame:
 def _key_figures(
     register: reg.Register,
     projection: nx.Graph,
-    comparison: pd.DataFrame,
+    overview: pd.DataFrame,
     gaps: pd.DataFrame,
-    unpublished: pd.DataFrame,
-    level: str,
-    layer: Mapping[str, Any],
+    published: pd.DataFrame,
+    shown: Mapping[str, Any],
 ) -> tuple:
     """The declared key figures of a district with a register."""
-    strict = comparison.loc[STRICT_LAYER]
+    layer = shown["layer"]
+    rows = overview.set_index("layer")
+
+    def row(key: str, column: str, empty: Any = 0) -> Any:
+        return rows.at[key, column] if key in rows.index else empty
+
+    summary = network.district_summary(projection)
+    n_nodes = summary["n_nodes"]
+    isolated = int(row(network.STATUTORY, "n_without_tie", n_nodes))
     documented = register.memberships["confidence"].eq("documented")
-    zweckvereinbarungen = unpublished.loc[unpublished["legal_form"].eq("Zweckvereinbarung")]
-    return SECTION.figures_from(
-        {
-            "has_register": 1,
-            "level": level,
-            "min_confidence": layer["min_confidence"],
-            "include_service_area": layer["include_service_area"],
-            "n_bodies": len(register.bodies),
-            "n_memberships": len(register.memberships),
-            "n_documented_memberships": int(documented.sum()),
-            **network.district_summary(projection),
-            "density_documented_formal": float(strict["density"]),
-            "share_without_documented_formal_tie_strict": float(
-                strict["share_without_documented_formal_tie"]
-            ),
-            "n_bodies_with_gaps": len(gaps),
-            "n_zweckvereinbarungen_unidentified": int(zweckvereinbarungen["count"].sum()),
-        }
-    )
+    district_rows = published["area_id"].str.startswith("kreis:")
+    zweckvereinbarungen = published[district_rows & published["legal_form"].eq("Zweckvereinbarung")]
+    values = {
+        "has_register": 1,
+        "level": shown["level"],
+        "layer": _joined(shown["layer_labels"], shown["filtered"]),
+        "min_confidence": layer["min_confidence"],
+        "include_service_area": layer["include_service_area"],
+        "n_bodies": len(register.bodies),
+        "n_memberships": len(register.memberships),
+        "n_documented_memberships": int(documented.sum()),
+        "n_area_rows": int(register.memberships["role"].isin(reg.AREA_ROLES).sum()),
+        **{k: summary[k] for k in ("n_nodes", "n_ties", "density", "n_components", "n_isolates")},
+        "n_statutory_bodies": int(row(network.STATUTORY, "n_bodies")),
+        "n_ties_statutory": int(row(network.STATUTORY, "n_ties")),
+        "density_statutory": float(row(network.STATUTORY, "density", 0.0)),
+        "n_without_statutory_tie": isolated,
+        "share_without_statutory_tie": isolated / n_nodes if n_nodes else 0.0,
+        "n_ties_statutory_or_unclear": int(row(network.STATUTORY_OR_UNCLEAR, "n_ties")),
+        **{f"n_ties_{key}": int(row(key, "n_ties")) for key in REPORTED_LAYERS},
+        "density_all_layers": float(row(network.ALL_LAYERS, "density", 0.0)),
+        "n_bodies_with_gaps": len(gaps),
+        "n_zweckvereinbarungen_in_register": int(zweckvereinbarungen["in_register"].sum()),
+    }
+    if len(zweckvereinbarungen):
+        values["n_zweckvereinbarungen_unidentified"] = int(zweckvereinbarungen["count"].sum())
+    return SECTION.figures_from(values)
 
 
-def _notes(
+def _published_counts(register: reg.Register) -> pd.DataFrame:
+    """Published counts beside the register, with the kind of each count (``published``)."""
+    frame = reg.aggregates_beside_register(register)
+    return frame.assign(kind=str(Kind.PUBLISHED))
+
+
+i18n.register(
+    {
+        "(filtered)": "(gefiltert)",
+        "{district}: {bodies} bodies, {rows} membership rows ({area} of them area coverage: "
+        "LEADER areas and service areas, never counted as membership), {sources} sources.": (
+            "{district}: {bodies} Einrichtungen, {rows} Mitgliedschaftszeilen (davon {area} "
+            "Gebietsabdeckung: LEADER-Gebiete und Versorgungsgebiete, nie als Mitgliedschaft "
+            "gezählt), {sources} Quellen."
+        ),
+        "Layer shown: {layer} ({tag}): bipartite graph with {nodes} nodes and {edges} edges; "
+        "projection with {pnodes} nodes and {ties} ties.": (
+            "Gezeigte Ebene: {layer} ({tag}): bipartiter Graph mit {nodes} Knoten und {edges} "
+            "Kanten; Projektion mit {pnodes} Knoten und {ties} Verbindungen."
+        ),
+        "{n} of the {m} memberships in the layer shown are area coverage only (LEADER areas, "
+        "catchments, supply areas): ties through them follow geography by construction.": (
+            "{n} der {m} Mitgliedschaften der gezeigten Ebene sind reine Gebietsabdeckung "
+            "(LEADER-Gebiete, Einzugs- und Versorgungsgebiete): Verbindungen über sie folgen "
+            "konstruktionsbedingt der Geografie."
+        ),
+        "Statutory IKZ ({law}: {forms}) on documented memberships: {ties} ties among {n} "
+        "units (density {density}); {k} units have no such tie: {names}.": (
+            "IKZ in gesetzlichen Formen ({law}: {forms}) auf belegten Mitgliedschaften: "
+            "{ties} Verbindungen zwischen {n} Einheiten (Dichte {density}); {k} Einheiten "
+            "haben keine solche Verbindung: {names}."
+        ),
+        "Statutory IKZ ({law}: {forms}) on documented memberships: {ties} ties among {n} "
+        "units (density {density}); every unit has such a tie.": (
+            "IKZ in gesetzlichen Formen ({law}: {forms}) auf belegten Mitgliedschaften: "
+            "{ties} Verbindungen zwischen {n} Einheiten (Dichte {density}); jede Einheit hat "
+            "eine solche Verbindung."
+        ),
+        "The statutory forms of {land} are not recorded in ikzlib.register.STATUTORY_FORMS, "
+        "so the register has no statutory layer; add the Land's cooperation law there.": (
+            "Die gesetzlichen Formen von {land} sind in ikzlib.register.STATUTORY_FORMS nicht "
+            "erfasst, daher hat das Register keine Ebene gesetzlicher IKZ; das "
+            "Kooperationsgesetz des Landes dort ergänzen."
+        ),
+        "Legal form or basis unclear: {names}. If this is a statutory form, the statutory "
+        "layer has {ties} ties (density {density}) and {k} units without a tie (upper "
+        "bound).": (
+            "Rechtsform oder Rechtsgrundlage unklar: {names}. Ist dies eine gesetzliche Form, "
+            "hat die Ebene gesetzlicher IKZ {ties} Verbindungen (Dichte {density}) und {k} "
+            "Einheiten ohne Verbindung (Obergrenze)."
+        ),
+        "With inferred memberships added (from chairs, supply areas and similar hints) the "
+        "statutory layer has {ties} ties (density {density}).": (
+            "Mit erschlossenen Mitgliedschaften (aus Vorsitzen, Versorgungsgebieten und "
+            "ähnlichen Hinweisen) hat die Ebene gesetzlicher IKZ {ties} Verbindungen "
+            "(Dichte {density})."
+        ),
+        "{label}: {ties} ties on documented memberships, {inferred} with inferred ones.": (
+            "{label}: {ties} Verbindungen auf belegten Mitgliedschaften, {inferred} mit "
+            "erschlossenen."
+        ),
+        "All layers together give {ties} documented ties (density {density}); statutory IKZ "
+        "accounts for {statutory} of them.": (
+            "Alle Ebenen zusammen ergeben {ties} belegte Verbindungen (Dichte {density}); "
+            "davon entfallen {statutory} auf IKZ in gesetzlichen Formen."
+        ),
+        "{area}, {year}: {count} bodies in the legal form {form} (published count); the "
+        "register documents {k} of them.": (
+            "{area}, {year}: {count} Einrichtungen in der Rechtsform {form} (veröffentlichte "
+            "Zahl); das Register belegt {k} davon."
+        ),
+        "{area}, {year}: {count} bodies in the legal form {form} (published count, the "
+        "district's included); the register documents {k} with a tie to the district.": (
+            "{area}, {year}: {count} Einrichtungen in der Rechtsform {form} (veröffentlichte "
+            "Zahl, einschließlich des Landkreises); das Register belegt {k} mit Bezug zum "
+            "Landkreis."
+        ),
+        "{p} further body whose legal basis is unknown may be a {form}.": (
+            "{p} weitere Einrichtung mit unbekannter Rechtsgrundlage könnte eine {form} sein."
+        ),
+        "The members of the {count} bodies in the legal form {form} counted in the district "
+        "({year}) are not published; they are missing from every layer.": (
+            "Die Mitglieder der {count} im Landkreis gezählten Einrichtungen in der Rechtsform "
+            "{form} ({year}) sind nicht veröffentlicht; sie fehlen in jeder Ebene."
+        ),
+        "Boundaries: {label}; {n} neighbouring node pairs.": (
+            "Grenzen: {label}; {n} benachbarte Knotenpaare."
+        ),
+        "No boundary file: nodes are drawn at their centre points and the shared border is "
+        "left out of the tie model.": (
+            "Keine Grenzdatei: Knoten werden an ihren Mittelpunkten gezeichnet, und die "
+            "gemeinsame Grenze fehlt im Verbindungsmodell."
+        ),
+        "{n} cooperation fields are named without saying who cooperates (see the gaps); they "
+        "cannot enter the network.": (
+            "{n} Kooperationsfelder werden genannt, ohne zu sagen, wer kooperiert (siehe "
+            "Lücken); sie können nicht in das Netzwerk eingehen."
+        ),
+    }
+)
+
+
+def _joined(labels: Iterable[str], filtered: bool) -> Message:
+    """Layer labels joined with " + " (and "(filtered)"), translatable as one message."""
+    values = {f"label{i}": label for i, label in enumerate(labels)}
+    template = " + ".join(f"{{{name}}}" for name in values)
+    if filtered:
+        values["filtered"] = Message("(filtered)")
+        template += " {filtered}"
+    return Message(template, **values)
+
+
+def _register_notes(
     district: District,
     register: reg.Register,
     bipartite: nx.Graph,
     projection: nx.Graph,
-    tag: str,
+    shown: Mapping[str, Any],
     boundary: BoundaryData,
-    unpublished: pd.DataFrame,
-) -> tuple[str, ...]:
-    """Sentences on the register, the layer and what the data leave out."""
+) -> list[str]:
+    """Sentences on the register and the layer shown."""
+    area = int(register.memberships["role"].isin(reg.AREA_ROLES).sum())
     notes = [
-        f"{district.official_name}: {len(register.bodies)} bodies, "
-        f"{len(register.memberships)} membership rows, {len(register.sources)} sources.",
-        f"Layer {tag}: bipartite graph with {bipartite.number_of_nodes()} nodes and "
-        f"{bipartite.number_of_edges()} edges; projection with {projection.number_of_nodes()} "
-        f"nodes and {projection.number_of_edges()} ties.",
+        Message(
+            "{district}: {bodies} bodies, {rows} membership rows ({area} of them area coverage: "
+            "LEADER areas and service areas, never counted as membership), {sources} sources.",
+            district=district.official_name,
+            bodies=len(register.bodies),
+            rows=len(register.memberships),
+            area=area,
+            sources=len(register.sources),
+        ),
+        Message(
+            "Layer shown: {layer} ({tag}): bipartite graph with {nodes} nodes and {edges} edges; "
+            "projection with {pnodes} nodes and {ties} ties.",
+            layer=_joined(shown["layer_labels"], shown["filtered"]),
+            tag=shown["layer_tag"],
+            nodes=bipartite.number_of_nodes(),
+            edges=bipartite.number_of_edges(),
+            pnodes=projection.number_of_nodes(),
+            ties=projection.number_of_edges(),
+        ),
         boundary.note,
     ]
-    service = sum(bool(d) for _, _, d in bipartite.edges(data="service_area_only"))
-    if service:
+    covered = sum(bool(d) for _, _, d in bipartite.edges(data="area_only"))
+    if covered:
         notes.append(
-            f"{service} of the {bipartite.number_of_edges()} memberships in this layer are "
-            "service areas only (catchments, not membership); ties through them follow "
-            "geography by construction."
+            Message(
+                "{n} of the {m} memberships in the layer shown are area coverage only (LEADER "
+                "areas, catchments, supply areas): ties through them follow geography by "
+                "construction.",
+                n=covered,
+                m=bipartite.number_of_edges(),
+            )
         )
-    notes.extend(
-        f"The register counts {row.count} {row.legal_form} ({row.reference_year}) in the "
-        "district whose members are not published; they are missing from every layer."
-        for row in unpublished.itertuples()
+    return notes
+
+
+def _layer_notes(
+    overview: pd.DataFrame,
+    register: reg.Register,
+    municipalities: pd.DataFrame,
+    level: str,
+    layer: Mapping[str, Any],
+) -> list[str]:
+    """Sentences on the statutory layer, its upper bound and the other layers."""
+    forms = reg.statutory_forms(register.land_key)
+    rows = overview.set_index("layer")
+    if forms is None:
+        land = gv.LAND_NAMES.get(register.land_key or "", register.land_key or "?")
+        return [
+            Message(
+                "The statutory forms of {land} are not recorded in "
+                "ikzlib.register.STATUTORY_FORMS, so the register has no statutory layer; add "
+                "the Land's cooperation law there.",
+                land=land,
+            )
+        ]
+    notes = [_statutory_note(forms, register, municipalities, level, layer)]
+    upper = network.STATUTORY_OR_UNCLEAR
+    if "unclear" in rows.index and rows.at[upper, "n_ties"] != rows.at[network.STATUTORY, "n_ties"]:
+        unclear = network.filter_memberships(
+            register, layers=["unclear"], include_historical=layer["include_historical"]
+        )
+        names = sorted(set(unclear["name"]))
+        notes.append(
+            Message(
+                "Legal form or basis unclear: {names}. If this is a statutory form, the "
+                "statutory layer has {ties} ties (density {density}) and {k} units without a "
+                "tie (upper bound).",
+                names="; ".join(names),
+                ties=int(rows.at[upper, "n_ties"]),
+                density=Number(rows.at[upper, "density"], 2),
+                k=int(rows.at[upper, "n_without_tie"]),
+            )
+        )
+    if network.STATUTORY in rows.index:
+        notes.append(
+            Message(
+                "With inferred memberships added (from chairs, supply areas and similar hints) "
+                "the statutory layer has {ties} ties (density {density}).",
+                ties=int(rows.at[network.STATUTORY, "n_ties_with_inferred"]),
+                density=Number(rows.at[network.STATUTORY, "density_with_inferred"], 2),
+            )
+        )
+    for key in REPORTED_LAYERS:
+        if key in rows.index and rows.at[key, "n_ties_with_inferred"]:
+            notes.append(
+                Message(
+                    "{label}: {ties} ties on documented memberships, {inferred} with inferred "
+                    "ones.",
+                    label=rows.at[key, "label"],
+                    ties=int(rows.at[key, "n_ties"]),
+                    inferred=int(rows.at[key, "n_ties_with_inferred"]),
+                )
+            )
+    if network.ALL_LAYERS in rows.index:
+        notes.append(
+            Message(
+                "All layers together give {ties} documented ties (density {density}); statutory "
+                "IKZ accounts for {statutory} of them.",
+                ties=int(rows.at[network.ALL_LAYERS, "n_ties"]),
+                density=Number(rows.at[network.ALL_LAYERS, "density"], 2),
+                statutory=int(rows.at[network.STATUTORY, "n_ties"])
+                if network.STATUTORY in rows.index
+                else 0,
+            )
+        )
+    return notes
+
+
+def _statutory_note(
+    forms: reg.StatutoryForms,
+    register: reg.Register,
+    municipalities: pd.DataFrame,
+    level: str,
+    layer: Mapping[str, Any],
+) -> str:
+    """The statutory layer in one sentence, naming the units without a tie."""
+    _, _, graph = network.build_layer(
+        register,
+        municipalities,
+        level,
+        layers=[network.STATUTORY],
+        min_confidence="documented",
+        include_historical=layer["include_historical"],
     )
+    alone = sorted(graph.nodes[n]["label"] for n in graph if graph.degree(n) == 0)
+    values = {
+        "law": forms.law,
+        "forms": ", ".join(forms.forms),
+        "ties": graph.number_of_edges(),
+        "n": graph.number_of_nodes(),
+        "density": Number(nx.density(graph) if len(graph) > 1 else 0.0, 2),
+    }
+    if not alone:
+        return Message(
+            "Statutory IKZ ({law}: {forms}) on documented memberships: {ties} ties among {n} "
+            "units (density {density}); every unit has such a tie.",
+            **values,
+        )
+    return Message(
+        "Statutory IKZ ({law}: {forms}) on documented memberships: {ties} ties among {n} units "
+        "(density {density}); {k} units have no such tie: {names}.",
+        **values,
+        k=len(alone),
+        names="; ".join(alone),
+    )
+
+
+def _published_notes(published: pd.DataFrame, district: District) -> list[str]:
+    """Each published count set beside the bodies the register documents."""
+    notes = []
+    for row in published.itertuples():
+        values = {
+            "area": row.area_name,
+            "year": row.reference_year,
+            "count": int(row.count),
+            "form": row.legal_form,
+            "k": int(row.in_register),
+        }
+        if row.area_id == f"kreis:{district.kreis_key}":
+            notes.append(
+                Message(
+                    "{area}, {year}: {count} bodies in the legal form {form} (published count); "
+                    "the register documents {k} of them.",
+                    **values,
+                )
+            )
+        else:
+            notes.append(
+                Message(
+                    "{area}, {year}: {count} bodies in the legal form {form} (published count, "
+                    "the district's included); the register documents {k} with a tie to the "
+                    "district.",
+                    **values,
+                )
+            )
+        if row.possibly_in_register and row.area_id == f"kreis:{district.kreis_key}":
+            notes.append(
+                Message(
+                    "{p} further body whose legal basis is unknown may be a {form}.",
+                    p=int(row.possibly_in_register),
+                    form=row.legal_form,
+                )
+            )
+    return notes
+
+
+def _gap_notes(register: reg.Register, unpublished: pd.DataFrame) -> list[str]:
+    """What the data leave out: unpublished counts and fields without pairs."""
+    notes = [
+        Message(
+            "The members of the {count} bodies in the legal form {form} counted in the district "
+            "({year}) are not published; they are missing from every layer.",
+            count=int(row.count),
+            form=row.legal_form,
+            year=row.reference_year,
+        )
+        for row in unpublished.itertuples()
+    ]
     if len(register.informal_fields):
         notes.append(
-            f"{len(register.informal_fields)} cooperation fields are named without saying who "
-            "cooperates (see the gaps); they cannot enter the network."
+            Message(
+                "{n} cooperation fields are named without saying who cooperates (see the gaps); "
+                "they cannot enter the network.",
+                n=len(register.informal_fields),
+            )
         )
-    return tuple(notes)
+    return notes
+
+
+i18n.register(
+    {
+        "{nodes} nodes, {dyads} dyads, {tied} tied ({share} %).": (
+            "{nodes} Knoten, {dyads} Dyaden, {tied} verbunden ({share} %)."
+        ),
+        "Most dyads are tied, so the model has only {n} non-ties to learn from.": (
+            "Die meisten Dyaden sind verbunden; das Modell kann nur aus {n} Nicht-Verbindungen "
+            "lernen."
+        ),
+        "Model: {note}.": "Modell: {note}.",
+        "Same Gemeindeverband is constant at this level, so the model leaves it out.": (
+            "Gleicher Gemeindeverband ist auf dieser Ebene konstant; das Modell lässt ihn weg."
+        ),
+        "All {n} dyads within one Gemeindeverband are tied: the covariate separates ties "
+        "perfectly, so the logit coefficients are withheld and only the QAP correlations can "
+        "be read.": (
+            "Alle {n} Dyaden innerhalb eines Gemeindeverbands sind verbunden: die Kovariate "
+            "trennt die Verbindungen perfekt, daher werden die Logit-Koeffizienten nicht "
+            "ausgewiesen und nur die QAP-Korrelationen sind lesbar."
+        ),
+    }
+)
 
 
 def _model_notes(model: tm.TieModel) -> tuple[str, ...]:
@@ -601,10 +1043,21 @@ def _model_notes(model: tm.TieModel) -> tuple[str, ...]:
     n_nodes = len(set(dyads["node_a"]) | set(dyads["node_b"]))
     n_dyads, n_tied = len(dyads), int(dyads["tie"].sum())
     share = n_tied / n_dyads if n_dyads else 0.0
-    notes = [f"{n_nodes} nodes, {n_dyads} dyads, {n_tied} tied ({share:.0%})."]
+    notes = [
+        Message(
+            "{nodes} nodes, {dyads} dyads, {tied} tied ({share} %).",
+            nodes=n_nodes,
+            dyads=n_dyads,
+            tied=n_tied,
+            share=Number(100 * share, 0),
+        )
+    ]
     if n_dyads and share > 0.5:
         notes.append(
-            f"Most dyads are tied, so the model has only {n_dyads - n_tied} non-ties to learn from."
+            Message(
+                "Most dyads are tied, so the model has only {n} non-ties to learn from.",
+                n=n_dyads - n_tied,
+            )
         )
     explained = _gemeindeverband_notes(model)
     notes.extend(explained)
@@ -612,7 +1065,7 @@ def _model_notes(model: tm.TieModel) -> tuple[str, ...]:
     skip = {f"{n_nodes} nodes, {n_dyads} dyads, {n_tied} tied"}
     if explained and model.fit.dropped == ["same_gemeindeverband"]:
         skip.add("dropped constant covariate(s): same_gemeindeverband")
-    notes.extend(f"Model: {note}." for note in model.notes if note not in skip)
+    notes.extend(Message("Model: {note}.", note=note) for note in model.notes if note not in skip)
     return tuple(notes)
 
 
@@ -620,13 +1073,18 @@ def _gemeindeverband_notes(model: tm.TieModel) -> list[str]:
     """Whether same Gemeindeverband is constant, separating or informative here."""
     term = "same_gemeindeverband"
     if term in model.fit.dropped:
-        return ["Same Gemeindeverband is constant at this level, so the model leaves it out."]
+        return [
+            Message("Same Gemeindeverband is constant at this level, so the model leaves it out.")
+        ]
     within = model.dyads.loc[model.dyads[term].eq(1.0), "tie"]
     if len(within) and within.eq(1).all():
         return [
-            f"All {len(within)} dyads within one Gemeindeverband are tied: the covariate "
-            "separates ties perfectly, so the logit coefficients are withheld and only the "
-            "QAP correlations can be read."
+            Message(
+                "All {n} dyads within one Gemeindeverband are tied: the covariate separates "
+                "ties perfectly, so the logit coefficients are withheld and only the QAP "
+                "correlations can be read.",
+                n=len(within),
+            )
         ]
     return []
 
@@ -778,3 +1236,136 @@ def _border_source(layer: OfficialLayer) -> str:
         f"Gemeindeverbände: {layer.source}; shared borders: {layer.boundary.source} "
         "(Gemeinden sharing a border line)"
     )
+
+
+# German of the key-figure labels and of the column labels notebook 02 passes to ``table``.
+i18n.register(
+    {
+        "Area": "Gebiet",
+        "Area covered (km²)": "Abgedeckte Fläche (km²)",
+        "Betweenness": "Zwischenzentralität",
+        "Bodies": "Einrichtungen",
+        "Bodies in the statutory forms of the Land's cooperation law": (
+            "Einrichtungen in den gesetzlichen Formen des Kooperationsgesetzes des Landes"
+        ),
+        "Bodies with an incomplete or undocumented member list": (
+            "Einrichtungen mit unvollständiger oder unbelegter Mitgliederliste"
+        ),
+        "Body": "Einrichtung",
+        "Category": "Kategorie",
+        "Coefficient": "Koeffizient",
+        "Connected components of the layer shown": "Zusammenhangskomponenten der gezeigten Ebene",
+        "Cooperation bodies in the register": "Kooperationseinrichtungen im Register",
+        "Cooperation register available (1 yes, 0 no)": (
+            "Kooperationsregister vorhanden (1 ja, 0 nein)"
+        ),
+        "Correlation": "Korrelation",
+        "Degree": "Grad",
+        "Density (documented)": "Dichte (belegt)",
+        "Density incl. inferred": "Dichte einschl. erschlossener",
+        "Density of the layer shown": "Dichte der gezeigten Ebene",
+        "Density: all layers together (membership and area coverage mixed, documented)": (
+            "Dichte: alle Ebenen zusammen (Mitgliedschaft und Gebietsabdeckung vermischt, belegt)"
+        ),
+        "Density: statutory IKZ (documented)": "Dichte: IKZ in gesetzlichen Formen (belegt)",
+        "Documented": "Belegt",
+        "Documented membership rows": "Belegte Mitgliedschaftszeilen",
+        "Documented rows": "Belegte Zeilen",
+        "External": "Extern",
+        "Field": "Feld",
+        "Fields": "Felder",
+        "Form": "Form",
+        "Formality": "Formalität",
+        "Founded": "Gegründet",
+        "Gap": "Lücke",
+        "Gemeinden in a Gemeindeverband": "Gemeinden in einem Gemeindeverband",
+        "Gemeindeverband": "Gemeindeverband",
+        "Gemeindeverbände (joint administrations of Gemeinden)": (
+            "Gemeindeverbände (gemeinsame Verwaltungen von Gemeinden)"
+        ),
+        "In the register": "Im Register",
+        "Inferred": "Erschlossen",
+        "Layer": "Ebene",
+        "Layer shown": "Gezeigte Ebene",
+        "Legal basis": "Rechtsgrundlage",
+        "Legal form": "Rechtsform",
+        "Member Gemeinden": "Mitgliedsgemeinden",
+        "Member list": "Mitgliederliste",
+        "Members": "Mitglieder",
+        "Membership rows": "Mitgliedschaftszeilen",
+        "Municipality nodes": "Kommunale Knoten",
+        "Neighbouring pairs in a common Gemeindeverband": (
+            "Benachbarte Paare in einem gemeinsamen Gemeindeverband"
+        ),
+        "Newman weight": "Newman-Gewicht",
+        "Node level": "Knotenebene",
+        "Nodes without a statutory IKZ tie (documented)": (
+            "Knoten ohne Verbindung durch IKZ in gesetzlichen Formen (belegt)"
+        ),
+        "Nodes without a tie": "Knoten ohne Verbindung",
+        "Nodes without a tie in the layer shown": "Knoten ohne Verbindung in der gezeigten Ebene",
+        "Pairs": "Paare",
+        "Pairs of neighbouring Gemeinden": "Paare benachbarter Gemeinden",
+        "Population": "Einwohnerzahl",
+        "Population covered": "Abgedeckte Einwohnerzahl",
+        "Possibly in the register": "Möglicherweise im Register",
+        "Published count": "Veröffentlichte Zahl",
+        "Reaching outside": "Über den Landkreis hinaus",
+        "Relation": "Beziehung",
+        "Rows recording area coverage (LEADER area, service area), not membership": (
+            "Zeilen mit Gebietsabdeckung (LEADER-Gebiet, Versorgungsgebiet), keine Mitgliedschaft"
+        ),
+        "Scope": "Reichweite",
+        "Service-area ties kept": "Verbindungen über Versorgungsgebiete behalten",
+        "Share": "Anteil",
+        "Share of Gemeinden": "Anteil der Gemeinden",
+        "Share of Gemeinden in a Gemeindeverband": "Anteil der Gemeinden in einem Gemeindeverband",
+        "Share of nodes without a statutory IKZ tie (documented)": (
+            "Anteil der Knoten ohne Verbindung durch IKZ in gesetzlichen Formen (belegt)"
+        ),
+        "Share outside": "Anteil außerhalb",
+        "Shared bodies": "Gemeinsame Einrichtungen",
+        "Std. error": "Standardfehler",
+        "Task fields": "Aufgabenfelder",
+        "Term": "Term",
+        "Ties (documented)": "Verbindungen (belegt)",
+        "Ties between nodes in the layer shown": "Verbindungen zwischen Knoten der gezeigten Ebene",
+        "Ties incl. inferred": "Verbindungen einschl. erschlossener",
+        "Ties: LEADER areas (documented area coverage)": (
+            "Verbindungen: LEADER-Gebiete (belegte Gebietsabdeckung)"
+        ),
+        "Ties: associations and cooperatives (documented)": (
+            "Verbindungen: Vereine und Genossenschaften (belegt)"
+        ),
+        "Ties: catchment and service areas (documented)": (
+            "Verbindungen: Einzugs- und Versorgungsgebiete (belegt)"
+        ),
+        "Ties: companies and public institutions (documented)": (
+            "Verbindungen: Unternehmen und Anstalten (belegt)"
+        ),
+        "Ties: informal networks (documented)": "Verbindungen: informelle Netzwerke (belegt)",
+        "Ties: statutory IKZ (documented)": "Verbindungen: IKZ in gesetzlichen Formen (belegt)",
+        "Ties: statutory IKZ or legal basis unclear (upper bound, documented)": (
+            "Verbindungen: IKZ in gesetzlichen Formen oder Rechtsgrundlage unklar "
+            "(Obergrenze, belegt)"
+        ),
+        "Unit members": "Mitglieder (Einheiten)",
+        "Units": "Einheiten",
+        "Unknown": "Unbekannt",
+        "Weakest evidence kept": "Schwächster behaltener Beleg",
+        "Weighted degree": "Gewichteter Grad",
+        "Zweckvereinbarungen counted in the district without published members": (
+            "Im Landkreis gezählte Zweckvereinbarungen ohne veröffentlichte Mitglieder"
+        ),
+        "Zweckvereinbarungen of the district the register documents": (
+            "Im Register belegte Zweckvereinbarungen des Landkreises"
+        ),
+        "p (QAP, correlation)": "p (QAP, Korrelation)",
+        "p (QAP, logit)": "p (QAP, Logit)",
+        "p (naive)": "p (naiv)",
+        "inter-municipal": "interkommunal",
+        "regional": "regional",
+        "district body": "Einrichtung des Landkreises",
+        "total": "gesamt",
+    }
+)
