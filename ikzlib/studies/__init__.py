@@ -8,6 +8,7 @@ module                      section                notebook
 :mod:`.interviews`          ``interviews``         ``03_interviews``
 :mod:`.costs`               ``transaction_costs``  ``04_transaction_costs``
 :mod:`.priorities`          ``task_fields``        ``05_task_field_priorities``
+:mod:`.findings`            ``findings``           ``06_findings`` (reads the recorded others)
 :mod:`.compare`             (reads the others)     ``90_compare_districts``
 ==========================  =====================  ==========================================
 
@@ -19,7 +20,7 @@ Examples
 --------
 >>> from ikzlib import studies
 >>> [s.name for s in studies.sections()]  # doctest: +NORMALIZE_WHITESPACE
-['structure', 'network', 'interviews', 'transaction_costs', 'task_fields']
+['structure', 'network', 'interviews', 'transaction_costs', 'task_fields', 'findings']
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ from ikzlib.errors import ParameterError
 from ikzlib.keyfigures import KeyFigures, Section
 from ikzlib.studies.base import Study
 
-DISTRICT_STUDIES = ("structure", "network", "interviews", "costs", "priorities")
+DISTRICT_STUDIES = ("structure", "network", "interviews", "costs", "priorities", "findings")
+# Studies that read the key figures of the others (passed in-process by :func:`run_all`).
+READS_OTHERS = frozenset({"findings"})
 
 
 def module(name: str) -> ModuleType:
@@ -63,9 +66,17 @@ def run(name: str, district: str | District, **params: Any) -> Study:
 
 
 def run_all(district: str | District) -> dict[str, Study]:
-    """Every per-district study with its default parameters, keyed by module name."""
+    """Every per-district study with its default parameters, keyed by module name.
+
+    A study of :data:`READS_OTHERS` gets the key figures of the studies before it, so it
+    reads this run and not what a notebook recorded earlier.
+    """
     resolved = resolve(district)
-    return {name: run(name, resolved) for name in DISTRICT_STUDIES}
+    results: dict[str, Study] = {}
+    for name in DISTRICT_STUDIES:
+        params = {"recorded": [r.key_figures for r in results.values()]}
+        results[name] = run(name, resolved, **(params if name in READS_OTHERS else {}))
+    return results
 
 
 def key_figures(district: str | District) -> list[KeyFigures]:
