@@ -74,6 +74,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         shared_kernel=not args.kernel_per_notebook,
         lang=args.lang,
         figure_formats=args.figures,
+        jobs=args.jobs or min(2, os.cpu_count() or 1),
     )
     print(format_result(result))
     document = load_report_summary(result.district) if result.ok else None
@@ -192,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds")
     report.add_argument("--no-html", action="store_true", help="skip the HTML export")
+    report.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="kernels running independent notebooks at once (default: 2, or 1 on one core)",
+    )
     _report_options(report)
     report.set_defaults(func=_cmd_report)
 

@@ -159,8 +159,10 @@ class KeyFigure:
             return ", ".join(self.format(item, lang=lang) for item in value) or tr("(none)", lang)
         if isinstance(value, bool):
             return tr("yes" if value else "no", lang)
-        if isinstance(value, str) or self.decimals is None:
-            return tr(str(value), lang)
+        if isinstance(value, str):
+            return tr(value, lang)
+        if self.decimals is None:
+            return str(value)
         number = round(float(value) * (100 if self.percent else 1), self.decimals)
         text = format_number(number, max(self.decimals, 0), lang)
         unit = "%" if self.percent else tr(self.unit, lang)

@@ -22,12 +22,14 @@ import hashlib
 import json
 import math
 import os
+import queue
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import nullcontext, suppress
+from contextlib import ExitStack, suppress
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -431,6 +433,7 @@ def run_district_report(
     kernel: KernelSession | None = None,
     lang: str = "en",
     figure_formats: str = "png",
+    jobs: int = 1,
 ) -> ReportResult:
     """Execute the per-district notebooks for ``district`` and publish the report.
 
@@ -466,7 +469,11 @@ def run_district_report(
         Report language, ``"en"`` or ``"de"`` (the notebooks' ``lang`` parameter).
     figure_formats
         ``"png"`` (screen), ``"svg"`` (PNG and SVG) or ``"all"`` (PNG, SVG and PDF); see
-        :func:`ikzlib.figures.figure_formats`.
+        :func:`ikzlib.paths.figure_formats`.
+    jobs
+        Kernels that run independent notebooks at the same time (``ikz report`` uses one per
+        core; a batch worker runs its district's notebooks one after the other). Notebooks
+        that read what the others recorded (:func:`reads_previous`) run after them.
 
     Returns
     -------
@@ -489,6 +496,7 @@ def run_district_report(
         chosen,
         {"district": key, "lang": lang},
         figure_formats=figure_formats,
+        jobs=jobs,
         fingerprint=fingerprint,
         shared_kernel=shared_kernel,
         kernel=kernel,
@@ -500,6 +508,47 @@ def run_district_report(
         on_notebook=on_notebook,
         merge=chosen != district_notebooks(),
     )
+
+
+def reads_previous(notebook: Path) -> bool:
+    """Whether ``notebook`` reads what the notebooks before it recorded (it runs after them).
+
+    Declared in the notebook's metadata as ``"ikz": {"reads_previous": true}``; the others
+    are independent of each other and may run in parallel.
+    """
+    metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    return bool(metadata.get("ikz", {}).get("reads_previous", False))
+
+
+def _run_pool(
+    notebooks: Sequence[Path],
+    sessions: Sequence[KernelSession | None],
+    run_one: Callable[[Path, KernelSession | None], NotebookResult],
+    stop: threading.Event,
+) -> dict[Path, NotebookResult]:
+    """Run ``notebooks`` on one thread per session, each taking the next notebook in order."""
+    pending = queue.SimpleQueue()
+    for notebook in notebooks:
+        pending.put(notebook)
+    done: dict[Path, NotebookResult] = {}
+
+    def work(session: KernelSession | None) -> None:
+        while not stop.is_set():
+            try:
+                notebook = pending.get_nowait()
+            except queue.Empty:
+                return
+            done[notebook] = run_one(notebook, session)
+
+    if len(sessions) == 1:
+        work(sessions[0])
+        return done
+    threads = [threading.Thread(target=work, args=(session,)) for session in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done
 
 
 def run_staged(
@@ -519,6 +568,7 @@ def run_staged(
     shared_kernel: bool = True,
     kernel: KernelSession | None = None,
     figure_formats: str = "png",
+    jobs: int = 1,
 ) -> ReportResult:
     """Run ``notebooks`` in the staging tree of ``key`` and publish them as one report.
 
@@ -539,36 +589,50 @@ def run_staged(
         prepare(staging)
     parameters = {**parameters, "output_root": str(staging)}
     lang = parameters.get("lang", "en")
-    results = []
-    if kernel is not None:  # the caller's session: used, not shut down
-        session = nullcontext(kernel)
-    else:
-        session = KernelSession(paths.NOTEBOOKS_DIR) if shared_kernel else nullcontext()
+    stop = threading.Event()  # set by a failure unless keep_going: start no further notebook
+
+    def run_one(notebook: Path, session: KernelSession | None) -> NotebookResult:
+        executed = staged_reports / notebook.name
+        result = _execute(
+            notebook,
+            executed,
+            parameters,
+            timeout,
+            notebook_timeout=notebook_timeout,
+            retries=retries,
+            kernel=session,
+        )
+        if executed.exists() and html:
+            try:
+                export_html(executed, executed.with_suffix(".html"), lang=lang)
+            except Exception as exc:  # a broken executed notebook is a failure, not a crash
+                result.status = "failed"
+                result.error = result.error or f"HTML export: {type(exc).__name__}: {exc}"
+        if on_notebook is not None:
+            on_notebook(key, result)
+        if result.status != "ok" and not keep_going:
+            stop.set()
+        return result
+
     # Kernels inherit the variable when they start (a batch sets it before its workers start).
     os.environ[paths.FORMATS_ENV] = figure_formats
-    with session as kernel:
-        for notebook in notebooks:
-            executed = staged_reports / notebook.name
-            result = _execute(
-                notebook,
-                executed,
-                parameters,
-                timeout,
-                notebook_timeout=notebook_timeout,
-                retries=retries,
-                kernel=kernel,
-            )
-            if executed.exists() and html:
-                try:
-                    export_html(executed, executed.with_suffix(".html"), lang=lang)
-                except Exception as exc:  # a broken executed notebook is a failure, not a crash
-                    result.status = "failed"
-                    result.error = result.error or f"HTML export: {type(exc).__name__}: {exc}"
-            results.append(result)
-            if on_notebook is not None:
-                on_notebook(key, result)
-            if result.status != "ok" and not keep_going:
-                break
+    independent = [nb for nb in notebooks if not reads_previous(nb)]
+    dependent = [nb for nb in notebooks if reads_previous(nb)]
+    workers = 1 if kernel is not None else max(1, min(jobs, len(independent)))
+    with ExitStack() as stack:
+        if kernel is not None:  # the caller's session: used, not shut down
+            sessions: list[KernelSession | None] = [kernel]
+        elif shared_kernel:
+            sessions = [
+                stack.enter_context(KernelSession(paths.NOTEBOOKS_DIR)) for _ in range(workers)
+            ]
+        else:
+            sessions = [None] * workers
+        done = _run_pool(independent, sessions, run_one, stop)
+        for notebook in dependent:  # they read what the others recorded
+            if not stop.is_set():
+                done[notebook] = run_one(notebook, sessions[0])
+    results = [done[nb] for nb in notebooks if nb in done]
     status = "ok" if all(r.status == "ok" for r in results) and results else "failed"
     outcome = ReportResult(
         key, status, time.perf_counter() - started, results, fingerprint=fingerprint

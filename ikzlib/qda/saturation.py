@@ -24,8 +24,26 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ikzlib.i18n import Message, Number, register
 from ikzlib.qda.analysis import document_code_matrix
 from ikzlib.qda.model import CodedProject
+
+register(
+    {
+        "reached at b+r = {before}+{run}": "erreicht bei b+r = {before}+{run}",
+        "not reached": "nicht erreicht",
+        "cannot be confirmed: too few interviews ({n} < base + run = {base} + {run})": (
+            "nicht bestätigbar: zu wenige Interviews ({n} < Basis + Durchlauf = {base} + {run})"
+        ),
+        "{head} (in the given order; {reached} of {total} random orders reach it)": (
+            "{head} (in der gegebenen Reihenfolge; {reached} von {total} Zufallsreihenfolgen "
+            "erreichen sie)"
+        ),
+        "{head} (in the given order; {reached} of {total} random orders reach it, median "
+        "b+r = {median}+{run})": "{head} (in der gegebenen Reihenfolge; {reached} von {total} "
+        "Zufallsreihenfolgen erreichen sie, Median b+r = {median}+{run})",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -157,26 +175,40 @@ def saturation_verdict(
     bootstrap: pd.DataFrame | None = None,
     *,
     base: int = 4,
-) -> str:
+) -> Message:
     """One sentence on saturation, with the bootstrap share when given.
 
     ``"reached at b+r = n+r (… of … random orders reach it, median n+r)"``, ``"not reached"``
-    or ``"cannot be confirmed: too few interviews (… < base + run = …)"``.
+    or ``"cannot be confirmed: too few interviews (… < base + run = …)"``; a
+    :class:`~ikzlib.i18n.Message`, so it renders in German too.
     """
-    n = len(result.order)
     if result.status == "too few interviews":
-        return f"cannot be confirmed: too few interviews ({n} < base + run = {base} + {result.run})"
-    if result.reached:
-        text = f"reached at b+r = {result.interviews_before}+{result.run}"
-    else:
-        text = "not reached"
-    if bootstrap is not None and len(bootstrap):
-        reached = bootstrap["status"] == "reached"
-        text += (
-            f" (in the given order; {int(reached.sum())} of {len(bootstrap)} random orders reach it"
+        return Message(
+            "cannot be confirmed: too few interviews ({n} < base + run = {base} + {run})",
+            n=len(result.order),
+            base=base,
+            run=result.run,
         )
-        if reached.any():
-            median = float(np.median(bootstrap.loc[reached, "interviews_before"].astype(int)))
-            text += f", median b+r = {median:g}+{result.run}"
-        text += ")"
-    return text
+    if result.reached:
+        head = Message(
+            "reached at b+r = {before}+{run}", before=result.interviews_before, run=result.run
+        )
+    else:
+        head = Message("not reached")
+    if bootstrap is None or not len(bootstrap):
+        return head
+    reached = bootstrap["status"] == "reached"
+    # Plain digits, as the verdict has always printed them ("87 of 1000").
+    values = {"head": head, "reached": str(int(reached.sum())), "total": str(len(bootstrap))}
+    if not reached.any():
+        return Message(
+            "{head} (in the given order; {reached} of {total} random orders reach it)", **values
+        )
+    median = float(np.median(bootstrap.loc[reached, "interviews_before"].astype(int)))
+    return Message(
+        "{head} (in the given order; {reached} of {total} random orders reach it, median "
+        "b+r = {median}+{run})",
+        **values,
+        median=Number(median, 0 if median.is_integer() else 1),
+        run=result.run,
+    )
