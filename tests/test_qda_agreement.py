@@ -379,3 +379,22 @@ def test_multi_coder_segment_level_and_two_coder_consistency():
         agreement.multi_coder_agreement(proj, ["a"])
     with pytest.raises(ParameterError, match="level='paragraph'"):
         agreement.multi_coder_agreement(proj, level="paragraph")
+
+
+def test_cluster_bootstrap_kappa_equals_the_generic_bootstrap():
+    """The counting shortcut draws the same units and gives the same interval as bootstrap_ci."""
+    rng = np.random.default_rng(1)
+    a = rng.integers(0, 3, (30, 7))
+    b = np.where(rng.random((30, 7)) < 0.8, a, (a + 1) % 3)
+    rows = np.arange(30)
+
+    def pooled(drawn):
+        chosen = drawn[0].astype(int)
+        return agreement.cohen_kappa(a[chosen].ravel(), b[chosen].ravel())
+
+    generic = agreement.bootstrap_ci(pooled, [rows, rows], n_boot=300, seed=5)
+    fast = agreement.cluster_bootstrap_kappa(a, b, n_boot=300, seed=5)
+    assert fast.estimate == pytest.approx(agreement.cohen_kappa(a.ravel(), b.ravel()), abs=1e-12)
+    assert (fast.low, fast.high, fast.n_valid) == pytest.approx(
+        (generic.low, generic.high, generic.n_valid), abs=1e-12
+    )

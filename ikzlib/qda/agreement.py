@@ -320,6 +320,48 @@ def bootstrap_ci(
     )
 
 
+def cluster_bootstrap_kappa(
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    n_boot: int = 2000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> ConfidenceInterval:
+    """Cohen's kappa pooled over the items of clustered units, with a unit bootstrap interval.
+
+    ``a`` and ``b`` are units x items arrays of two coders' labels (no missing ratings), e.g.
+    code presence per document and code. Each replicate draws whole units with replacement,
+    as :func:`bootstrap_ci` does with the same ``seed`` (same draws, same result), but counts
+    the agreement tables of all replicates at once: a unit's contribution is its own K x K
+    table, a replicate's table the sum weighted by how often it drew each unit.
+    """
+    if n_boot < 1 or not 0 < level < 1:
+        raise ParameterError("n_boot must be positive and level in (0, 1)")
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape or a.ndim != 2:
+        raise ValueError("a and b must be units x items arrays of the same shape")
+    categories = _sorted_categories([*a.ravel(), *b.ravel()])
+    code = {c: i for i, c in enumerate(categories)}
+    k, n_units = len(categories), a.shape[0]
+    cells = np.vectorize(code.get)(a) * k + np.vectorize(code.get)(b)
+    per_unit = np.stack([np.bincount(row, minlength=k * k) for row in cells])
+    rng = np.random.default_rng(seed)
+    drawn = np.stack([rng.integers(0, n_units, n_units) for _ in range(n_boot)])
+    offsets = (np.arange(n_boot)[:, None] * n_units + drawn).ravel()
+    weights = np.bincount(offsets, minlength=n_boot * n_units).reshape(n_boot, n_units)
+    tables = np.vstack([per_unit.sum(axis=0), weights @ per_unit]).reshape(-1, k, k)
+    total = tables.sum(axis=(1, 2)).astype(float)
+    observed = np.trace(tables, axis1=1, axis2=2) / total
+    expected = (tables.sum(axis=2) * tables.sum(axis=1)).sum(axis=1) / total**2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = np.where(expected < 1, (observed - expected) / (1 - expected), np.nan)
+    valid = kappa[1:][~np.isnan(kappa[1:])]
+    tail = (1 - level) / 2
+    low, high = np.quantile(valid, [tail, 1 - tail]) if len(valid) else (np.nan, np.nan)
+    return ConfidenceInterval(float(kappa[0]), float(low), float(high), level, n_boot, len(valid))
+
+
 def agreement_statistics(a: Sequence, b: Sequence, *, n_categories: int = 2) -> dict[str, float]:
     """The four two-coder statistics (see the module docstring)."""
     if len(a) != len(b):

@@ -1693,18 +1693,12 @@ def _kappa_interval(
     """Percentile bootstrap interval of the pooled Cohen's kappa (NaN without replicates).
 
     Whole comparison units are resampled with all their codes, because the codes of one
-    unit are not independent; ``bootstrap_ci`` therefore gets the units' row numbers.
+    unit are not independent (:func:`ikzlib.qda.agreement.cluster_bootstrap_kappa`).
     """
     if params.n_bootstrap == 0:
         return np.nan, np.nan
-    rows = np.arange(len(a))
-
-    def pooled_kappa(drawn: np.ndarray) -> float:
-        chosen = drawn[0].astype(int)
-        return agreement.cohen_kappa(a[chosen].ravel(), b[chosen].ravel())
-
-    interval = agreement.bootstrap_ci(
-        pooled_kappa, [rows, rows], n_boot=params.n_bootstrap, level=CI_LEVEL, seed=params.seed
+    interval = agreement.cluster_bootstrap_kappa(
+        a, b, n_boot=params.n_bootstrap, level=CI_LEVEL, seed=params.seed
     )
     return interval.low, interval.high
 
