@@ -79,12 +79,49 @@ source                 file name and dates, for the ``source`` column of derived
 line                   row of the spreadsheet, line of the text file, or row of the
                        extract's ``municipalities.parquet``
 =====================  ==============================================================
+
+Administrative units
+--------------------
+Case studies of inter-municipal cooperation count *administrative units*, the
+administrations that serve the citizens, not Gemeinden: the Harz study has 20 Gemeinden but
+14 units (13 Einheitsgemeinden and the Verbandsgemeinde Vorharz of 7 Gemeinden).
+:func:`national_units`, :func:`kreis_unit_comparison`, :func:`national_small_unit_share`
+and :func:`land_comparison` apply the rule of
+:func:`ikzlib.municipalities.administrative_units` to the whole country, so a district's own
+unit figures and its row in the national table are computed alike: every Gemeindeverband
+record of the Gemeindeverzeichnis (ARS digits 1-9) is one unit, a verbandsfreie Gemeinde
+(Textkennzeichen 50) alone, the members of a joint administration (51-58) together. Per
+Land (Gemeindeverzeichnis 31.12.2021; legal forms in :mod:`ikzlib.gemeindeverband`):
+
+* Schleswig-Holstein, Brandenburg, Mecklenburg-Vorpommern: the *Amt* (SH also two Ämter
+  named Kirchspielslandgemeinde), and Brandenburg's one *Verbandsgemeinde*;
+* Niedersachsen: the *Samtgemeinde*;
+* Rheinland-Pfalz, Sachsen-Anhalt: the *Verbandsgemeinde*;
+* Bayern and Thüringen: the *Verwaltungsgemeinschaft*, and in Thüringen the *erfüllende
+  Gemeinde* with the Gemeinden that transferred their tasks to it;
+* Sachsen: the *Verwaltungsgemeinschaft* and the *Verwaltungsverband*;
+* Baden-Württemberg: the *vereinbarte Verwaltungsgemeinschaft* and the
+  *Gemeindeverwaltungsverband*;
+* Nordrhein-Westfalen, Hessen, Saarland and the Stadtstaaten have no joint administrations:
+  units and Gemeinden coincide.
+
+*Verwaltungsgemeinschaften count as one unit.* In Bayern (VGemO Art. 1, 4) and Thüringen
+(ThürKO §§ 46-47) the Verwaltungsgemeinschaft is a Körperschaft des öffentlichen Rechts
+whose administration acts as the authority of its member Gemeinden. That the members keep
+their own councils and mayors does not set it apart: so do the members of a Samtgemeinde,
+a Verbandsgemeinde or an Amt, which the case study itself counts as one unit (Vorharz). What
+makes a unit is the one administration the members share, and the Verwaltungsgemeinschaft
+is one. The rule is weakest in Baden-Württemberg, where the members of a vereinbarte
+Verwaltungsgemeinschaft or a Gemeindeverwaltungsverband usually keep administrations of
+their own and share defined tasks (GemO BW § 61); :func:`land_comparison` gives both levels
+per Land so that a reader can see how much the choice moves each Land.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -158,6 +195,14 @@ UNIT_COLUMNS = [
 ]
 
 SMALL_MUNICIPALITY_LIMIT = 10_000
+UNIT_KEY_DIGITS = 9  # an administrative unit is one Gemeindeverband record: ARS digits 1-9
+POSITION_MEASURES = (
+    "n_municipalities",
+    "median_population",
+    "share_municipalities_small",
+    "share_pop_small",
+)
+UNIT_POSITION_MEASURES = ("n_units", "median_population", "share_units_small", "share_pop_small")
 
 # --- Auszug GV (xlsx) ---------------------------------------------------------------------
 
@@ -1019,11 +1064,70 @@ def inhabited_municipalities(units: pd.DataFrame) -> pd.DataFrame:
     return gemeinden[gemeinden["population"].fillna(0).gt(0)]
 
 
+def _size_summary(frame: pd.DataFrame, by: str, limit: int) -> pd.DataFrame:
+    """Per value of ``by``: entities (rows of ``frame``), population and how many are small.
+
+    Returns a frame indexed by ``by`` (sorted) with ``n``, ``population``,
+    ``median_population``, ``n_small``, ``share_small`` and ``share_pop_small`` (share of the
+    population living in entities under ``limit``).
+    """
+    population = frame["population"].astype("float64")
+    small = population < limit
+    table = (
+        pd.DataFrame(
+            {
+                by: frame[by].to_numpy(),
+                "pop": population.to_numpy(),
+                "small_pop": population.where(small, 0.0).to_numpy(),
+                "small": small.to_numpy(),
+            }
+        )
+        .groupby(by, sort=True)
+        .agg(
+            n=("pop", "size"),
+            population=("pop", "sum"),
+            median_population=("pop", "median"),
+            small_population=("small_pop", "sum"),
+            n_small=("small", "sum"),
+        )
+    )
+    table["n_small"] = table["n_small"].astype("int64")
+    table["share_small"] = table["n_small"] / table["n"]
+    table["share_pop_small"] = table["small_population"] / table["population"]
+    return table
+
+
+def _kreis_sizes(frame: pd.DataFrame, units: pd.DataFrame, limit: int, count: str) -> pd.DataFrame:
+    """Per Kreis: how many entities of ``frame`` (Gemeinden or units) and how many are small.
+
+    ``frame`` holds one row per entity with ``kreis_key`` and ``population``; the result has
+    ``kreis_key``, ``kreis_name``, ``kreis_type``, ``n_<count>``, ``population``,
+    ``median_population``, ``share_pop_small``, ``share_<count>_small`` and
+    ``n_<count>_small``, sorted by Kreis key.
+    """
+    table = _size_summary(frame, "kreis_key", limit).reset_index()
+    kreise = units[units["level"].eq("Kreis")].set_index("kreis_key")
+    return pd.DataFrame(
+        {
+            "kreis_key": table["kreis_key"],
+            "kreis_name": table["kreis_key"].map(kreise["name"]),
+            "kreis_type": table["kreis_key"].map(kreise["type"]),
+            f"n_{count}": table["n"],
+            "population": table["population"].astype("int64"),
+            "median_population": table["median_population"],
+            "share_pop_small": table["share_pop_small"],
+            f"share_{count}_small": table["share_small"],
+            f"n_{count}_small": table["n_small"],
+        }
+    )
+
+
 def kreis_comparison(units: pd.DataFrame, limit: int = SMALL_MUNICIPALITY_LIMIT) -> pd.DataFrame:
-    """Municipal structure of every Kreis, for placing one district among all others.
+    """Municipal structure of every Kreis at the level of Gemeinden, for placing one district.
 
     Only inhabited municipalities count, so the pseudo-Kreise of uninhabited areas (coastal
-    waters, condominium territory) do not appear.
+    waters, condominium territory) do not appear. :func:`kreis_unit_comparison` gives the same
+    at the level of administrative units.
 
     Returns
     -------
@@ -1033,46 +1137,104 @@ def kreis_comparison(units: pd.DataFrame, limit: int = SMALL_MUNICIPALITY_LIMIT)
         ``share_pop_small`` (share of the Kreis population living in municipalities under
         ``limit`` inhabitants) and ``share_municipalities_small``; sorted by Kreis key.
     """
-    gemeinden = inhabited_municipalities(units).copy()
-    gemeinden["pop"] = gemeinden["population"].astype("float64")
-    gemeinden["small_pop"] = gemeinden["pop"].where(gemeinden["pop"] < limit, 0.0)
-    grouped = gemeinden.groupby("kreis_key", sort=True)
-    table = grouped.agg(
-        n_municipalities=("ags", "size"),
-        population=("pop", "sum"),
-        median_population=("pop", "median"),
-        small_population=("small_pop", "sum"),
-        n_small=("small_pop", lambda s: int((s > 0).sum())),
-    ).reset_index()
-    table["share_pop_small"] = table["small_population"] / table["population"]
-    table["share_municipalities_small"] = table["n_small"] / table["n_municipalities"]
-    kreise = units[units["level"].eq("Kreis")].set_index("kreis_key")
-    table["kreis_name"] = table["kreis_key"].map(kreise["name"])
-    table["kreis_type"] = table["kreis_key"].map(kreise["type"])
-    table["population"] = table["population"].astype("int64")
-    columns = [
-        "kreis_key",
-        "kreis_name",
-        "kreis_type",
-        "n_municipalities",
-        "population",
-        "median_population",
-        "share_pop_small",
-        "share_municipalities_small",
-    ]
-    return table[columns]
+    table = _kreis_sizes(inhabited_municipalities(units), units, limit, "municipalities")
+    return table.drop(columns="n_municipalities_small")
 
 
-def district_position(comparison: pd.DataFrame, kreis_key: str) -> pd.DataFrame:
-    """Where one Kreis stands among all Kreise of :func:`kreis_comparison`.
+def national_units(units: pd.DataFrame) -> pd.DataFrame:
+    """Every administrative unit of the country (see "Administrative units" above).
+
+    Inhabited Gemeinden are summed per Gemeindeverband record (ARS digits 1-9): a
+    verbandsfreie Gemeinde is a unit of its own, the members of an Amt, Samtgemeinde,
+    Verbandsgemeinde, Verwaltungsgemeinschaft, Verwaltungsverband,
+    Gemeindeverwaltungsverband or erfüllende-Gemeinde arrangement form one unit together —
+    the rule of :func:`ikzlib.municipalities.administrative_units`, applied nationwide.
 
     Returns
     -------
     pandas.DataFrame
-        One row per measure (``n_municipalities``, ``median_population``,
-        ``share_pop_small``) with the district's ``value``, the national ``median`` over
-        Kreise, its ``rank`` (1 = largest value) among ``n_kreise`` and ``percentile`` (share
-        of Kreise with a smaller value).
+        One row per unit, sorted by key: ``unit_key``, ``land_key``, ``kreis_key``,
+        ``name`` and ``text_code`` / ``gemeindeverband_type`` of the Gemeindeverband record
+        (``None`` when the file has no such record), ``n_municipalities`` and ``population``.
+    """
+    gemeinden = inhabited_municipalities(units)
+    frame = pd.DataFrame(
+        {
+            "unit_key": gemeinden["ars"].str[:UNIT_KEY_DIGITS].to_numpy(),
+            "land_key": gemeinden["land_key"].to_numpy(),
+            "kreis_key": gemeinden["kreis_key"].to_numpy(),
+            "population": gemeinden["population"].astype("int64").to_numpy(),
+        }
+    )
+    table = (
+        frame.groupby("unit_key", sort=True)
+        .agg(
+            land_key=("land_key", "first"),
+            kreis_key=("kreis_key", "first"),
+            n_municipalities=("population", "size"),
+            population=("population", "sum"),
+        )
+        .reset_index()
+    )
+    verbaende = units[units["level"].eq("Gemeindeverband")].set_index("ars")
+    for column, field in (
+        ("name", "name"),
+        ("text_code", "text_code"),
+        ("gemeindeverband_type", "type"),
+    ):
+        values = table["unit_key"].map(verbaende[field])
+        table[column] = values.astype(object).where(values.notna(), None)
+    columns = ["unit_key", "land_key", "kreis_key", "name", "text_code", "gemeindeverband_type"]
+    return table[[*columns, "n_municipalities", "population"]]
+
+
+def kreis_unit_comparison(
+    units: pd.DataFrame,
+    limit: int = SMALL_MUNICIPALITY_LIMIT,
+    *,
+    found: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Municipal structure of every Kreis at the level of administrative units.
+
+    Parameters
+    ----------
+    units
+        The unit table of a Gemeindeverzeichnis (:data:`UNIT_COLUMNS`).
+    limit
+        Units under this population are small.
+    found
+        :func:`national_units` of ``units`` when already computed (saves computing it again).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per Kreis key with inhabited Gemeinden: ``kreis_key``, ``kreis_name``,
+        ``kreis_type``, ``n_units``, ``population``, ``median_population`` (median unit
+        population), ``share_pop_small`` (share of the Kreis population living in units
+        under ``limit``), ``share_units_small``, ``n_units_small`` and ``n_municipalities``;
+        sorted by Kreis key. Units as in :func:`national_units`.
+    """
+    found = national_units(units) if found is None else found
+    table = _kreis_sizes(found, units, limit, "units")
+    members = found.groupby("kreis_key", sort=True)["n_municipalities"].sum()
+    table["n_municipalities"] = table["kreis_key"].map(members).astype("int64")
+    return table
+
+
+def district_position(
+    comparison: pd.DataFrame, kreis_key: str, measures: Sequence[str] = POSITION_MEASURES
+) -> pd.DataFrame:
+    """Where one Kreis stands among all Kreise of :func:`kreis_comparison`.
+
+    ``measures`` are columns of ``comparison``; for :func:`kreis_unit_comparison` use
+    :data:`UNIT_POSITION_MEASURES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measure (default :data:`POSITION_MEASURES`) with the district's
+        ``value``, the national ``median`` over Kreise, its ``rank`` (1 = largest value)
+        among ``n_kreise`` and ``percentile`` (share of Kreise with a smaller value).
 
     Raises
     ------
@@ -1083,7 +1245,7 @@ def district_position(comparison: pd.DataFrame, kreis_key: str) -> pd.DataFrame:
         raise KeyError(f"Kreis {kreis_key} is not in the national comparison")
     row = comparison.set_index("kreis_key").loc[kreis_key]
     records = []
-    for measure in ("n_municipalities", "median_population", "share_pop_small"):
+    for measure in measures:
         values = comparison[measure].astype("float64")
         value = float(row[measure])
         records.append(
@@ -1133,6 +1295,94 @@ def national_small_municipality_share(
         "n_kreise": int(inhabited["kreis_key"].nunique()),
         "n_kreis_keys": int(gemeinden["kreis_key"].nunique()),
     }
+
+
+def national_small_unit_share(
+    units: pd.DataFrame,
+    limit: int = SMALL_MUNICIPALITY_LIMIT,
+    *,
+    found: pd.DataFrame | None = None,
+) -> dict[str, float | int]:
+    """Nationwide share of administrative units (:func:`national_units`) under ``limit``.
+
+    ``found``: :func:`national_units` of ``units`` when already computed.
+
+    Returns
+    -------
+    dict
+        ``n_units``, ``n_joint`` (units of more than one Gemeinde), ``n_municipalities``
+        (inhabited Gemeinden in them), ``n_small`` (units under ``limit``), ``share_small``
+        (``n_small / n_units``), ``share_pop_small`` (population share living in them) and
+        ``n_kreise``.
+    """
+    found = national_units(units) if found is None else found
+    population = found["population"].astype("float64")
+    small = population < limit
+    return {
+        "n_units": len(found),
+        "n_joint": int(found["n_municipalities"].gt(1).sum()),
+        "n_municipalities": int(found["n_municipalities"].sum()),
+        "n_small": int(small.sum()),
+        "share_small": float(small.mean()),
+        "share_pop_small": float(population[small].sum() / population.sum()),
+        "n_kreise": int(found["kreis_key"].nunique()),
+    }
+
+
+def land_comparison(
+    units: pd.DataFrame,
+    limit: int = SMALL_MUNICIPALITY_LIMIT,
+    *,
+    found: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Small Gemeinden and small administrative units per Land, side by side.
+
+    ``found``: :func:`national_units` of ``units`` when already computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per Land key with inhabited Gemeinden, sorted: ``land_key``, ``land_name``,
+        ``n_municipalities``, ``n_units``, ``n_joint`` (units of several Gemeinden),
+        ``joint_types`` (each Gemeindeverband type counted as one unit, named as in that Land
+        by :data:`ikzlib.gemeindeverband.LEGAL_FORMS`, with its number, e.g.
+        ``"Verwaltungsgemeinschaft (311)"``; empty without joint administrations),
+        ``share_municipalities_small``, ``share_units_small``, ``share_pop_small_municipalities``
+        and ``share_pop_small_units`` (population shares living in them).
+    """
+    gemeinden = _size_summary(inhabited_municipalities(units), "land_key", limit)
+    found = national_units(units) if found is None else found
+    by_unit = _size_summary(found, "land_key", limit)
+    joint = found[found["n_municipalities"].gt(1)]
+    counts = joint.groupby(["land_key", joint["text_code"].fillna("")]).size()
+    forms = {
+        land: "; ".join(f"{_form_name(land, code)} ({n})" for (_, code), n in group.items())
+        for land, group in counts.groupby(level=0)
+    }
+    lands = units[units["level"].eq("Land")].set_index("land_key")["name"]
+    keys = gemeinden.index.to_series()
+    return pd.DataFrame(
+        {
+            "land_key": keys.to_numpy(),
+            "land_name": keys.map(lands).to_numpy(),
+            "n_municipalities": gemeinden["n"].to_numpy(),
+            "n_units": by_unit["n"].reindex(keys).to_numpy(),
+            "n_joint": keys.map(joint["land_key"].value_counts()).fillna(0).astype(int).to_numpy(),
+            "joint_types": keys.map(forms).fillna("").to_numpy(),
+            "share_municipalities_small": gemeinden["share_small"].to_numpy(),
+            "share_units_small": by_unit["share_small"].reindex(keys).to_numpy(),
+            "share_pop_small_municipalities": gemeinden["share_pop_small"].to_numpy(),
+            "share_pop_small_units": by_unit["share_pop_small"].reindex(keys).to_numpy(),
+        }
+    )
+
+
+def _form_name(land_key: str, code: str) -> str:
+    """The name of a Gemeindeverband type in a Land (:mod:`ikzlib.gemeindeverband`)."""
+    from ikzlib.gemeindeverband import legal_form  # local: gemeindeverband imports this module
+
+    found = legal_form(land_key, code or None)
+    return found.form if found is not None else TEXT_CODES.get(code, "type unknown")
 
 
 # --- the embedded nationwide extract ---------------------------------------------------------

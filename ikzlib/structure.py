@@ -7,6 +7,10 @@ Gemeinde-level data and lists every cell where the two sources disagree.
 Published-unit CSV layout (``data/raw/<district>/table1_fallstudie.csv``): ``unit_key``
 (ARS digits 1-9), ``unit_name`` and ``unit_type`` as printed, ``population``, ``area_km2``,
 ``population_date`` (ISO) and ``source`` (document, table, page).
+
+Size classes (:func:`size_class_table`) are counted per administrative unit by default and per
+Gemeinde on request (:data:`LEVELS`): a Samtgemeinde of five small Gemeinden is one unit of
+its summed population, which is what a study of the district's administrations counts.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ikzlib.errors import DataValidationError
-from ikzlib.municipalities import SIZE_CLASS_LABELS, size_class
+from ikzlib.errors import DataValidationError, ParameterError
+from ikzlib.i18n import register
+from ikzlib.municipalities import SIZE_CLASS_LABELS, administrative_units, size_class
 from ikzlib.tables import (
     LINE,
     check_pattern,
@@ -26,6 +31,21 @@ from ikzlib.tables import (
     read_csv_strict,
     require_values,
     to_number,
+)
+
+# Levels of counting: administrative units (the default, as case studies count) or Gemeinden.
+LEVELS = {"units": "administrative units", "gemeinden": "Gemeinden"}
+register(
+    {
+        "administrative units": "Verwaltungseinheiten",
+        "Gemeinden": "Gemeinden",
+        # the size classes of ikzlib.municipalities.SIZE_CLASS_LABELS
+        "< 5,000": "< 5.000",
+        "5,000-10,000": "5.000–10.000",
+        "10,000-20,000": "10.000–20.000",
+        "20,000-50,000": "20.000–50.000",
+        ">= 50,000": "≥ 50.000",
+    }
 )
 
 PUBLISHED_COLUMNS = [
@@ -121,27 +141,45 @@ def compare_units(
     )
 
 
-def size_class_table(municipalities: pd.DataFrame) -> pd.DataFrame:
-    """Number of Gemeinden and population per size class (all classes, also empty ones).
+def size_class_table(municipalities: pd.DataFrame, level: str = "units") -> pd.DataFrame:
+    """Number of administrative units (or Gemeinden) and population per size class.
+
+    Parameters
+    ----------
+    municipalities
+        Municipality model of one district (:mod:`ikzlib.municipalities`).
+    level
+        ``"units"`` (default): population summed per administrative unit
+        (:func:`ikzlib.municipalities.administrative_units`: a Verbandsgemeinde, Samtgemeinde
+        or Amt is one unit), the level case studies and interviews work at; ``"gemeinden"``:
+        each Gemeinde on its own (:data:`LEVELS`).
 
     Returns
     -------
     pandas.DataFrame
-        ``size_class`` (ordered labels of :data:`ikzlib.municipalities.SIZE_CLASS_LABELS`),
-        ``n_municipalities``, ``population``, ``share_municipalities`` and
-        ``share_population`` (fractions of the district totals).
+        All classes, also empty ones: ``size_class`` (ordered labels of
+        :data:`ikzlib.municipalities.SIZE_CLASS_LABELS`), ``n`` (units or Gemeinden),
+        ``population``, ``share_n`` and ``share_population`` (fractions of the district
+        totals).
+
+    Raises
+    ------
+    ParameterError
+        When ``level`` is not one of :data:`LEVELS`.
     """
-    classes = size_class(municipalities["population"])
-    population = municipalities["population"].astype("int64")
+    if level not in LEVELS:
+        raise ParameterError(f"level={level!r}: choose one of {', '.join(LEVELS)}")
+    frame = administrative_units(municipalities) if level == "units" else municipalities
+    population = frame["population"].astype("int64")
     table = (
-        pd.DataFrame({"size_class": classes, "population": population})
+        pd.DataFrame({"size_class": size_class(population), "population": population})
         .groupby("size_class", observed=False)
-        .agg(n_municipalities=("population", "size"), population=("population", "sum"))
+        .agg(n=("population", "size"), population=("population", "sum"))
         .reindex(SIZE_CLASS_LABELS, fill_value=0)
         .rename_axis("size_class")
         .reset_index()
     )
-    table["share_municipalities"] = table["n_municipalities"] / len(municipalities)
+    table["share_n"] = table["n"] / len(frame)
     table["share_population"] = table["population"] / population.sum()
     return table
 

@@ -20,6 +20,7 @@ import pytest
 from ikzlib import compare, paths, summary
 from ikzlib.errors import DataValidationError, ParameterError
 from ikzlib.figures import compare as compare_figures
+from ikzlib.i18n import tr
 from ikzlib.io import write_json
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
 from ikzlib.studies import compare as compare_study
@@ -219,6 +220,7 @@ def test_not_evidence_is_listed_by_name_and_kind(study: compare_study.CompareStu
     expected = pd.DataFrame(
         {
             "section": ["task_fields", "task_fields"],
+            "section_title": ["Task-field priorities", "Task-field priorities"],
             "figure": ["top_score", "demo_kappa"],
             "label": ["Top score", "Demo kappa"],
             "kind": ["illustrative", "synthetic"],
@@ -233,13 +235,14 @@ def test_panels_are_evidence_round_robin_headline_first(
     study: compare_study.CompareStudy, published: Path
 ):
     choice = study.panels
-    # round 1: per section in declared order, headline first; then round 2 ...
+    # round 1: per section in declared order, headline first; then round 2 ...; the
+    # Gemeinde count is a figure of the level not compared by default
+    assert study.level == "units"
     assert choice.panels == [
         ("structure", "population"),
         ("zeta_network", "n_ties"),
         ("task_fields", "n_fields"),
         ("structure", "density"),
-        ("structure", "n_municipalities"),
         ("structure", "share_small"),
     ]
     assert choice.constant == [("structure", "national_n_kreise")]
@@ -251,12 +254,47 @@ def test_panels_are_evidence_round_robin_headline_first(
     assert limited.panels.omitted == choice.panels[2:]
     assert (
         "Not drawn (limit of 2 panels): Candidate fields (Task-field priorities)"
-        in (limited.notes[-1])
+        in (limited.notes[-2])
     )
     assert "Same value in every reporting district (no panel): Kreise in Germany" in " ".join(
         study.notes
     )
     assert "kinds drawn: official, derived." in study.panel_source
+
+
+def test_size_figures_are_drawn_at_one_level(published: Path):
+    units = compare_study.run(DISTRICTS, root=published)
+    assert ("structure", "n_municipalities") not in units.panels.panels
+    assert "n_municipalities" in units.tables["structure"].index  # still in the table
+    assert units.notes[-1] == (
+        "Size figures are compared at the level of administrative units (a Samtgemeinde, "
+        "Verbandsgemeinde or Amt is one unit); the Gemeinde-level figures are in the tables "
+        "but not drawn: Municipalities (Municipal structure)."
+    )
+    assert tr(units.notes[-1], "de").startswith("Größenkennzahlen werden auf der Ebene der Ver")
+    both = compare_study.run(DISTRICTS, root=published, level="both")
+    assert both.panels.panels[4] == ("structure", "n_municipalities")
+    assert not any("Size figures" in note for note in both.notes)
+    gemeinden = compare_study.run(DISTRICTS, root=published, level="gemeinden")
+    assert ("structure", "n_municipalities") in gemeinden.panels.panels  # no unit figure here
+    with pytest.raises(ParameterError, match="level='kreise'"):
+        compare_study.run(DISTRICTS, root=published, level="kreise")
+
+
+def test_tables_and_panels_in_german(study: compare_study.CompareStudy):
+    german = study.tables_in("de")["structure"]
+    assert german.loc["population", "harz"] == "209.117"
+    assert german.loc["density", "harz"].startswith("99,3 ")  # then the unit as declared
+    assert german.loc["share_small", "harz"] == "69,2 %"
+    assert study.tables["structure"].loc["population", "harz"] == "209,117"
+    fig = compare_figures.small_multiples(study, lang="de")
+    try:
+        visible = [ax for ax in fig.axes if ax.get_visible()]
+        assert [t.get_text() for t in visible[0].texts] == ["209.117", "90.000", "119.000"]
+        assert [t.get_text() for t in visible[1].texts] == ["63", "0", "k. A."]
+        assert fig._suptitle.get_text().endswith("Größen je Verwaltungseinheit")
+    finally:
+        plt.close(fig)
 
 
 def test_small_multiples_draw_evidence_as_declared(study: compare_study.CompareStudy):
@@ -268,12 +306,12 @@ def test_small_multiples_draw_evidence_as_declared(study: compare_study.CompareS
         assert titles[3] == "Municipal structure\nDensity (inhabitants/km²)"
         heights = [[bar.get_height() for bar in ax.patches] for ax in visible]
         assert heights[0] == [209117, 90000, 119000]
-        assert heights[5] == pytest.approx([69.2, 50.0])  # percent shares drawn in percent
+        assert heights[4] == pytest.approx([69.2, 50.0])  # percent shares drawn in percent
         labels = [[t.get_text() for t in ax.texts] for ax in visible]
         assert labels[0] == ["209,117", "90,000", "119,000"]
         assert labels[1] == ["63", "0", "n/a"]  # zero told apart from not reported
         assert labels[3] == ["99.3", "148.2", "n/a"]
-        assert labels[5] == ["69.2 %", "50.0 %", "n/a"]
+        assert labels[4] == ["69.2 %", "50.0 %", "n/a"]
         for ax in visible:  # every district keeps its place on the x axis
             assert [t.get_text() for t in ax.get_xticklabels()] == DISTRICTS
         assert visible[0].patches[1].get_facecolor() == visible[1].patches[1].get_facecolor()
@@ -324,14 +362,20 @@ def _outputs(cell: nbformat.NotebookNode) -> tuple[str, list[str]]:
 
 
 @pytest.mark.slow
-def test_notebook_90_against_fixture_reports(tmp_path: Path):
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_notebook_90_against_fixture_reports(tmp_path: Path, lang: str):
     out = tmp_path / "out"
     _publish(out, DISTRICTS)
     executed = tmp_path / "90.ipynb"
     papermill.execute_notebook(
         paths.NOTEBOOKS_DIR / "90_compare_districts.ipynb",
         executed,
-        parameters={"districts": DISTRICTS, "max_panels": 4, "output_root": str(out)},
+        parameters={
+            "districts": DISTRICTS,
+            "max_panels": 4,
+            "output_root": str(out),
+            "lang": lang,
+        },
         kernel_name="python3",
         cwd=str(paths.NOTEBOOKS_DIR),
         progress_bar=False,
@@ -341,20 +385,21 @@ def test_notebook_90_against_fixture_reports(tmp_path: Path):
     assert "def " not in source
     printed = "".join(_outputs(c)[0] for c in cells)
     shown = [s for c in cells for s in _outputs(c)[1]]
-    assert "3 of 3 districts have a report: harz, helmstedt, wolfenbuettel." in printed
-    assert "Not drawn (limit of 4 panels):" in printed
-    headers = [line for line in printed.splitlines() if line.startswith("[")]
-    assert headers == ["[Municipal structure]", "[Cooperation network]", "[Task-field priorities]"]
     expected = compare_study.run(DISTRICTS, max_panels=4, root=out)
     displayed = "\n".join(shown)
-    for table in [*expected.tables.values(), expected.not_evidence]:
-        for cell in table.to_numpy().ravel():
+    for note in expected.notes:
+        assert tr(note, lang) in printed
+    captions = [text.splitlines()[0] for text in shown if "\n" in text]
+    tables = expected.tables_in(lang)
+    assert captions[: len(tables)] == [tr(expected.section_titles[name], lang) for name in tables]
+    for frame in tables.values():
+        for cell in frame.drop(columns="kind").to_numpy().ravel():
             assert str(cell) in displayed
-    assert "209,117" in displayed and "demo_kappa" in displayed
-    assert "Saved: figures/_compare/90_key_figures.png, figures/_compare/90_key_figures.svg" in (
-        printed
-    )
+    shown_not_evidence = expected.not_evidence[["label", "kind", "districts"]]
+    for cell in shown_not_evidence.to_numpy().ravel():
+        assert tr(str(cell), lang) in displayed
+    assert "demo_kappa" not in displayed  # labels, not variable names
+    assert ("209.117" if lang == "de" else "209,117") in displayed
     png = out / "figures" / "_compare" / "90_key_figures.png"
     assert png.read_bytes().startswith(b"\x89PNG")
-    assert (out / "figures" / "_compare" / "90_key_figures.svg").exists()
     assert not any(text in printed + " ".join(shown) for text in ("0.877", "0.432", "0.654"))

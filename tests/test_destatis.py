@@ -676,6 +676,98 @@ def test_extract_units_feed_the_national_comparison():
     assert (verband["level"], verband["type"]) == ("Gemeindeverband", "Verbandsgemeinde")
 
 
+def test_units_sum_the_members_of_a_gemeindeverband():
+    units = destatis.read_gv100ad(GV_UTF8)
+    extra = units[units["level"].eq("Gemeinde") & units["kreis_key"].eq("15085")].copy()
+    extra["kreis_key"] = "15087"
+    extra["ars"] = "15087" + extra["ars"].str[5:]
+    extra["ags"] = "15087" + extra["ags"].str[5:]
+    extra["population"] = extra["population"] * 10
+    both = pd.concat([units, extra], ignore_index=True)
+    found = destatis.national_units(both)
+    # Ballenstedt alone; Groß Quenstedt 874 + Harsleben 2,137 + Wegeleben 2,458 = Vorharz;
+    # the uninhabited Übungsgebiet (Kreis 15086) is no unit. Kreis 15087 has no Gemeindeverband
+    # records: its units are still formed, their type is unknown.
+    assert found["unit_key"].tolist() == ["150850040", "150855051", "150870040", "150875051"]
+    assert found["population"].tolist() == [8825, 5469, 88_250, 54_690]
+    assert found["n_municipalities"].tolist() == [1, 3, 1, 3]
+    assert found["gemeindeverband_type"].tolist()[:2] == [
+        "verbandsfreie Gemeinde",
+        "Verbandsgemeinde",
+    ]
+    assert found["gemeindeverband_type"].tolist()[2:] == [None, None]
+    table = destatis.kreis_unit_comparison(both).set_index("kreis_key")
+    harz, other = table.loc["15085"], table.loc["15087"]
+    assert (harz["n_units"], harz["n_municipalities"], harz["n_units_small"]) == (2, 4, 2)
+    assert harz["median_population"] == pytest.approx((8825 + 5469) / 2)
+    assert (other["n_units"], other["n_units_small"]) == (2, 0)  # 88,250 and 54,690
+    assert other["share_units_small"] == 0.0 and other["share_pop_small"] == 0.0
+    # per Gemeinde the same Kreis has one small Gemeinde (8,740 of 142,940)
+    gemeinden = destatis.kreis_comparison(both).set_index("kreis_key").loc["15087"]
+    assert gemeinden["share_pop_small"] == pytest.approx(8740 / 142_940)
+    position = destatis.district_position(
+        destatis.kreis_unit_comparison(both), "15085", destatis.UNIT_POSITION_MEASURES
+    ).set_index("measure")
+    assert position.loc["share_units_small", "rank"] == 1
+    assert position.loc["n_units", "percentile"] == 0.0  # both Kreise have 2 units
+    share = destatis.national_small_unit_share(both)
+    assert (share["n_units"], share["n_joint"], share["n_small"]) == (4, 2, 2)
+    assert share["share_pop_small"] == pytest.approx(14_294 / (14_294 + 142_940))
+    lands = destatis.land_comparison(both).iloc[0]
+    assert (lands["land_name"], lands["n_municipalities"], lands["n_units"]) == (
+        "Sachsen-Anhalt",
+        8,
+        4,
+    )
+    assert lands["share_municipalities_small"] == pytest.approx(5 / 8)
+    assert lands["share_units_small"] == pytest.approx(0.5)
+
+
+def test_extract_units_at_the_level_of_administrative_units():
+    """Hand-checked against the embedded extract (Destatis Auszug GV 31.12.2021).
+
+    Harz: 13 Einheitsgemeinden and the Verbandsgemeinde Vorharz (12,026); under 10,000:
+    Ballenstedt 8,825, Falkenstein/Harz 5,166, Harzgerode 7,559, Huy 7,084, Ilsenburg 9,497,
+    Nordharz 7,783, Oberharz am Brocken 9,873 -> 7 of 14, none under 5,000.
+    Helmstedt: Königslutter 15,786, Lehre 12,000, Schöningen 11,121, Helmstedt 25,325 and the
+    Samtgemeinden Grasleben 4,550 (4 Gemeinden), Heeseberg 3,685 (4), Nord-Elm 5,699 (6),
+    Velpke 13,213 (5) -> 3 of 8 under 10,000, 2 under 5,000; per Gemeinde 19 of 23.
+    Wolfenbüttel: Cremlingen 12,959, Wolfenbüttel 51,986, Schladen-Werla 8,715 and the
+    Samtgemeinden Baddeckenstedt 10,420 (6), Oderwald 6,688 (6), Sickte 10,345 (5),
+    Elm-Asse 18,111 (12) -> 2 of 7 under 10,000, none under 5,000; per Gemeinde 30 of 32.
+    """
+    units = destatis.extract_units()
+    table = destatis.kreis_unit_comparison(units).set_index("kreis_key")
+    expected = {"15085": (14, 20, 7), "03154": (8, 23, 3), "03158": (7, 32, 2)}
+    for key, counts in expected.items():
+        row = table.loc[key]
+        assert (row["n_units"], row["n_municipalities"], row["n_units_small"]) == counts, key
+    helmstedt_small = 4_550 + 3_685  # Grasleben and Heeseberg; Nord-Elm has 5,699
+    assert table.loc["03154", "share_pop_small"] == pytest.approx(
+        (helmstedt_small + 5_699) / 91_379
+    )
+    assert table.loc["03158", "median_population"] == 10_420  # Baddeckenstedt, 4th of 7
+    gemeinden = destatis.kreis_comparison(units).set_index("kreis_key")
+    assert gemeinden.loc["03154", "share_municipalities_small"] == pytest.approx(19 / 23)
+    assert gemeinden.loc["03158", "share_municipalities_small"] == pytest.approx(30 / 32)
+    share = destatis.national_small_unit_share(units)
+    assert (share["n_units"], share["n_municipalities"], share["n_kreise"]) == (4_398, 10_789, 400)
+    assert share["n_small"] == 2_396 and round(share["share_small"], 4) == 0.5448
+    lands = destatis.land_comparison(units).set_index("land_name")
+    # no joint administrations in NRW: units and Gemeinden coincide
+    nrw = lands.loc["Nordrhein-Westfalen"]
+    assert nrw["n_units"] == nrw["n_municipalities"] == 396 and nrw["n_joint"] == 0
+    assert nrw["share_units_small"] == nrw["share_municipalities_small"]
+    # Bavaria: 311 Verwaltungsgemeinschaften, each one unit, besides 1,074 verbandsfreie
+    assert (lands.loc["Bayern", "n_units"], lands.loc["Bayern", "n_joint"]) == (1_385, 311)
+    assert lands.loc["Bayern", "joint_types"] == "Verwaltungsgemeinschaft (311)"
+    assert lands.loc["Baden-Württemberg", "joint_types"] == (
+        "vereinbarte Verwaltungsgemeinschaft (156); Gemeindeverwaltungsverband (114)"
+    )
+    assert lands.loc["Hessen", "joint_types"] == ""
+    assert lands["n_units"].sum() == 4_398
+
+
 def test_extract_units_rebuild_a_districts_model(harz: pd.DataFrame):
     rebuilt = destatis.municipalities_from_units(destatis.extract_units(), "15085")
     columns = [c for c in MUNICIPALITY_COLUMNS if c != "source"]  # the CSV words it its way

@@ -39,6 +39,9 @@ def study() -> StructureStudy:
         national=None,
         kreise=None,
         position=None,
+        national_units=None,
+        kreis_units=None,
+        unit_position=None,
     )
 
 
@@ -60,6 +63,14 @@ MUNICIPALITIES = pd.DataFrame(
         "lat": [51.8, 51.85, 51.9],
     }
 )
+# The municipality-model columns administrative_units needs besides those above.
+UNIT_COLUMNS = {
+    "ars": ["150850001001", "150855051002", "150855051003"],
+    "gemeindeverband_name": ["Aland, Stadt", "Vorharz", "Vorharz"],
+    "gemeindeverband_type": ["verbandsfreie Gemeinde", "Verbandsgemeinde", "Verbandsgemeinde"],
+    "area_km2": [100.0, 50.0, 50.0],
+    "population_date": ["2021-12-31"] * 3,
+}
 POLYGONS = gpd.GeoDataFrame(
     {
         "ags": MUNICIPALITIES["ags"],
@@ -74,18 +85,31 @@ POLYGONS = gpd.GeoDataFrame(
 )
 
 
-def test_size_class_figure_has_one_labelled_bar_per_class_in_each_panel(study: StructureStudy):
-    small = replace(study, size_classes=size_class_table(MUNICIPALITIES))
-    fig = structure_figures.size_class_figure(small, german=True)
+def test_size_class_figure_draws_units_beside_gemeinden(study: StructureStudy):
+    # Aland 40,000 alone; Bergdorf 6,000 and Cluster 2,000 form one unit of 8,000 (key 5051)
+    small = replace(
+        study,
+        size_classes=size_class_table(MUNICIPALITIES.assign(**UNIT_COLUMNS)),
+        municipality_size_classes=size_class_table(MUNICIPALITIES, level="gemeinden"),
+    )
+    fig = structure_figures.size_class_figure(small, lang="de")
     left, right = fig.axes
-    assert len(_bars(left)) == len(_bars(right)) == 5
-    assert left.get_xlabel() == "number of Gemeinden"
-    assert right.get_xlabel() == "share of the district population (%)"
-    assert left.get_ylabel() == "inhabitants"
-    assert fig._suptitle.get_text() == "Landkreis Harz: Gemeinden by size class (2021-12-31)"
-    # population share 2,000 / 48,000 = 4.2 %, written in German format
-    assert "4,2" in _texts(right)
-    assert _texts(left).count("1") == 3  # three classes with one Gemeinde each
+    assert len(_bars(left)) == len(_bars(right)) == 10  # a pair of bars per class
+    assert left.get_xlabel() == "Anzahl Verwaltungseinheiten bzw. Gemeinden"
+    assert right.get_xlabel() == "Anteil an der Bevölkerung des Kreises (%)"
+    assert left.get_ylabel() == "Einwohner"
+    legend = [t.get_text() for t in left.get_legend().get_texts()]
+    assert legend == ["Verwaltungseinheiten", "Gemeinden"]
+    assert fig._suptitle.get_text() == (
+        "Landkreis Harz: Größenklassen der Verwaltungseinheiten und Gemeinden (2021-12-31)"
+    )
+    # units: 8,000 / 48,000 = 16,7 % in 5,000-10,000; Gemeinden: Cluster 2,000 = 4,2 %
+    assert {"16,7", "4,2", "83,3"} <= set(_texts(right))
+    units, gemeinden = _bars(left)[:5], _bars(left)[5:]
+    assert [bar.get_width() for bar in units] == [0, 1, 0, 1, 0]
+    assert [bar.get_width() for bar in gemeinden] == [1, 1, 0, 1, 0]
+    english = structure_figures.size_class_figure(small)
+    assert english.axes[0].get_xlabel() == "number of administrative units or Gemeinden"
 
 
 def test_density_figure_colours_joint_administrations_and_marks_the_district(
@@ -99,7 +123,7 @@ def test_density_figure_colours_joint_administrations_and_marks_the_district(
         }
     )
     fig = structure_figures.density_figure(
-        replace(study, density=units, district_density=1234.4), german=True
+        replace(study, density=units, district_density=1234.4), lang="de"
     )
     (ax,) = fig.axes
     bars = _bars(ax)
@@ -107,8 +131,8 @@ def test_density_figure_colours_joint_administrations_and_marks_the_district(
     colours = [bar.get_facecolor()[:3] for bar in bars]
     assert colours[1] != colours[0] == colours[2]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Huy", "Vorharz", "Halberstadt"]
-    assert _texts(ax) == ["district 1.234"]
-    assert ax.get_xlabel() == "inhabitants per km²"
+    assert _texts(ax) == ["Kreis insgesamt 1.234"]
+    assert ax.get_xlabel() == "Einwohner je km²"
 
 
 def test_density_figure_draws_on_a_given_axes(study: StructureStudy):
@@ -177,31 +201,56 @@ def test_demography_figure_marks_derived_values_and_changes(study: StructureStud
     assert ax.get_title() == "Landkreis Harz: population 1990–2035 as stated by the study"
 
 
-def test_national_figure_has_three_panels_and_the_district_line(study: StructureStudy):
-    comparison = pd.DataFrame(
+def test_national_figure_has_a_row_per_level_and_the_district_line(study: StructureStudy):
+    keys = [f"{i:05d}" for i in range(10)]
+    shares = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    gemeinden = pd.DataFrame(
         {
-            "kreis_key": [f"{i:05d}" for i in range(10)],
+            "kreis_key": keys,
             "n_municipalities": [1, 2, 5, 10, 20, 30, 40, 60, 100, 150],
-            "median_population": [500, 900, 1500, 3000, 6000, 9000, 20000, 50000, 1e5, 5e5],
-            "share_pop_small": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+            "share_municipalities_small": shares,
+            "share_pop_small": shares,
         }
     )
-    position = pd.DataFrame(
+    units = pd.DataFrame(
         {
-            "measure": ["n_municipalities", "median_population", "share_pop_small"],
-            "value": [20, 6000, 0.4],
+            "kreis_key": keys,
+            "n_units": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            "share_units_small": [s / 2 for s in shares],
+            "share_pop_small": [s / 4 for s in shares],
         }
     )
-    fig = structure_figures.national_figure(
-        replace(study, kreise=comparison, position=position, gv_file=Path("GV.xlsx"))
+    harz = replace(
+        study,
+        district=replace(study.district, kreis_key="00004"),
+        kreise=gemeinden,
+        kreis_units=units,
+        position=pd.DataFrame({"measure": ["n_municipalities"], "value": [20]}),
+        gv_file=Path("GV.xlsx"),
     )
+    fig = structure_figures.national_figure(harz)
     axes = fig.axes
-    assert len(axes) == 3
-    assert [ax.get_xlabel() for ax in axes] == [m[1] for m in structure_figures.NATIONAL_MEASURES]
-    assert [ax.get_xscale() for ax in axes] == ["log", "log", "linear"]
-    assert axes[2].lines[0].get_xdata()[0] == pytest.approx(40.0)  # share scaled to %
+    assert len(axes) == 6
+    labels = [
+        label
+        for _, measures in structure_figures.NATIONAL_MEASURES.values()
+        for _, label, _, _ in measures
+    ]
+    assert [ax.get_xlabel() for ax in axes] == labels
+    assert labels[0] == "administrative units per Kreis"  # the unit level on top
+    assert [ax.get_xscale() for ax in axes] == ["log", "linear", "linear"] * 2
+    # Kreis 00004: 5 units, 20 % of units and 10 % of the population in small units; 20
+    # Gemeinden, 40 % small
+    marks = [ax.lines[0].get_xdata()[0] for ax in axes]
+    assert marks == pytest.approx([5, 20, 10, 20, 40, 40])
     assert all(_texts(ax) == ["Landkreis Harz"] for ax in axes)
-    assert fig._suptitle.get_text() == "Landkreis Harz among the 10 German Kreise"
+    assert axes[0].get_ylabel() == "administrative units\nnumber of Kreise"
+    assert axes[3].get_ylabel() == "Gemeinden\nnumber of Kreise"
+    assert fig._suptitle.get_text() == (
+        "Landkreis Harz among the 10 German Kreise: administrative units (top), Gemeinden (bottom)"
+    )
+    german = structure_figures.national_figure(harz, lang="de")
+    assert german.axes[1].get_xlabel() == "% der Verwaltungseinheiten unter 10.000"
 
 
 def test_missing_parts_are_not_drawn_and_have_no_source_line(study: StructureStudy):
@@ -216,3 +265,14 @@ def test_missing_parts_are_not_drawn_and_have_no_source_line(study: StructureStu
     assert structure_figures.source_note(study, "demography").endswith(
         "Hollow markers are derived, not published."
     )
+
+
+def test_publish_draws_saves_and_returns_the_png(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("IKZ_REFERENCE_DIR", str(tmp_path))
+    harz = structure.run("harz")
+    image = structure_figures.publish(harz, "size_classes", lang="de", root=tmp_path)
+    png = tmp_path / "figures" / "harz" / "01_size_classes.png"
+    assert png.read_bytes() == image.data
+    assert not plt.get_fignums()  # closed after saving: never drawn a second time
+    with pytest.raises(ValueError, match="unknown figure 'pie'"):
+        structure_figures.publish(harz, "pie")

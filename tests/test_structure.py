@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from ikzlib import paths
-from ikzlib.errors import DataValidationError
+from ikzlib.errors import DataValidationError, ParameterError
 from ikzlib.municipalities import SIZE_CLASS_LABELS, administrative_units
 from ikzlib.structure import (
     PUBLISHED_COLUMNS,
@@ -102,16 +102,33 @@ def test_bad_published_table(tmp_path: Path):
 # --- size classes, side-by-side table, demography ------------------------------------------
 
 
-def test_size_class_table():
+def test_size_class_table_per_gemeinde():
     frame = pd.DataFrame(
         {"population": pd.array([100, 4_999, 5_000, 12_000, 60_000, 70_000], dtype="Int64")}
     )
-    table = size_class_table(frame)
+    table = size_class_table(frame, level="gemeinden")
     assert table["size_class"].tolist() == SIZE_CLASS_LABELS
-    assert table["n_municipalities"].tolist() == [2, 1, 1, 0, 2]
+    assert table["n"].tolist() == [2, 1, 1, 0, 2]
     assert table["population"].tolist() == [5_099, 5_000, 12_000, 0, 130_000]
-    assert table["share_municipalities"].sum() == pytest.approx(1.0)
+    assert table["share_n"].sum() == pytest.approx(1.0)
     assert table["share_population"].iloc[4] == pytest.approx(130_000 / 152_099)
+
+
+def test_size_class_table_counts_administrative_units_by_default(harz: pd.DataFrame):
+    # Harz (Destatis 31.12.2021): 13 Einheitsgemeinden and the Verbandsgemeinde Vorharz
+    # (7 Gemeinden, 12,026 inhabitants together). Under 5,000: none of the 14 units, but the
+    # 7 Vorharz members; 5,000-10,000: Ballenstedt 8,825, Falkenstein 5,166, Harzgerode 7,559,
+    # Huy 7,084, Ilsenburg 9,497, Nordharz 7,783, Oberharz 9,873 (7 units, 7 Gemeinden).
+    units = size_class_table(harz)
+    gemeinden = size_class_table(harz, level="gemeinden")
+    assert units["n"].tolist() == [0, 7, 4, 3, 0]
+    assert gemeinden["n"].tolist() == [7, 7, 3, 3, 0]
+    assert units["n"].iloc[:2].sum() == 7 and units["n"].sum() == 14  # 7 of 14 under 10,000
+    assert gemeinden["n"].iloc[:2].sum() == 14 and gemeinden["n"].sum() == 20
+    assert units["population"].sum() == gemeinden["population"].sum() == 209_117
+    assert units["population"].iloc[2] == 11_012 + 16_994 + 19_248 + 12_026  # Vorharz moved up
+    with pytest.raises(ParameterError, match="level='kreise'"):
+        size_class_table(harz, level="kreise")
 
 
 def test_units_side_by_side_totals(units: pd.DataFrame, published: pd.DataFrame):

@@ -10,6 +10,7 @@ import pytest
 
 from ikzlib import catalog, paths, studies
 from ikzlib.errors import DataValidationError, ParameterError
+from ikzlib.i18n import Message, missing_translations, tr
 from ikzlib.keyfigures import Kind
 from ikzlib.studies import structure
 from ikzlib.studies.structure import StructureStudy
@@ -24,7 +25,11 @@ HARZ_DATA = {
     "area_km2": 2104.93,
     "density": 99.3,
     "n_under_10k": 14,
+    "n_under_5k": 7,
     "n_units_under_10k": 7,
+    "n_units_under_5k": 0,
+    "share_units_under_10k": 0.5,
+    "share_pop_units_under_10k": 0.2668,
     "share_pop_under_10k": 0.3243,
     "largest_municipality": "Halberstadt, Stadt",
     "n_disagreements": 4,
@@ -38,6 +43,12 @@ HARZ_NATIONAL = {
     "national_n_kreise": 400,
     "rank_share_pop_under_10k": 200,
     "rank_median_population": 182,
+    # units (ikzlib.destatis.national_units): 4,398 units, 2,396 of them under 10,000
+    "national_share_units_under_10k": 0.5448,
+    "national_n_units": 4398,
+    "rank_share_units_under_10k": 136,
+    "rank_share_pop_units_under_10k": 145,
+    "rank_median_unit_population": 247,
 }
 HARZ_REFERENCE = {"boundaries": "VG5000_GEM.shp", **HARZ_NATIONAL}
 EMBEDDED_BOUNDARIES = "VG5000 01.01.2021 (embedded extract)"
@@ -81,6 +92,14 @@ def test_section_declaration_is_kept():
     names = {spec.name for spec in section.figures}
     assert set(HARZ_DATA) | set(HARZ_REFERENCE) <= names
     assert 2 <= sum(spec.headline for spec in section.figures) <= 4
+    headlines = {spec.name for spec in section.figures if spec.headline}
+    assert {"n_units", "share_units_under_10k"} <= headlines  # the unit level leads
+    assert not headlines & set(structure.GEMEINDE_FIGURES)
+    assert set(structure.UNIT_FIGURES) | set(structure.GEMEINDE_FIGURES) <= names
+    for name in structure.UNIT_FIGURES:  # every size figure names its level
+        assert "administrative units" in section.spec(name).label, name
+    for name in structure.GEMEINDE_FIGURES:
+        assert "Gemeinde" in section.spec(name).label, name
     assert all(spec.label and spec.source for spec in section.figures)
     assert studies.section("structure") is section
 
@@ -127,32 +146,64 @@ def test_key_figures_carry_declared_kinds_and_sources(harz: StructureStudy):
 
 def test_harz_tables(harz: StructureStudy):
     assert len(harz.municipalities) == 20 and len(harz.units) == 14
-    assert harz.size_classes["n_municipalities"].tolist() == [7, 7, 3, 3, 0]
+    assert harz.size_classes["n"].tolist() == [0, 7, 4, 3, 0]  # administrative units
+    assert harz.municipality_size_classes["n"].tolist() == [7, 7, 3, 3, 0]
     assert harz.density["density"].is_monotonic_increasing
     assert harz.unit_table.iloc[-1]["population_published"] == 209_117
     assert set(harz.disagreements["quantity"]) == {"area_km2"}
-    assert harz.size_class_percent["% of Gemeinden"].tolist() == [35.0, 35.0, 15.0, 15.0, 0.0]
+    both = harz.size_class_comparison
+    assert both["percent_gemeinden"].tolist() == [35.0, 35.0, 15.0, 15.0, 0.0]
+    assert both["percent_units"].tolist() == [0.0, 50.0, 28.6, 21.4, 0.0]  # of 14 units
+    assert both["n_units"].sum() == 14 and both["n_gemeinden"].sum() == 20
     assert harz.demography_series["kind"].tolist() == ["derived", "stated", "projected"]
     assert harz.uninhabited is not None and harz.uninhabited.empty
     assert not harz.single_unit
 
 
 def test_harz_notes_come_from_the_data(harz: StructureStudy):
-    joint, agreement = harz.notes[:2]
+    joint, agreement = harz.notes[0], harz.notes[2]
     assert "13 of the 14 administrative units" in joint
     assert "Verbandsgemeinde Vorharz (7 Gemeinden)" in joint
     assert agreement.startswith("4 unit areas differ by at most 0.03 km² (3 ha)")
     assert "populations agree exactly" in agreement
     assert not any("IKZ_REFERENCE_DIR" in note for note in harz.notes)  # nothing is missing
-    assert len(harz.notes) == 2
-    assert "7 of the 14 administrative units" in harz.describe("size_classes")
+    sizes = harz.notes[1]
+    assert sizes.startswith("Counted per administrative unit, 7 of 14 have fewer than 10,000")
+    assert "(0 fewer than 5,000); counted per Gemeinde, 14 of 20 (7 fewer than 5,000)" in sizes
+    assert harz.notes[2] == agreement
+    assert harz.notes[3].startswith("National comparison at the level of administrative units")
+    assert "Germany has 4,398 such units, 54.5 % of them under 10,000" in harz.notes[3]
+    assert len(harz.notes) == 4
+    text = harz.describe("size_classes")
+    assert "Administrative units: 7 of the 14 have fewer than 10,000 inhabitants (0 fewer" in text
+    assert "Gemeinden: 14 of the 20 have fewer than 10,000" in text
 
 
-def test_describe_writes_german_numbers(harz: StructureStudy):
-    assert "209.117 inhabitants" in harz.describe("district", german=True)
-    assert "2.104,93 km²" in harz.describe("district", german=True)
+def test_describe_writes_german_numbers_and_sentences(harz: StructureStudy):
+    district = harz.describe("district", "de")
+    assert "20 Gemeinden in 14 Verwaltungseinheiten, 209.117 Einwohner am 2021-12-31" in district
+    assert "2.104,93 km²" in district
+    assert "die übrige ist eine gemeinsame Verwaltung: Verbandsgemeinde Vorharz" in district
+    units = harz.describe("units", "de")
+    assert "4 Flächen weichen um höchstens 0,03 km² (3 ha) ab" in units
+    assert "Bevölkerung insgesamt: aggregiert 209.117, veröffentlicht 209.117" in units
+    english = harz.describe("units")
+    assert "4 unit areas differ by at most 0.03 km² (3 ha), small enough" in english
+    sizes = harz.describe("size_classes", "de")
+    assert "Verwaltungseinheiten: 7 der 14 haben weniger als 10.000 Einwohner" in sizes
+    assert "in ihnen leben 26,7 % der Bevölkerung" in sizes
+    assert "Verwaltungseinheiten: 4.398 in Deutschland, 54,5 % davon" in harz.describe(
+        "national", "de"
+    )
+    assert tr(harz.notes[1], "de").startswith("Je Verwaltungseinheit gezählt haben 7 von 14")
+    assert not missing_translations([n for n in harz.notes if isinstance(n, Message)])
+    for part in structure.PARTS:  # every sentence of the study has its German
+        lines = structure._DESCRIBERS[part](harz)
+        assert not missing_translations([line for line in lines if isinstance(line, Message)])
     with pytest.raises(ParameterError, match="part 'nope'"):
         harz.describe("nope")
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        harz.describe("district", "fr")
 
 
 def test_agreement_note_follows_the_disagreements(harz: StructureStudy):
@@ -237,7 +288,7 @@ def test_dresden_is_one_municipality(no_reference: None):
     assert first.startswith("Dresden, Stadt is a kreisfreie Stadt: the district is a single ")
     assert "Inter-municipal cooperation inside it is not the question" in first
     assert study.density is None and study.size_classes is None  # nothing to rank or classify
-    assert study.size_class_percent is None
+    assert study.municipality_size_classes is None and study.size_class_comparison is None
     assert "no ranking of units by density" in study.describe("density")
     assert "no size distribution" in study.describe("size_classes")
     assert "1 Gemeinde in 1 administrative unit," in study.describe("district")
@@ -327,3 +378,88 @@ def test_harz_default_uses_the_reference_boundaries_when_present():
     study = structure.run("harz")
     values = study.key_figures.values()
     assert {name: values.get(name) for name in HARZ_REFERENCE} == HARZ_REFERENCE
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        # Hand-checked against the embedded extract (Destatis Auszug GV 31.12.2021); the units
+        # are listed in tests/test_destatis.py::test_extract_units_at_the_level_of_...
+        # Helmstedt: 4 Einheitsgemeinden and 4 Samtgemeinden; Grasleben 4,550 and Heeseberg
+        # 3,685 under 5,000, Nord-Elm 5,699 under 10,000; all 19 Samtgemeinde members < 5,000.
+        (
+            "helmstedt",
+            {
+                "n_units": 8,
+                "n_municipalities": 23,
+                "n_units_under_10k": 3,
+                "n_units_under_5k": 2,
+                "share_units_under_10k": 0.375,
+                "n_under_10k": 19,
+                "n_under_5k": 19,
+            },
+        ),
+        # Wolfenbüttel: 3 Einheitsgemeinden and 4 Samtgemeinden of 29 Gemeinden; Schladen-Werla
+        # 8,715 and Oderwald 6,688 under 10,000, none under 5,000. Per Gemeinde only Cremlingen
+        # and Wolfenbüttel reach 10,000 (30 of 32 below) and Schöppenstedt 5,577, Sickte
+        # 6,039 and Schladen-Werla 8,715 lie between 5,000 and 10,000 (27 under 5,000).
+        (
+            "wolfenbuettel",
+            {
+                "n_units": 7,
+                "n_municipalities": 32,
+                "n_units_under_10k": 2,
+                "n_units_under_5k": 0,
+                "share_units_under_10k": 0.2857,
+                "n_under_10k": 30,
+                "n_under_5k": 27,
+            },
+        ),
+    ],
+)
+def test_samtgemeinden_count_as_one_unit(key: str, expected: dict, no_reference: None):
+    study = structure.run(key)
+    values = study.key_figures.values()
+    assert {name: values[name] for name in expected} == expected
+    assert study.size_classes["n"].sum() == expected["n_units"]
+    assert study.municipality_size_classes["n"].sum() == expected["n_municipalities"]
+    row = study.kreis_units.set_index("kreis_key").loc[study.district.kreis_key]
+    assert row["n_units_small"] == expected["n_units_under_10k"]  # national row agrees
+
+
+def test_national_tables_are_computed_once_and_handed_out_as_copies(no_reference: None):
+    structure.clear_cache()
+    first = structure.national_tables()
+    first.kreise.loc[:, "n_municipalities"] = -1  # a caller spoiling its own copy
+    first.national_units["n_units"] = -1
+    second = structure.national_tables()
+    assert structure._cached_national_tables.cache_info().hits >= 1
+    assert (second.kreise["n_municipalities"] > 0).all()
+    assert second.national_units["n_units"] == 4_398
+    study = structure.run("harz")
+    assert study.national_units["n_units"] == 4_398
+    assert len(study.kreis_units) == len(study.kreise) == 400
+    assert study.lands["n_units"].sum() == 4_398
+    position = study.national_position
+    assert position["level"].tolist() == ["administrative units"] * 4 + ["Gemeinden"] * 4
+    shares = position.set_index(["level", "measure"])["value"]
+    assert shares["administrative units", "share_units_small"] == 50.0  # 7 of 14, in percent
+    assert shares["Gemeinden", "share_municipalities_small"] == 70.0  # 14 of 20
+    assert position["measure_label"].notna().all()
+
+
+def test_tables_for_reading_name_the_level(harz: StructureStudy):
+    sizes = harz.table("size_classes", "de")
+    assert list(sizes.cells.columns)[:3] == [
+        "Größenklasse (Einwohner)",
+        "Verwaltungseinheiten",
+        "% der Einheiten",
+    ]
+    assert sizes.cells.iloc[0, 0] == "< 5.000" and sizes.caption.startswith("Größenklassen")
+    national = harz.table("national")
+    assert national.cells["Level"].tolist()[:1] == ["administrative units"]
+    assert repr(harz.table("lands")).count("\n") == 17  # caption, header, 16 Länder
+    helmstedt = structure.run("helmstedt")
+    assert helmstedt.table("disagreements") is None  # no published table: nothing to show
+    with pytest.raises(ParameterError, match="table 'pie'"):
+        harz.table("pie")

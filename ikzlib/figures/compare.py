@@ -18,15 +18,39 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ikzlib import compare
 from ikzlib.figures import PALETTE, number_formatter
+from ikzlib.i18n import register, tr
 
 if TYPE_CHECKING:
     from ikzlib.studies.compare import CompareStudy
 
 PANEL_COLUMNS = 3  # small multiples per row
+TITLES = {
+    "units": "Key figures (evidence) that differ between the district reports; sizes per "
+    "administrative unit",
+    "gemeinden": "Key figures (evidence) that differ between the district reports; sizes per "
+    "Gemeinde",
+    "both": "Key figures (evidence) that differ between the district reports",
+}
+
+register(
+    {
+        TITLES["units"]: (
+            "Kennzahlen (Evidenz), die sich zwischen den Kreisberichten unterscheiden; Größen je "
+            "Verwaltungseinheit"
+        ),
+        TITLES["gemeinden"]: (
+            "Kennzahlen (Evidenz), die sich zwischen den Kreisberichten unterscheiden; Größen je "
+            "Gemeinde"
+        ),
+        TITLES["both"]: "Kennzahlen (Evidenz), die sich zwischen den Kreisberichten unterscheiden",
+        "n/a": "k. A.",
+    }
+)
 
 
-def small_multiples(study: CompareStudy) -> Figure:
+def small_multiples(study: CompareStudy, *, lang: str = "en") -> Figure:
     """Bars per district for each panel of ``study``, three panels per row.
 
     Each district keeps its colour and its place on the x axis across panels. Each bar
@@ -37,6 +61,8 @@ def small_multiples(study: CompareStudy) -> Figure:
     ----------
     study
         A comparison with at least one panel (``study.panels.panels``).
+    lang
+        ``"en"`` or ``"de"``: titles, labels (as the studies registered them) and numbers.
 
     Returns
     -------
@@ -54,17 +80,18 @@ def small_multiples(study: CompareStudy) -> Figure:
     rows = math.ceil(len(panels) / PANEL_COLUMNS)
     fig, axes = plt.subplots(rows, PANEL_COLUMNS, figsize=(11, 2.7 * rows + 0.6), squeeze=False)
     districts = list(study.reported)
-    evidence = study.figures[study.figures["evidence"].astype(bool)]
+    figures = compare.localized(study.figures, lang)
+    evidence = figures[figures["evidence"].astype(bool)]
     for ax, (section, name) in zip(axes.flat, panels, strict=False):
         rows_of = evidence[(evidence["section"] == section) & (evidence["figure"] == name)]
-        _panel(ax, rows_of, districts)
+        _panel(ax, rows_of, districts, lang)
     for ax in list(axes.flat)[len(panels) :]:
         ax.set_visible(False)
-    fig.suptitle("Key figures (evidence) that differ between the district reports")
+    fig.suptitle(tr(TITLES[study.level], lang))
     return fig
 
 
-def _panel(ax: Axes, rows: pd.DataFrame, districts: Sequence[str]) -> None:
+def _panel(ax: Axes, rows: pd.DataFrame, districts: Sequence[str], lang: str) -> None:
     """One small multiple: a bar per reporting district, labelled as declared."""
     data = rows.set_index("district").reindex(list(districts))
     shown = data[data["number"].notna()]
@@ -77,7 +104,9 @@ def _panel(ax: Axes, rows: pd.DataFrame, districts: Sequence[str]) -> None:
     # value labels tell a zero (no visible bar) apart from a figure not reported
     ax.bar_label(bars, list(shown["short"]), padding=2, fontsize=7)
     for key in data.index[data["number"].isna()]:
-        ax.text(position[key], 0, "n/a", ha="center", va="bottom", fontsize=7, color="grey")
+        ax.text(
+            position[key], 0, tr("n/a", lang), ha="center", va="bottom", fontsize=7, color="grey"
+        )
     first = rows.iloc[0]
     unit = f" ({first['unit']})" if first["unit"] and not first["percent"] else ""  # % on bars
     ax.set_title(f"{first['section_title']}\n{first['label']}{unit}", fontsize=9)
@@ -88,4 +117,5 @@ def _panel(ax: Axes, rows: pd.DataFrame, districts: Sequence[str]) -> None:
     if decimals <= 0:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     large = bool(shown["number"].abs().max() >= 10) if len(shown) else False
-    ax.yaxis.set_major_formatter(number_formatter(0 if large else max(decimals, 0)))
+    places = 0 if large else max(decimals, 0)
+    ax.yaxis.set_major_formatter(number_formatter(places, lang == "de"))

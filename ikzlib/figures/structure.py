@@ -1,7 +1,10 @@
 """Figures of the municipal structure: size classes, density, map, demography, national context.
 
 Each public function takes a :class:`~ikzlib.studies.structure.StructureStudy` (and ``ax``
-where it draws a single panel) and returns the figure; it neither saves nor shows.
+where it draws a single panel) and ``lang`` (``"en"`` or ``"de"``: every text and number in
+that language, :mod:`ikzlib.i18n`) and returns the figure; it neither saves nor shows. Size
+classes and the national context are drawn at two levels, administrative units first (the
+level of the case studies) and Gemeinden beside them, each labelled.
 :func:`source_note` gives the source line for :func:`ikzlib.figures.save_figure`.
 :func:`municipality_map` draws the Gemeinden of any municipality table, on BKG polygons when
 given, for other studies too. Every map drawing BKG geometry must carry
@@ -20,10 +23,17 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ikzlib.figures import BKG_ATTRIBUTION, PALETTE, format_number, number_formatter
+from ikzlib import figures
+from ikzlib.figures import BKG_ATTRIBUTION, PALETTE, number_formatter
+from ikzlib.i18n import Message, Number, format_number, register, tr
 from ikzlib.municipalities import EINHEITSGEMEINDE, VERBANDSFREI
+from ikzlib.structure import LEVELS
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from IPython.display import Image
+
     from ikzlib.studies.structure import StructureStudy
 
 NO_BOUNDARY_NOTE = "centre points; no boundary file configured"
@@ -37,12 +47,97 @@ DEMOGRAPHY_STYLES = {
     "projected": ("D", "white", "projection, derived from the stated %"),
 }
 
-# Measure of destatis.kreis_comparison, axis label, scale factor of the national panels.
-NATIONAL_MEASURES = [
-    ("n_municipalities", "inhabited Gemeinden per Kreis", 1),
-    ("median_population", "median Gemeinde population", 1),
-    ("share_pop_small", "% of population in Gemeinden < 10,000", 100),
-]
+# Per level: the Kreis table of the study, and measure, axis label, scale, log axis per panel.
+NATIONAL_MEASURES = {
+    "units": (
+        "kreis_units",
+        [
+            ("n_units", "administrative units per Kreis", 1, True),
+            ("share_units_small", "% of administrative units under 10,000", 100, False),
+            (
+                "share_pop_small",
+                "% of population living in\nadministrative units under 10,000",
+                100,
+                False,
+            ),
+        ],
+    ),
+    "gemeinden": (
+        "kreise",
+        [
+            ("n_municipalities", "inhabited Gemeinden per Kreis", 1, True),
+            ("share_municipalities_small", "% of Gemeinden under 10,000", 100, False),
+            ("share_pop_small", "% of population living in\nGemeinden under 10,000", 100, False),
+        ],
+    ),
+}
+_LEVEL_COLOURS = {"units": PALETTE[0], "gemeinden": PALETTE[5]}
+
+register(
+    {
+        "stated by the study": "von der Studie angegeben",
+        "derived from a stated % change": "aus einer angegebenen %-Veränderung abgeleitet",
+        "projection, derived from the stated %": "Projektion, aus dem angegebenen % abgeleitet",
+        "administrative units per Kreis": "Verwaltungseinheiten je Kreis",
+        "% of administrative units under 10,000": "% der Verwaltungseinheiten unter 10.000",
+        "% of population living in\nadministrative units under 10,000": (
+            "% der Bevölkerung in\nVerwaltungseinheiten unter 10.000"
+        ),
+        "inhabited Gemeinden per Kreis": "bewohnte Gemeinden je Kreis",
+        "% of Gemeinden under 10,000": "% der Gemeinden unter 10.000",
+        "% of population living in\nGemeinden under 10,000": (
+            "% der Bevölkerung in\nGemeinden unter 10.000"
+        ),
+        "number of administrative units or Gemeinden": "Anzahl Verwaltungseinheiten bzw. Gemeinden",
+        "share of the district population (%)": "Anteil an der Bevölkerung des Kreises (%)",
+        "inhabitants": "Einwohner",
+        "{name}: size classes of administrative units and Gemeinden ({date})": (
+            "{name}: Größenklassen der Verwaltungseinheiten und Gemeinden ({date})"
+        ),
+        "district {value}": "Kreis insgesamt {value}",
+        "inhabitants per km²": "Einwohner je km²",
+        "{name}: population density of the administrative units": (
+            "{name}: Bevölkerungsdichte der Verwaltungseinheiten"
+        ),
+        "{name}: Gemeinden sized by population ({date})": (
+            "{name}: Gemeinden nach Einwohnerzahl ({date})"
+        ),
+        "{value} inhabitants": "{value} Einwohner",
+        "verbandsfreie Gemeinde": "verbandsfreie Gemeinde",
+        "member of a Gemeindeverband": "Mitglied eines Gemeindeverbands",
+        "about {value} %": "etwa {value} %",
+        "{name}: population {first}–{last} as stated by the study": (
+            "{name}: Bevölkerung {first}–{last} laut der Studie"
+        ),
+        "{level}\nnumber of Kreise": "{level}\nAnzahl Kreise",
+        "{name} among the {n} German Kreise: administrative units (top), Gemeinden (bottom)": (
+            "{name} unter den {n} deutschen Kreisen: Verwaltungseinheiten (oben), Gemeinden (unten)"
+        ),
+        "{value} %": "{value} %",
+        "Source: {source}; administrative units: population summed per verbandsfreie Gemeinde "
+        "and per Gemeindeverband (ARS digits 1-9).": (
+            "Quelle: {source}; Verwaltungseinheiten: Bevölkerung je verbandsfreier Gemeinde "
+            "und je Gemeindeverband summiert (ARS-Stellen 1-9)."
+        ),
+        "Source: {source}; joint administrations (orange) aggregated over their members.": (
+            "Quelle: {source}; gemeinsame Verwaltungen (orange) über ihre Mitglieder summiert."
+        ),
+        "{attribution}. Population and centres: Destatis GV-ISys.": (
+            "{attribution}. Bevölkerung und Mittelpunkte: Destatis GV-ISys."
+        ),
+        "Source: {source}. Hollow markers are derived, not published.": (
+            "Quelle: {source}. Hohle Markierungen sind abgeleitet, nicht veröffentlicht."
+        ),
+        "Source: Destatis GV-ISys, {label}; inhabited Gemeinden only; administrative units: "
+        "population summed per Gemeindeverband (ARS digits 1-9); log scale in the first "
+        "column.": (
+            "Quelle: Destatis GV-ISys, {label}; nur bewohnte Gemeinden; Verwaltungseinheiten: "
+            "Bevölkerung je Gemeindeverband summiert (ARS-Stellen 1-9); logarithmische Skala "
+            "in der ersten Spalte."
+        ),
+        NO_BOUNDARY_NOTE: "Mittelpunkte; keine Grenzdatei konfiguriert",
+    }
+)
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -53,58 +148,64 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     return ax.figure, ax
 
 
-def _annotate_bars(ax: Axes, values: pd.Series, decimals: int, german: bool) -> None:
+def _annotate_bars(ax: Axes, bars, values: pd.Series, decimals: int, lang: str) -> None:
     """Write each value at the end of its horizontal bar."""
-    for y, value in enumerate(values):
-        ax.annotate(
-            format_number(value, decimals, german),
-            (value, y),
-            xytext=(3, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-        )
+    labels = [format_number(v, decimals, lang) for v in values]
+    ax.bar_label(bars, labels, padding=3, fontsize=7.5)
     ax.margins(x=0.15)
 
 
 # --- size classes and density -----------------------------------------------------------------
 
 
-def size_class_figure(study: StructureStudy, *, german: bool = False) -> Figure:
-    """Number of Gemeinden and population share per size class, side by side.
+def size_class_figure(study: StructureStudy, *, lang: str = "en") -> Figure:
+    """Administrative units and Gemeinden per size class, and their population shares.
 
     Parameters
     ----------
     study
-        The structure study (its ``size_classes``).
-    german
-        German number format in the bar labels and ticks.
+        The structure study (its ``size_classes`` per administrative unit and
+        ``municipality_size_classes`` per Gemeinde).
+    lang
+        ``"en"`` or ``"de"``: labels, title and number format.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Two horizontal bar panels sharing the size-class axis, each bar labelled.
+        Two horizontal bar panels sharing the size-class axis: the number of units and of
+        Gemeinden, and the share of the district population living in them; a pair of
+        labelled bars per class (units above, Gemeinden below).
     """
-    classes = study.size_classes
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
-    labels = classes["size_class"].astype(str)
-    shares = 100 * classes["share_population"]
-    axes[0].barh(labels, classes["n_municipalities"], color=PALETTE[0])
-    axes[0].set_xlabel("number of Gemeinden")
-    axes[1].barh(labels, shares, color=PALETTE[1])
-    axes[1].set_xlabel("share of the district population (%)")
-    axes[1].xaxis.set_major_formatter(number_formatter(0, german))
-    axes[0].set_ylabel("inhabitants")
+    levels = {"units": study.size_classes, "gemeinden": study.municipality_size_classes}
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.2), sharey=True)
+    labels = study.size_classes["size_class"].astype(str).tolist()
+    positions = range(len(labels))
+    height = 0.38
+    for offset, (level, classes) in zip((-height / 2, height / 2), levels.items(), strict=True):
+        y = [p + offset for p in positions]
+        colour, name = _LEVEL_COLOURS[level], tr(LEVELS[level], lang)
+        counts = axes[0].barh(y, classes["n"], height=height, color=colour, label=name)
+        _annotate_bars(axes[0], counts, classes["n"], 0, lang)
+        shares = 100 * classes["share_population"]
+        bars = axes[1].barh(y, shares, height=height, color=colour, label=name)
+        _annotate_bars(axes[1], bars, shares, 1, lang)
+    axes[0].set_yticks(list(positions), [tr(label, lang) for label in labels])
+    axes[0].set_xlabel(tr("number of administrative units or Gemeinden", lang))
+    axes[1].set_xlabel(tr("share of the district population (%)", lang))
+    axes[1].xaxis.set_major_formatter(number_formatter(0, lang == "de"))
+    axes[0].set_ylabel(tr("inhabitants", lang))
     axes[0].invert_yaxis()
-    _annotate_bars(axes[0], classes["n_municipalities"], 0, german)
-    _annotate_bars(axes[1], shares, 1, german)
-    fig.suptitle(f"{study.district.name}: Gemeinden by size class ({study.population_date})")
+    axes[0].legend(loc="lower right", fontsize=8)
+    title = Message(
+        "{name}: size classes of administrative units and Gemeinden ({date})",
+        name=study.district.name,
+        date=study.population_date,
+    )
+    fig.suptitle(tr(title, lang))
     return fig
 
 
-def density_figure(
-    study: StructureStudy, ax: Axes | None = None, *, german: bool = False
-) -> Figure:
+def density_figure(study: StructureStudy, ax: Axes | None = None, *, lang: str = "en") -> Figure:
     """Population density of each administrative unit, with the district value as a line.
 
     Units are drawn in the order of ``study.density`` (lowest at the bottom); joint
@@ -117,16 +218,19 @@ def density_figure(
     ax.barh(names, units["density"], color=colours)
     ax.axvline(study.district_density, color="#555555", linestyle="--", linewidth=1)
     ax.annotate(
-        f"district {format_number(study.district_density, 0, german)}",
+        tr(Message("district {value}", value=Number(study.district_density, 0)), lang),
         (study.district_density, len(units) - 0.5),
         xytext=(4, 0),
         textcoords="offset points",
         fontsize=8,
         color="#555555",
     )
-    ax.set_xlabel("inhabitants per km²")
-    ax.xaxis.set_major_formatter(number_formatter(0, german))
-    ax.set_title(f"{study.district.name}: population density of the administrative units")
+    ax.set_xlabel(tr("inhabitants per km²", lang))
+    ax.xaxis.set_major_formatter(number_formatter(0, lang == "de"))
+    title = Message(
+        "{name}: population density of the administrative units", name=study.district.name
+    )
+    ax.set_title(tr(title, lang))
     return fig
 
 
@@ -134,15 +238,16 @@ def density_figure(
 
 
 def municipality_map_figure(
-    study: StructureStudy, ax: Axes | None = None, *, german: bool = False
+    study: StructureStudy, ax: Axes | None = None, *, lang: str = "en"
 ) -> Figure:
     """Map of the study's Gemeinden sized by population, on their polygons when known."""
-    fig = municipality_map(
-        study.municipalities, study.polygons, study.outline, ax=ax, german=german
+    fig = municipality_map(study.municipalities, study.polygons, study.outline, ax=ax, lang=lang)
+    title = Message(
+        "{name}: Gemeinden sized by population ({date})",
+        name=study.district.name,
+        date=study.population_date,
     )
-    fig.axes[0].set_title(
-        f"{study.district.name}: Gemeinden sized by population ({study.population_date})"
-    )
+    fig.axes[0].set_title(tr(title, lang))
     return fig
 
 
@@ -161,7 +266,7 @@ def municipality_map(
     outline: gpd.GeoDataFrame | None = None,
     *,
     ax: Axes | None = None,
-    german: bool = False,
+    lang: str = "en",
     label: bool = True,
 ) -> Figure:
     """Draw the Gemeinden with circles sized by population.
@@ -176,8 +281,8 @@ def municipality_map(
         are drawn. Members of a joint administration share a fill colour.
     ax
         Axes to draw on; a new figure when ``None``.
-    german
-        German number format in the legend.
+    lang
+        ``"en"`` or ``"de"``: legend text and number format.
     label
         Name each circle.
 
@@ -209,7 +314,7 @@ def municipality_map(
         linewidth=0.6,
         zorder=3,
     )
-    _legend(ax, centres["population"], german, fills=has_polygons)
+    _legend(ax, centres["population"], lang, fills=has_polygons)
     ax.set_aspect("equal" if has_polygons else 1 / _cos_mid_latitude(municipalities))
     ax.set_axis_off()
     if label:
@@ -269,7 +374,7 @@ def _cos_mid_latitude(municipalities: pd.DataFrame) -> float:
     return math.cos(math.radians(float(municipalities["lat"].mean())))
 
 
-def _legend(ax: Axes, population: pd.Series, german: bool, fills: bool) -> None:
+def _legend(ax: Axes, population: pd.Series, lang: str, fills: bool) -> None:
     """Reference circles for the population scale, plus the fill colours of the polygons."""
     top = float(population.astype("float64").max())
     steps = [v for v in (1_000, 5_000, 10_000, 25_000, 50_000, 100_000) if v <= top][-3:]
@@ -284,10 +389,10 @@ def _legend(ax: Axes, population: pd.Series, german: bool, fills: bool) -> None:
         )
         for v in steps
     ]
-    labels = [f"{format_number(v, 0, german)} inhabitants" for v in steps]
+    labels = [tr(Message("{value} inhabitants", value=v), lang) for v in steps]
     if fills:
         handles += [Patch(color=_FILL[False]), Patch(color=_FILL[True])]
-        labels += ["verbandsfreie Gemeinde", "member of a Gemeindeverband"]
+        labels += [tr("verbandsfreie Gemeinde", lang), tr("member of a Gemeindeverband", lang)]
     if handles:
         ax.legend(
             handles,
@@ -304,12 +409,12 @@ def _legend(ax: Axes, population: pd.Series, german: bool, fills: bool) -> None:
 # --- demography -------------------------------------------------------------------------------
 
 
-def _label_points(ax: Axes, series: pd.DataFrame, kind: str, german: bool) -> None:
+def _label_points(ax: Axes, series: pd.DataFrame, kind: str, lang: str) -> None:
     """Write each population above its marker: stated figures exact, others rounded with ≈."""
     for _, row in series.iterrows():
         exact = kind == "stated" and not row["approximate"]
         value = row["population"] if exact else round(row["population"], -2)
-        text = ("" if exact else "≈ ") + format_number(value, 0, german)
+        text = ("" if exact else "≈ ") + format_number(value, 0, lang)
         ax.annotate(
             text,
             (row["year"], row["population"]),
@@ -320,14 +425,16 @@ def _label_points(ax: Axes, series: pd.DataFrame, kind: str, german: bool) -> No
         )
 
 
-def _label_changes(ax: Axes, statements: pd.DataFrame, series: pd.DataFrame, german: bool) -> None:
+def _label_changes(ax: Axes, statements: pd.DataFrame, series: pd.DataFrame, lang: str) -> None:
     """Write each stated change between its two years (when both are in ``series``)."""
     years = series.set_index("year")["population"]
     for _, change in statements[statements["quantity"].eq("change")].iterrows():
         start, end = int(change["start_year"]), int(change["end_year"])
         if start in years and end in years:
-            label = ("about " if change["approximate"] else "") + (
-                f"{format_number(change['value'], 0, german)} %"
+            value = Number(change["value"], 0)
+            label = tr(
+                Message("about {value} %" if change["approximate"] else "{value} %", value=value),
+                lang,
             )
             ax.annotate(
                 label,
@@ -340,9 +447,7 @@ def _label_changes(ax: Axes, statements: pd.DataFrame, series: pd.DataFrame, ger
             )
 
 
-def demography_figure(
-    study: StructureStudy, ax: Axes | None = None, *, german: bool = False
-) -> Figure:
+def demography_figure(study: StructureStudy, ax: Axes | None = None, *, lang: str = "en") -> Figure:
     """Population by year as stated by a study, derived values drawn hollow.
 
     Raises
@@ -368,17 +473,22 @@ def demography_figure(
             edgecolor=PALETTE[0],
             linewidth=1.5,
             zorder=2,
-            label=label,
+            label=tr(label, lang),
         )
-        _label_points(ax, part, kind, german)
-    _label_changes(ax, statements, series, german)
+        _label_points(ax, part, kind, lang)
+    _label_changes(ax, statements, series, lang)
     ax.set_ylim(0, series["population"].max() * 1.2)
     ax.set_xlim(series["year"].min() - 5, series["year"].max() + 5)
-    ax.yaxis.set_major_formatter(number_formatter(0, german))
-    ax.set_ylabel("inhabitants")
+    ax.yaxis.set_major_formatter(number_formatter(0, lang == "de"))
+    ax.set_ylabel(tr("inhabitants", lang))
     ax.legend(loc="lower left", fontsize=8)
-    first, last = series["year"].min(), series["year"].max()
-    ax.set_title(f"{study.district.name}: population {first}–{last} as stated by the study")
+    title = Message(
+        "{name}: population {first}–{last} as stated by the study",
+        name=study.district.name,
+        first=str(series["year"].min()),
+        last=str(series["year"].max()),
+    )
+    ax.set_title(tr(title, lang))
     return fig
 
 
@@ -397,61 +507,118 @@ def _national_panel(ax: Axes, values: pd.Series, logarithmic: bool) -> None:
     ax.hist(values, bins=[values.min() * ratio ** (i / 30) for i in range(31)], color="#c9d6df")
 
 
-def national_figure(study: StructureStudy, *, german: bool = False) -> Figure:
-    """Distribution of three structure measures over all Kreise, the district marked.
+def national_figure(study: StructureStudy, *, lang: str = "en") -> Figure:
+    """The district among all Kreise, at the level of administrative units and of Gemeinden.
+
+    Top row administrative units, bottom row Gemeinden (:data:`NATIONAL_MEASURES`): the
+    number per Kreis, the share under 10,000 inhabitants and the population share living in
+    them, each a histogram over all Kreise with the district marked.
 
     Raises
     ------
     ValueError
         When the study has no national comparison (``study.position`` is ``None``).
     """
-    comparison, position = study.kreise, study.position
-    if comparison is None or position is None:
+    if study.position is None or study.kreise is None or study.kreis_units is None:
         raise ValueError(f"{study.district.name} has no national comparison: nothing to draw")
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
-    values_of = position.set_index("measure")["value"]
+    fig, axes = plt.subplots(2, 3, figsize=(11.5, 6.6))
     name = study.district.name
-    for ax, (measure, label, scale) in zip(axes, NATIONAL_MEASURES, strict=True):
-        _national_panel(ax, comparison[measure] * scale, measure != "share_pop_small")
-        mine = float(values_of[measure]) * scale
-        ax.axvline(mine, color=PALETTE[1], linewidth=2)
-        ax.annotate(
-            name,
-            (mine, 0.95),
-            xycoords=("data", "axes fraction"),
-            xytext=(4, 0),
-            textcoords="offset points",
-            color=PALETTE[1],
-            fontsize=8,
-            va="top",
-        )
-        ax.set_xlabel(label)
-        ax.xaxis.set_major_formatter(number_formatter(0, german))
-    axes[0].set_ylabel("number of Kreise")
-    fig.suptitle(f"{name} among the {len(comparison)} German Kreise")
-    fig.align_xlabels(axes)  # rotated and plain tick labels otherwise put the labels at odd heights
+    for row, (level, (table_name, measures)) in zip(axes, NATIONAL_MEASURES.items(), strict=True):
+        table = getattr(study, table_name)
+        mine = table.set_index("kreis_key").loc[study.district.kreis_key]
+        for ax, (measure, label, scale, logarithmic) in zip(row, measures, strict=True):
+            _national_panel(ax, table[measure] * scale, logarithmic)
+            _mark_district(ax, float(mine[measure]) * scale, name)
+            ax.set_xlabel(tr(label, lang))
+            ax.xaxis.set_major_formatter(number_formatter(0, lang == "de"))
+        level_label = tr(LEVELS[level], lang)
+        row[0].set_ylabel(tr(Message("{level}\nnumber of Kreise", level=level_label), lang))
+    title = Message(
+        "{name} among the {n} German Kreise: administrative units (top), Gemeinden (bottom)",
+        name=name,
+        n=len(study.kreise),
+    )
+    fig.suptitle(tr(title, lang))
+    for row in axes:  # rotated and plain tick labels otherwise put the labels at odd heights
+        fig.align_xlabels(row)
     return fig
+
+
+def _mark_district(ax: Axes, value: float, name: str) -> None:
+    """A vertical line at the district's value, named on the side with more room."""
+    ax.axvline(value, color=PALETTE[1], linewidth=2)
+    # axes fraction of the value (log or linear axis alike)
+    fraction = ax.transAxes.inverted().transform(ax.transData.transform((value, 0)))[0]
+    right = fraction < 0.6
+    ax.annotate(
+        name,
+        (value, 0.95),
+        xycoords=("data", "axes fraction"),
+        xytext=(4 if right else -4, 0),
+        textcoords="offset points",
+        ha="left" if right else "right",
+        color=PALETTE[1],
+        fontsize=8,
+        va="top",
+    )
 
 
 # --- source lines -----------------------------------------------------------------------------
 
 
-def source_note(study: StructureStudy, figure: str) -> str:
-    """Source line of ``figure`` (one of :data:`FIGURES`) for saving it."""
+def source_note(study: StructureStudy, figure: str, lang: str = "en") -> str:
+    """Source line of ``figure`` (one of :data:`FIGURES`) for saving it, in ``lang``."""
     if figure == "size_classes":
-        return f"Source: {study.source}"
-    if figure == "density":
-        return (
-            f"Source: {study.source}; joint administrations (orange) aggregated over their members."
+        return tr(
+            Message(
+                "Source: {source}; administrative units: population summed per verbandsfreie "
+                "Gemeinde and per Gemeindeverband (ARS digits 1-9).",
+                source=study.source,
+            ),
+            lang,
         )
+    if figure == "density":
+        template = "Source: {source}; joint administrations (orange) aggregated over their members."
+        return tr(Message(template, source=study.source), lang)
     if figure == "map":
-        return f"{map_note(study.polygons)}. Population and centres: Destatis GV-ISys."
+        attribution = tr(map_note(study.polygons), lang)
+        template = "{attribution}. Population and centres: Destatis GV-ISys."
+        return tr(Message(template, attribution=attribution), lang)
     if figure == "demography" and study.demography is not None:
         sources = "; ".join(dict.fromkeys(study.demography["source"]))
-        return f"Source: {sources}. Hollow markers are derived, not published."
+        template = "Source: {source}. Hollow markers are derived, not published."
+        return tr(Message(template, source=sources), lang)
     if figure == "national" and study.national is not None:
-        return (
-            f"Source: Destatis GV-ISys, {study.national_label}; inhabited Gemeinden only; log "
-            "scale in the first two panels."
+        template = (
+            "Source: Destatis GV-ISys, {label}; inhabited Gemeinden only; administrative units: "
+            "population summed per Gemeindeverband (ARS digits 1-9); log scale in the first "
+            "column."
         )
+        return tr(Message(template, label=study.national_label), lang)
     raise ValueError(f"no source line for figure {figure!r}; figures: {', '.join(FIGURES)}")
+
+
+# --- drawing and saving in one step -------------------------------------------------------------
+
+_DRAW = {
+    "size_classes": size_class_figure,
+    "density": density_figure,
+    "map": municipality_map_figure,
+    "demography": demography_figure,
+    "national": national_figure,
+}
+
+
+def publish(
+    study: StructureStudy, figure: str, *, lang: str = "en", root: str | Path | None = None
+) -> Image:
+    """Draw ``figure`` (one of :data:`FIGURES`), save it as ``01_<figure>`` and return the PNG.
+
+    The source line is :func:`source_note`; saving and display go through
+    :func:`ikzlib.figures.publish` (each figure rendered once per format).
+    """
+    if figure not in _DRAW:
+        raise ValueError(f"unknown figure {figure!r}; figures: {', '.join(FIGURES)}")
+    drawn = _DRAW[figure](study, lang=lang)
+    source = source_note(study, figure, lang)
+    return figures.publish(drawn, study.district.key, f"01_{figure}", source=source, root=root)

@@ -36,22 +36,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import pandas as pd
 
 from ikzlib import boundaries, destatis, germany
 from ikzlib.catalog import District, resolve
+from ikzlib.display import Table, table
 from ikzlib.errors import DataValidationError, ParameterError
+from ikzlib.i18n import Message, Number, check_language, register, tr
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
 from ikzlib.municipalities import (
     EINHEITSGEMEINDE,
+    SIZE_CLASS_BOUNDS,
     administrative_units,
     load_municipalities,
     source_summary,
 )
 from ikzlib.structure import (
+    LEVELS,
     compare_units,
     demography_series,
     read_demography,
@@ -62,6 +66,7 @@ from ikzlib.structure import (
 from ikzlib.studies.base import Study
 
 SMALL = destatis.SMALL_MUNICIPALITY_LIMIT
+VERY_SMALL = SIZE_CLASS_BOUNDS[1]  # 5,000: upper bound of the smallest size class
 AREA_TOLERANCE = 0.005  # km²: both sources round areas to two decimals
 CADASTRE_NOISE = 0.1  # km²: area differences up to this look like survey/rounding states
 
@@ -74,6 +79,10 @@ _NATIONAL = (
     "Destatis GV-ISys Auszug GV, all inhabited German Gemeinden (the embedded extract of "
     "data/raw/germany, or the gv_file given)"
 )
+_NATIONAL_UNITS = (
+    "Destatis GV-ISys Auszug GV, all inhabited German Gemeinden summed per Gemeindeverband "
+    "(ARS digits 1-9; ikzlib.destatis.national_units)"
+)
 _BOUNDARIES = (
     "BKG VG250/VG5000: the file in the reference folder (or boundary_file), else the embedded "
     "VG5000 extract of data/raw/germany"
@@ -85,9 +94,13 @@ SECTION = Section(
     "Municipal structure",
     (
         KeyFigure(
-            "n_municipalities", "Gemeinden", kind=Kind.OFFICIAL, source=_DESTATIS, headline=True
+            "n_units",
+            "administrative units",
+            kind=Kind.DERIVED,
+            source=_AGGREGATED,
+            headline=True,
         ),
-        KeyFigure("n_units", "administrative units", kind=Kind.DERIVED, source=_AGGREGATED),
+        KeyFigure("n_municipalities", "Gemeinden", kind=Kind.OFFICIAL, source=_DESTATIS),
         KeyFigure("population", "inhabitants", kind=Kind.OFFICIAL, source=_DESTATIS, headline=True),
         KeyFigure(
             "population_date",
@@ -107,7 +120,10 @@ SECTION = Section(
             headline=True,
         ),
         KeyFigure(
-            "n_under_10k", "Gemeinden under 10,000 inhabitants", kind=Kind.DERIVED, source=_DESTATIS
+            "n_units_under_5k",
+            "administrative units under 5,000 inhabitants",
+            kind=Kind.DERIVED,
+            source=_AGGREGATED,
         ),
         KeyFigure(
             "n_units_under_10k",
@@ -116,13 +132,35 @@ SECTION = Section(
             source=_AGGREGATED,
         ),
         KeyFigure(
+            "share_units_under_10k",
+            "share of administrative units under 10,000 inhabitants",
+            decimals=2,
+            kind=Kind.DERIVED,
+            source=_AGGREGATED,
+            percent=True,
+            headline=True,
+        ),
+        KeyFigure(
+            "share_pop_units_under_10k",
+            "population share in administrative units under 10,000",
+            decimals=2,
+            kind=Kind.DERIVED,
+            source=_AGGREGATED,
+            percent=True,
+        ),
+        KeyFigure(
+            "n_under_5k", "Gemeinden under 5,000 inhabitants", kind=Kind.DERIVED, source=_DESTATIS
+        ),
+        KeyFigure(
+            "n_under_10k", "Gemeinden under 10,000 inhabitants", kind=Kind.DERIVED, source=_DESTATIS
+        ),
+        KeyFigure(
             "share_pop_under_10k",
             "population share in Gemeinden under 10,000",
             decimals=2,
             kind=Kind.DERIVED,
             source=_DESTATIS,
             percent=True,
-            headline=True,
         ),
         KeyFigure(
             "largest_municipality",
@@ -163,6 +201,20 @@ SECTION = Section(
             source=_BOUNDARIES,
         ),
         KeyFigure(
+            "national_share_units_under_10k",
+            "Germany: share of administrative units under 10,000",
+            decimals=2,
+            kind=Kind.DERIVED,
+            source=_NATIONAL_UNITS,
+            percent=True,
+        ),
+        KeyFigure(
+            "national_n_units",
+            "Germany: administrative units",
+            kind=Kind.DERIVED,
+            source=_NATIONAL_UNITS,
+        ),
+        KeyFigure(
             "national_share_municipalities_under_10k",
             "Germany: share of inhabited Gemeinden under 10,000",
             decimals=2,
@@ -177,20 +229,543 @@ SECTION = Section(
             source=_NATIONAL,
         ),
         KeyFigure(
+            "rank_share_units_under_10k",
+            "rank among Kreise: share of administrative units under 10,000",
+            kind=Kind.DERIVED,
+            source=_NATIONAL_UNITS,
+        ),
+        KeyFigure(
+            "rank_share_pop_units_under_10k",
+            "rank among Kreise: population share in administrative units under 10,000",
+            kind=Kind.DERIVED,
+            source=_NATIONAL_UNITS,
+        ),
+        KeyFigure(
+            "rank_median_unit_population",
+            "rank among Kreise: median population of the administrative units",
+            kind=Kind.DERIVED,
+            source=_NATIONAL_UNITS,
+        ),
+        KeyFigure(
             "rank_share_pop_under_10k",
-            "rank among Kreise: population share under 10,000",
+            "rank among Kreise: population share in Gemeinden under 10,000",
             kind=Kind.DERIVED,
             source=_NATIONAL,
         ),
         KeyFigure(
             "rank_median_population",
-            "rank among Kreise: median Gemeinde population",
+            "rank among Kreise: median population of the Gemeinden",
             kind=Kind.DERIVED,
             source=_NATIONAL,
         ),
     ),
     order=10,
     notebook="01_municipal_structure",
+)
+# The level each size figure counts at, so that a comparison can show one level at a time.
+UNIT_FIGURES = (
+    "n_units",
+    "n_units_under_5k",
+    "n_units_under_10k",
+    "share_units_under_10k",
+    "share_pop_units_under_10k",
+    "national_share_units_under_10k",
+    "national_n_units",
+    "rank_share_units_under_10k",
+    "rank_share_pop_units_under_10k",
+    "rank_median_unit_population",
+)
+GEMEINDE_FIGURES = (
+    "n_municipalities",
+    "n_under_5k",
+    "n_under_10k",
+    "share_pop_under_10k",
+    "largest_municipality",
+    "national_share_municipalities_under_10k",
+    "rank_share_pop_under_10k",
+    "rank_median_population",
+)
+
+_NOT_THE_QUESTION = (
+    "Inter-municipal cooperation inside it is not the question: the figures describe the "
+    "district as a whole and place it among all German Kreise; there is no ranking of units."
+)
+_NOT_THE_QUESTION_DE = (
+    "Interkommunale Zusammenarbeit innerhalb des Kreises ist hier nicht die Frage: Die Zahlen "
+    "beschreiben den Kreis als Ganzes und ordnen ihn unter alle deutschen Kreise ein; eine "
+    "Rangfolge der Einheiten gibt es nicht."
+)
+
+# Measures of the national position, named for a reader (the level is a column beside them).
+MEASURE_LABELS = {
+    "n_units": "number per Kreis",
+    "n_municipalities": "number per Kreis",
+    "median_population": "median population",
+    "share_units_small": "% under 10,000 inhabitants",
+    "share_municipalities_small": "% under 10,000 inhabitants",
+    "share_pop_small": "% of population in those under 10,000",
+}
+UNIT_TABLE_LABELS = {
+    "unit_key": "Key (ARS 1-9)",
+    "unit_name": "Administrative unit",
+    "unit_type": "Type",
+    "n_municipalities": "Gemeinden",
+    "population": "Inhabitants",
+    "population_published": "Inhabitants (published)",
+    "area_km2": "Area (km²)",
+    "area_km2_published": "Area (km², published)",
+}
+QUANTITIES = {
+    "population": "inhabitants",
+    "area_km2": "area (km²)",
+    "presence": "in one source only",
+}
+
+
+@dataclass(frozen=True)
+class _TableSpec:
+    """How :meth:`StructureStudy.table` shows one table: source attribute and labels."""
+
+    attribute: str
+    columns: dict[str, str]
+    decimals: int | dict[str, int] = 2
+    translate: tuple[str, ...] = ()
+    caption: str | None = None
+
+
+TABLES = {
+    "units": _TableSpec("unit_table", UNIT_TABLE_LABELS),
+    "disagreements": _TableSpec(
+        "disagreement_table",
+        {
+            "unit_name": "Administrative unit",
+            "quantity": "Quantity",
+            "aggregated": "Aggregated",
+            "published": "Published",
+            "difference": "Difference",
+            "note": "Note",
+        },
+        translate=("quantity",),
+    ),
+    "size_classes": _TableSpec(
+        "size_class_comparison",
+        {
+            "size_class": "Size class (inhabitants)",
+            "n_units": "administrative units",
+            "percent_units": "% of units",
+            "percent_population_units": "% of population (units)",
+            "n_gemeinden": "Gemeinden",
+            "percent_gemeinden": "% of Gemeinden",
+            "percent_population_gemeinden": "% of population (Gemeinden)",
+        },
+        decimals=1,
+        translate=("size_class",),
+        caption="Size classes: administrative units and Gemeinden",
+    ),
+    "density": _TableSpec(
+        "density",
+        {
+            "unit_name": "Administrative unit",
+            "unit_type": "Type",
+            "population": "Inhabitants",
+            "area_km2": "Area (km²)",
+            "density": "Inhabitants per km²",
+        },
+        decimals={"area_km2": 2, "density": 1},
+    ),
+    "statements": _TableSpec(
+        "statements",
+        {
+            "statement_id": "Statement",
+            "start_year": "From",
+            "end_year": "To",
+            "value": "Value",
+            "unit": "Unit",
+            "approximate": "Approximate",
+            "source": "Source",
+        },
+        decimals=1,
+        translate=("unit",),
+    ),
+    "demography": _TableSpec(
+        "demography_table",
+        {
+            "year": "Year",
+            "population": "Inhabitants",
+            "kind": "Kind of value",
+            "approximate": "Approximate",
+            "basis": "Based on",
+        },
+        translate=("kind",),
+    ),
+    "national": _TableSpec(
+        "national_position",
+        {
+            "level": "Level",
+            "measure_label": "Measure",
+            "value": "District",
+            "median": "Median of the Kreise",
+            "rank": "Rank",
+            "n_kreise": "Kreise",
+            "percentile": "Percentile",
+        },
+        decimals={"value": 1, "median": 1, "percentile": 2},
+        translate=("level", "measure_label"),
+    ),
+    "lands": _TableSpec(
+        "land_table",
+        {
+            "land_name": "Land",
+            "n_units": "administrative units",
+            "n_municipalities": "Gemeinden",
+            "joint_types": "Joint administrations, each one unit",
+            "share_units_small": "% of units under 10,000",
+            "share_municipalities_small": "% of Gemeinden under 10,000",
+            "share_pop_small_units": "% of population in units under 10,000",
+            "share_pop_small_municipalities": "% of population in Gemeinden under 10,000",
+        },
+        decimals=1,
+        caption="Size classes and comparison by Land: administrative units and Gemeinden",
+    ),
+}
+
+register(
+    {
+        # key-figure labels
+        "Municipal structure": "Gemeindestruktur",
+        "administrative units": "Verwaltungseinheiten",
+        "inhabitants": "Einwohner",
+        "population date": "Stichtag der Bevölkerung",
+        "area": "Fläche",
+        "population density": "Bevölkerungsdichte",
+        "administrative units under 5,000 inhabitants": (
+            "Verwaltungseinheiten unter 5.000 Einwohnern"
+        ),
+        "administrative units under 10,000 inhabitants": (
+            "Verwaltungseinheiten unter 10.000 Einwohnern"
+        ),
+        "share of administrative units under 10,000 inhabitants": (
+            "Anteil der Verwaltungseinheiten unter 10.000 Einwohnern"
+        ),
+        "population share in administrative units under 10,000": (
+            "Bevölkerungsanteil in Verwaltungseinheiten unter 10.000"
+        ),
+        "Gemeinden under 5,000 inhabitants": "Gemeinden unter 5.000 Einwohnern",
+        "Gemeinden under 10,000 inhabitants": "Gemeinden unter 10.000 Einwohnern",
+        "population share in Gemeinden under 10,000": (
+            "Bevölkerungsanteil in Gemeinden unter 10.000"
+        ),
+        "largest Gemeinde": "größte Gemeinde",
+        "cells where aggregated and published units disagree": (
+            "Zellen, in denen aggregierte und veröffentlichte Einheiten abweichen"
+        ),
+        "unit populations that disagree": "abweichende Einwohnerzahlen der Einheiten",
+        "unit areas that disagree (> 0.005 km²)": "abweichende Flächen der Einheiten (> 0,005 km²)",
+        "population in the published unit table": "Bevölkerung laut veröffentlichter Tabelle",
+        "boundary file": "Grenzdatei",
+        "Germany: share of administrative units under 10,000": (
+            "Deutschland: Anteil der Verwaltungseinheiten unter 10.000"
+        ),
+        "Germany: administrative units": "Deutschland: Verwaltungseinheiten",
+        "Germany: share of inhabited Gemeinden under 10,000": (
+            "Deutschland: Anteil der bewohnten Gemeinden unter 10.000"
+        ),
+        "Germany: Kreise with inhabited Gemeinden": "Deutschland: Kreise mit bewohnten Gemeinden",
+        "rank among Kreise: share of administrative units under 10,000": (
+            "Rang unter den Kreisen: Anteil der Verwaltungseinheiten unter 10.000"
+        ),
+        "rank among Kreise: population share in administrative units under 10,000": (
+            "Rang unter den Kreisen: Bevölkerungsanteil in Verwaltungseinheiten unter 10.000"
+        ),
+        "rank among Kreise: median population of the administrative units": (
+            "Rang unter den Kreisen: Median der Einwohnerzahl der Verwaltungseinheiten"
+        ),
+        "rank among Kreise: population share in Gemeinden under 10,000": (
+            "Rang unter den Kreisen: Bevölkerungsanteil in Gemeinden unter 10.000"
+        ),
+        "rank among Kreise: median population of the Gemeinden": (
+            "Rang unter den Kreisen: Median der Einwohnerzahl der Gemeinden"
+        ),
+        # position measures
+        "number per Kreis": "Anzahl je Kreis",
+        "median population": "Median der Einwohnerzahl",
+        "% under 10,000 inhabitants": "% unter 10.000 Einwohnern",
+        "% of population in those under 10,000": "% der Bevölkerung in denen unter 10.000",
+        # table columns and values of notebook 01
+        "Key (ARS 1-9)": "Schlüssel (ARS 1-9)",
+        "Administrative unit": "Verwaltungseinheit",
+        "Type": "Typ",
+        "Inhabitants": "Einwohner",
+        "Inhabitants (published)": "Einwohner (veröffentlicht)",
+        "Area (km²)": "Fläche (km²)",
+        "Area (km², published)": "Fläche (km², veröffentlicht)",
+        "area (km²)": "Fläche (km²)",
+        "in one source only": "nur in einer Quelle",
+        "Quantity": "Größe",
+        "Aggregated": "Aggregiert",
+        "Published": "Veröffentlicht",
+        "Difference": "Differenz",
+        "Note": "Anmerkung",
+        "Size class (inhabitants)": "Größenklasse (Einwohner)",
+        "% of units": "% der Einheiten",
+        "% of population (units)": "% der Bevölkerung (Einheiten)",
+        "% of Gemeinden": "% der Gemeinden",
+        "% of population (Gemeinden)": "% der Bevölkerung (Gemeinden)",
+        "Size classes: administrative units and Gemeinden": (
+            "Größenklassen: Verwaltungseinheiten und Gemeinden"
+        ),
+        "Inhabitants per km²": "Einwohner je km²",
+        "Statement": "Aussage",
+        "From": "Von",
+        "To": "Bis",
+        "Unit": "Einheit",
+        "Approximate": "Ungefähr",
+        "Year": "Jahr",
+        "Kind of value": "Art des Werts",
+        "Based on": "Grundlage",
+        "stated": "angegeben",
+        "projected": "projiziert",
+        "persons": "Personen",
+        "percent": "Prozent",
+        "Level": "Ebene",
+        "Measure": "Maß",
+        "District": "Kreis",
+        "Median of the Kreise": "Median der Kreise",
+        "Rank": "Rang",
+        "Kreise": "Kreise",
+        "Percentile": "Perzentil",
+        "Land": "Land",
+        "Joint administrations, each one unit": "Gemeinsame Verwaltungen, je eine Einheit",
+        "% of units under 10,000": "% der Einheiten unter 10.000",
+        "% of population in units under 10,000": "% der Bevölkerung in Einheiten unter 10.000",
+        "% of population in Gemeinden under 10,000": (
+            "% der Bevölkerung in Gemeinden unter 10.000"
+        ),
+        "Size classes and comparison by Land: administrative units and Gemeinden": (
+            "Größenvergleich nach Ländern: Verwaltungseinheiten und Gemeinden"
+        ),
+        "Key figure": "Kennzahl",
+        "Value": "Wert",
+        "Kind of figure": "Art der Kennzahl",
+        "Source": "Quelle",
+        "official": "amtlich",
+        "derived": "abgeleitet",
+        "published": "veröffentlicht",
+        # sentences of describe() and the notes
+        "{n} {noun}": "{n} {noun}",
+        "Gemeinde": "Gemeinde",
+        "administrative unit": "Verwaltungseinheit",
+        "cell": "Zelle",
+        "cells": "Zellen",
+        "statement": "Aussage",
+        "statements": "Aussagen",
+        "{gemeinden} in {units}, {population} inhabitants on {date}, {area} km²": (
+            "{gemeinden} in {units}, {population} Einwohner am {date}, {area} km²"
+        ),
+        "{n_single} of the {n_units} administrative units are verbandsfreie Gemeinden: the "
+        "district has no joint administration.": (
+            "{n_single} der {n_units} Verwaltungseinheiten sind verbandsfreie Gemeinden: Der "
+            "Kreis hat keine gemeinsame Verwaltung."
+        ),
+        "{n_single} of the {n_units} administrative units are verbandsfreie Gemeinden "
+        "(Einheitsgemeinden); the other one is a joint administration: {listing}.": (
+            "{n_single} der {n_units} Verwaltungseinheiten sind verbandsfreie Gemeinden "
+            "(Einheitsgemeinden); die übrige ist eine gemeinsame Verwaltung: {listing}."
+        ),
+        "{n_single} of the {n_units} administrative units are verbandsfreie Gemeinden "
+        "(Einheitsgemeinden); the other {n_joint} are joint administrations: {listing}.": (
+            "{n_single} der {n_units} Verwaltungseinheiten sind verbandsfreie Gemeinden "
+            "(Einheitsgemeinden); die übrigen {n_joint} sind gemeinsame Verwaltungen: {listing}."
+        ),
+        "a kreisfreie Stadt": "eine kreisfreie Stadt",
+        "a Stadtkreis": "ein Stadtkreis",
+        "a single Gemeinde": "eine einzige Gemeinde",
+        "{name} is {kind}: the district is a single municipality and one administrative "
+        "unit. " + _NOT_THE_QUESTION: (
+            "{name} ist {kind}: Der Kreis ist eine einzige Gemeinde und eine "
+            "Verwaltungseinheit. " + _NOT_THE_QUESTION_DE
+        ),
+        "All {n} Gemeinden of {name} form one administrative unit ({unit}), so the district is "
+        "one administrative unit. " + _NOT_THE_QUESTION: (
+            "Alle {n} Gemeinden von {name} bilden eine Verwaltungseinheit ({unit}); der Kreis "
+            "ist also eine Verwaltungseinheit. " + _NOT_THE_QUESTION_DE
+        ),
+        "{listed} and {more} more": "{listed} und {more} weitere",
+        "The Kreis also holds 1 uninhabited gemeindefreies Gebiet ({area} km²: {listed}); "
+        "it is not a municipality, forms no administrative unit and is left out of every "
+        "table, figure and count.": (
+            "Zum Kreis gehört außerdem 1 unbewohntes gemeindefreies Gebiet ({area} km²: "
+            "{listed}); es ist keine Gemeinde, bildet keine Verwaltungseinheit und fehlt in "
+            "allen Tabellen, Abbildungen und Zählungen."
+        ),
+        "The Kreis also holds {n} uninhabited gemeindefreie Gebiete ({area} km²: {listed}); "
+        "they are not municipalities, form no administrative unit and are left out of every "
+        "table, figure and count.": (
+            "Zum Kreis gehören außerdem {n} unbewohnte gemeindefreie Gebiete ({area} km²: "
+            "{listed}); sie sind keine Gemeinden, bilden keine Verwaltungseinheit und fehlen in "
+            "allen Tabellen, Abbildungen und Zählungen."
+        ),
+        "The table lists the aggregated administrative units.": (
+            "Die Tabelle zeigt die aggregierten Verwaltungseinheiten."
+        ),
+        "population total: aggregated {aggregated}, published {published}": (
+            "Bevölkerung insgesamt: aggregiert {aggregated}, veröffentlicht {published}"
+        ),
+        "not given": "nicht angegeben",
+        "published table: {source}": "veröffentlichte Tabelle: {source}",
+        "{cells} where the two sources disagree (second table below).": (
+            "{cells}, in denen die beiden Quellen abweichen (zweite Tabelle unten)."
+        ),
+        "{cells} where the two sources disagree.": (
+            "{cells}, in denen die beiden Quellen abweichen."
+        ),
+        "1 unit appears in one source only: {names}": (
+            "1 Einheit steht nur in einer Quelle: {names}"
+        ),
+        "{n} units appear in one source only: {names}": (
+            "{n} Einheiten stehen nur in einer Quelle: {names}"
+        ),
+        "{findings}. The Gemeinde-level Destatis figures are used in the rest of the suite.": (
+            "{findings}. Im Weiteren werden die Destatis-Zahlen je Gemeinde verwendet."
+        ),
+        "the published table gives no unit areas to compare": (
+            "die veröffentlichte Tabelle nennt keine Flächen zum Vergleich"
+        ),
+        "areas agree within {tolerance} km²": "Flächen stimmen auf {tolerance} km² überein",
+        "1 unit area differs by at most {largest} km² ({hectares} ha), small enough to come "
+        "from different survey or rounding states of the cadastre": (
+            "1 Fläche weicht um höchstens {largest} km² ({hectares} ha) ab, wenig genug für "
+            "unterschiedliche Vermessungs- oder Rundungsstände des Katasters"
+        ),
+        "{n} unit areas differ by at most {largest} km² ({hectares} ha), small enough to come "
+        "from different survey or rounding states of the cadastre": (
+            "{n} Flächen weichen um höchstens {largest} km² ({hectares} ha) ab, wenig genug für "
+            "unterschiedliche Vermessungs- oder Rundungsstände des Katasters"
+        ),
+        "1 unit area differs by at most {largest} km² ({hectares} ha), more than rounding "
+        "explains: check the Gebietsstand of both sources": (
+            "1 Fläche weicht um höchstens {largest} km² ({hectares} ha) ab, mehr als Rundung "
+            "erklärt: Gebietsstand beider Quellen prüfen"
+        ),
+        "{n} unit areas differ by at most {largest} km² ({hectares} ha), more than rounding "
+        "explains: check the Gebietsstand of both sources": (
+            "{n} Flächen weichen um höchstens {largest} km² ({hectares} ha) ab, mehr als "
+            "Rundung erklärt: Gebietsstand beider Quellen prüfen"
+        ),
+        "the published table gives no unit populations to compare": (
+            "die veröffentlichte Tabelle nennt keine Einwohnerzahlen zum Vergleich"
+        ),
+        "populations agree exactly": "Einwohnerzahlen stimmen genau überein",
+        "1 unit population differs, by up to {largest} inhabitants: check the population "
+        "dates of both sources": (
+            "1 Einwohnerzahl weicht ab, um bis zu {largest} Einwohner: Stichtage beider Quellen "
+            "prüfen"
+        ),
+        "{n} unit populations differ, by up to {largest} inhabitants: check the "
+        "population dates of both sources": (
+            "{n} Einwohnerzahlen weichen ab, um bis zu {largest} Einwohner: Stichtage beider "
+            "Quellen prüfen"
+        ),
+        "district: {density} inhabitants per km²": "Kreis: {density} Einwohner je km²",
+        "one administrative unit: no ranking of units by density.": (
+            "eine Verwaltungseinheit: keine Rangfolge der Einheiten nach Dichte."
+        ),
+        "units: from {low} ({low_name}) to {high} ({high_name})": (
+            "Einheiten: von {low} ({low_name}) bis {high} ({high_name})"
+        ),
+        "boundaries: {source}": "Grenzen: {source}",
+        "  {check}: {values}": "  {check}: {values}",
+        "Gemeinden without a polygon": "Gemeinden ohne Polygon",
+        "polygons not in the municipality table": (
+            "Polygone, die nicht in der Gemeindetabelle stehen"
+        ),
+        "ARS differs between the sources": "ARS weicht zwischen den Quellen ab",
+        "none": "keine",
+        "  1 uninhabited gemeindefreies Gebiet left blank (not a municipality)": (
+            "  1 unbewohntes gemeindefreies Gebiet frei gelassen (keine Gemeinde)"
+        ),
+        "  {n} uninhabited gemeindefreie Gebiete left blank (not municipalities)": (
+            "  {n} unbewohnte gemeindefreie Gebiete frei gelassen (keine Gemeinden)"
+        ),
+        "{statements} by {sources}": "{statements} aus {sources}",
+        "population {first}–{last}: {stated} stated, {derived} derived from a stated "
+        "change, {projected} projected; derived and projected values are not published "
+        "counts.": (
+            "Bevölkerung {first}–{last}: {stated} angegeben, {derived} aus einer angegebenen "
+            "Veränderung abgeleitet, {projected} projiziert; abgeleitete und projizierte Werte "
+            "sind keine veröffentlichten Zahlen."
+        ),
+        "Kreis {kreis} has no inhabited Gemeinde in {file}: no position.": (
+            "Kreis {kreis} hat in {file} keine bewohnte Gemeinde: keine Einordnung."
+        ),
+        "National comparison at the level of administrative units: every Gemeindeverband "
+        "counts as one unit (Amt, Samtgemeinde, Verbandsgemeinde, Verwaltungsgemeinschaft, "
+        "Verwaltungsverband, Gemeindeverwaltungsverband), every verbandsfreie Gemeinde as "
+        "one; Verwaltungsgemeinschaften count as units because their members share one "
+        "administration, as the members of a Samtgemeinde or Verbandsgemeinde do "
+        "(ikzlib.destatis, 'Administrative units'). Germany has {n_units} such units, "
+        "{share_units} % of them under {limit} inhabitants, against {share_gemeinden} % of "
+        "its {n_gemeinden} Gemeinden.": (
+            "Bundesvergleich auf der Ebene der Verwaltungseinheiten: Jeder Gemeindeverband "
+            "zählt als eine Einheit (Amt, Samtgemeinde, Verbandsgemeinde, "
+            "Verwaltungsgemeinschaft, Verwaltungsverband, Gemeindeverwaltungsverband), jede "
+            "verbandsfreie Gemeinde als eine; Verwaltungsgemeinschaften zählen als Einheiten, "
+            "weil ihre Mitglieder eine gemeinsame Verwaltung haben, wie die Mitglieder einer "
+            "Samtgemeinde oder Verbandsgemeinde (ikzlib.destatis, 'Administrative units'). "
+            "Deutschland hat {n_units} solcher Einheiten, {share_units} % davon unter {limit} "
+            "Einwohnern, gegenüber {share_gemeinden} % seiner {n_gemeinden} Gemeinden."
+        ),
+        "Counted per administrative unit, {units} of {n_units} have fewer than {limit} "
+        "inhabitants ({units_5k} fewer than {very_limit}); counted per Gemeinde, "
+        "{gemeinden} of {n_gemeinden} ({gemeinden_5k} fewer than {very_limit}). Tables, "
+        "figures and the national comparison count administrative units first, the level at "
+        "which the district's administrations work; the Gemeinde figures stand beside them.": (
+            "Je Verwaltungseinheit gezählt haben {units} von {n_units} weniger als {limit} "
+            "Einwohner ({units_5k} weniger als {very_limit}); je Gemeinde gezählt {gemeinden} "
+            "von {n_gemeinden} ({gemeinden_5k} weniger als {very_limit}). Tabellen, Abbildungen "
+            "und der Bundesvergleich zählen zuerst Verwaltungseinheiten, die Ebene, auf der die "
+            "Verwaltungen des Kreises arbeiten; die Zahlen je Gemeinde stehen daneben."
+        ),
+        "The district is a single Gemeinde of {population} inhabitants (fewer than "
+        "{limit}): there is no size distribution of Gemeinden.": (
+            "Der Kreis ist eine einzige Gemeinde mit {population} Einwohnern (weniger als "
+            "{limit}): Es gibt keine Größenverteilung der Gemeinden."
+        ),
+        "The district is a single Gemeinde of {population} inhabitants (not fewer "
+        "than {limit}): there is no size distribution of Gemeinden.": (
+            "Der Kreis ist eine einzige Gemeinde mit {population} Einwohnern (nicht weniger "
+            "als {limit}): Es gibt keine Größenverteilung der Gemeinden."
+        ),
+        "The one administrative unit has {population} inhabitants.": (
+            "Die eine Verwaltungseinheit hat {population} Einwohner."
+        ),
+        "Administrative units: {small} of the {total} have fewer than {limit} inhabitants "
+        "({very_small} fewer than {very_limit}); they hold {share} % of the population.": (
+            "Verwaltungseinheiten: {small} der {total} haben weniger als {limit} Einwohner "
+            "({very_small} weniger als {very_limit}); in ihnen leben {share} % der Bevölkerung."
+        ),
+        "Gemeinden: {small} of the {total} have fewer than {limit} inhabitants "
+        "({very_small} fewer than {very_limit}); they hold {share} % of the population.": (
+            "Gemeinden: {small} der {total} haben weniger als {limit} Einwohner "
+            "({very_small} weniger als {very_limit}); in ihnen leben {share} % der Bevölkerung."
+        ),
+        "data: {source}": "Daten: {source}",
+        "Administrative units: {n_units} in Germany, {share} % of them under {limit} "
+        "inhabitants ({share_pop} % of the population lives in them).": (
+            "Verwaltungseinheiten: {n_units} in Deutschland, {share} % davon unter {limit} "
+            "Einwohnern (in ihnen leben {share_pop} % der Bevölkerung)."
+        ),
+        "Gemeinden: {n} inhabited Gemeinden (the {n_uninhabited} uninhabited "
+        "gemeindefreie Gebiete are not counted); {share} % of them have fewer than {limit} "
+        "inhabitants ({share_pop} % of the population lives in them); {n_kreise} Kreise.": (
+            "Gemeinden: {n} bewohnte Gemeinden (die {n_uninhabited} unbewohnten "
+            "gemeindefreien Gebiete zählen nicht); {share} % davon haben weniger als {limit} "
+            "Einwohner (in ihnen leben {share_pop} % der Bevölkerung); {n_kreise} Kreise."
+        ),
+        "Kreis {kreis} has no inhabited Gemeinde in the data.": (
+            "Kreis {kreis} hat in den Daten keine bewohnte Gemeinde."
+        ),
+    }
 )
 
 PARTS = ("district", "units", "size_classes", "density", "map", "demography", "national")
@@ -209,9 +784,10 @@ class StructureStudy(Study):
         Municipality model (:mod:`ikzlib.municipalities`), one row per Gemeinde.
     units
         Administrative units (:func:`ikzlib.municipalities.administrative_units`).
-    size_classes
-        Gemeinden and population per size class (:func:`ikzlib.structure.size_class_table`);
-        ``None`` for a district of a single Gemeinde.
+    size_classes, municipality_size_classes
+        Administrative units (the default level) and Gemeinden per size class, with their
+        population (:func:`ikzlib.structure.size_class_table`); ``None`` for a district of a
+        single Gemeinde.
     density
         Units sorted by density (``unit_name``, ``unit_type``, ``population``, ``area_km2``,
         ``density``); ``None`` for a district of a single administrative unit.
@@ -234,17 +810,27 @@ class StructureStudy(Study):
     demography, demography_series
         Demographic statements of a study and the population by year derived from them;
         ``None`` without statements.
-    gv_file, national_source, national, kreise, position
+    gv_file, national_source
         The Germany-wide Destatis data (``gv_file``: the file given, else the embedded
-        ``municipalities.parquet``) and what it is, the national small-Gemeinde shares
-        (:func:`ikzlib.destatis.national_small_municipality_share`), one row per Kreis
-        (:func:`ikzlib.destatis.kreis_comparison`) and the district's position among them;
-        ``None`` without national data.
+        ``municipalities.parquet``) and what it is; ``None`` without national data, as are
+        the tables below.
+    national_units, kreis_units, unit_position
+        At the level of administrative units (:func:`ikzlib.destatis.national_units`): the
+        national shares (:func:`ikzlib.destatis.national_small_unit_share`), one row per
+        Kreis (:func:`ikzlib.destatis.kreis_unit_comparison`) and the district's position
+        among them (:data:`ikzlib.destatis.UNIT_POSITION_MEASURES`).
+    national, kreise, position
+        The same at the level of Gemeinden
+        (:func:`ikzlib.destatis.national_small_municipality_share`,
+        :func:`ikzlib.destatis.kreis_comparison`, :func:`ikzlib.destatis.district_position`).
+    lands
+        Both levels per Land (:func:`ikzlib.destatis.land_comparison`).
     """
 
     municipalities: pd.DataFrame
     units: pd.DataFrame
     size_classes: pd.DataFrame | None
+    municipality_size_classes: pd.DataFrame | None
     density: pd.DataFrame | None
     district_density: float
     population_date: str
@@ -261,9 +847,13 @@ class StructureStudy(Study):
     demography_series: pd.DataFrame | None = None
     gv_file: Path | None = None
     national_source: str | None = None
+    national_units: dict[str, float | int] | None = None
+    kreis_units: pd.DataFrame | None = None
+    unit_position: pd.DataFrame | None = None
     national: dict[str, float | int] | None = None
     kreise: pd.DataFrame | None = None
     position: pd.DataFrame | None = None
+    lands: pd.DataFrame | None = None
 
     @property
     def unit_table(self) -> pd.DataFrame:
@@ -290,36 +880,122 @@ class StructureStudy(Study):
         return len(self.units) == 1
 
     @property
-    def size_class_percent(self) -> pd.DataFrame | None:
-        """The size-class table with its shares as percentages (one decimal)."""
-        if self.size_classes is None:
+    def size_class_comparison(self) -> pd.DataFrame | None:
+        """Size classes of administrative units and of Gemeinden side by side, in percent.
+
+        Columns ``size_class``, then per level (``units``, ``gemeinden``) ``n_<level>``,
+        ``percent_<level>`` (of the units or Gemeinden) and ``percent_population_<level>``
+        (of the district population), percentages to one decimal; ``None`` without size
+        classes.
+        """
+        if self.size_classes is None or self.municipality_size_classes is None:
             return None
-        table = self.size_classes.copy()
-        for share, label in (("municipalities", "Gemeinden"), ("population", "population")):
-            table[f"% of {label}"] = (100 * table.pop(f"share_{share}")).round(1)
+        table = self.size_classes[["size_class"]].astype(str)
+        for level, classes in (
+            ("units", self.size_classes),
+            ("gemeinden", self.municipality_size_classes),
+        ):
+            table[f"n_{level}"] = classes["n"]
+            table[f"percent_{level}"] = (100 * classes["share_n"]).round(1)
+            table[f"percent_population_{level}"] = (100 * classes["share_population"]).round(1)
         return table
 
     @property
+    def national_position(self) -> pd.DataFrame | None:
+        """The district's position among the Kreise at both levels (``level`` column first).
+
+        Rows of :attr:`unit_position` (``level`` ``"administrative units"``), then of
+        :attr:`position` (``"Gemeinden"``), with ``measure_label`` for a reader and shares
+        (``value``, ``median``) in percent; ``None`` without a position.
+        """
+        if self.position is None or self.unit_position is None:
+            return None
+        parts = [
+            frame.assign(level=LEVELS[level])
+            for level, frame in (("units", self.unit_position), ("gemeinden", self.position))
+        ]
+        table = pd.concat(parts, ignore_index=True)
+        shares = table["measure"].str.startswith("share_")
+        for column in ("value", "median"):
+            table[column] = table[column].where(~shares, 100 * table[column])
+        table.insert(1, "measure_label", table["measure"].map(MEASURE_LABELS))
+        return table[["level", "measure_label", *self.position.columns]]
+
+    @property
     def statements(self) -> pd.DataFrame | None:
-        """The demographic statements without their notes (``None`` without statements)."""
+        """The demographic statements without their notes, years as text (``None`` without)."""
         if self.demography is None:
             return None
-        return self.demography[[*_STATEMENT_COLUMNS, "source"]]
+        table = self.demography[[*_STATEMENT_COLUMNS, "source"]].copy()
+        for column in ("start_year", "end_year"):
+            table[column] = table[column].astype(str)  # a year is a name, not a count
+        return table
+
+    @property
+    def demography_table(self) -> pd.DataFrame | None:
+        """Population by year for reading: years as text, populations rounded to persons."""
+        if self.demography_series is None:
+            return None
+        table = self.demography_series.copy()
+        table["year"] = table["year"].astype(str)
+        table["population"] = table["population"].round().astype("int64")
+        return table
+
+    @property
+    def disagreement_table(self) -> pd.DataFrame | None:
+        """:attr:`disagreements` with the quantity named for a reader (``None`` without)."""
+        if self.disagreements is None:
+            return None
+        return self.disagreements.assign(quantity=self.disagreements["quantity"].map(QUANTITIES))
+
+    @property
+    def land_table(self) -> pd.DataFrame | None:
+        """Both levels per Land (:attr:`lands`) with the shares in percent (one decimal)."""
+        if self.lands is None:
+            return None
+        table = self.lands.copy()
+        for column in [c for c in table if c.startswith("share_")]:
+            table[column] = (100 * table[column]).round(1)
+        return table
+
+    def table(self, name: str, lang: str = "en") -> Table | None:
+        """One of the study's tables (:data:`TABLES`) for reading, in ``lang``.
+
+        Human column names, formatted numbers, no index (:func:`ikzlib.display.table`);
+        ``None`` when the study lacks that part (e.g. no published unit table).
+        """
+        if name not in TABLES:
+            raise ParameterError(f"table {name!r}: choose one of {', '.join(TABLES)}")
+        spec = TABLES[name]
+        frame = getattr(self, spec.attribute)
+        if frame is None or frame.empty:
+            return None
+        labels = {c: label for c, label in spec.columns.items() if c in frame}
+        return table(
+            frame,
+            labels,
+            lang=lang,
+            decimals=spec.decimals,
+            translate=spec.translate,
+            caption=spec.caption,
+        )
 
     @property
     def has_polygons(self) -> bool:
         """Whether Gemeinde polygons are available to draw."""
         return self.polygons is not None and bool(self.polygons.geometry.notna().any())
 
-    def describe(self, part: str, *, german: bool = False) -> str:
+    def describe(self, part: str, lang: str = "en") -> str:
         """Sentences about one part of the study (one of :data:`PARTS`), generated from the data.
 
-        ``german`` writes numbers as 1.234,5 instead of 1,234.5.
+        ``lang`` ``"de"`` renders the sentences in German with German numbers (1.234,5);
+        texts from other modules without a German template (e.g. the catalog's notes on
+        missing inputs) stay English.
         """
         if part not in _DESCRIBERS:
             raise ParameterError(f"part {part!r}: choose one of {', '.join(PARTS)}")
-        fmt = partial(_format, german=german)
-        return "\n".join(_DESCRIBERS[part](self, fmt))
+        check_language(lang)
+        return "\n".join(tr(line, lang) for line in _DESCRIBERS[part](self))
 
 
 # --- run ------------------------------------------------------------------------------------
@@ -334,6 +1010,22 @@ NO_NATIONAL_NOTE = (
     "The embedded nationwide extract (data/raw/germany) is missing, so the national "
     "comparison is skipped. To add it: rebuild it (python -m ikzlib.germany) or pass gv_file "
     "(a Destatis Auszug GV workbook or GV100AD file)."
+)
+register(
+    {
+        NO_BOUNDARY_NOTE: (
+            "Keine Grenzen: Weder eine BKG-Grenzdatei (VG250 oder VG5000) im Referenzordner "
+            "noch der eingebettete VG5000-Auszug (data/raw/germany) wurde gefunden; die Karte "
+            "zeigt daher nur die Mittelpunkte. Ergänzen: das BKG-Produkt in den Referenzordner "
+            "legen (IKZ_REFERENCE_DIR), boundary_file angeben oder den Auszug neu bauen "
+            "(python -m ikzlib.germany)."
+        ),
+        NO_NATIONAL_NOTE: (
+            "Der eingebettete bundesweite Auszug (data/raw/germany) fehlt, daher entfällt der "
+            "Bundesvergleich. Ergänzen: ihn neu bauen (python -m ikzlib.germany) oder gv_file "
+            "angeben (eine Destatis-Auszug-GV-Arbeitsmappe oder GV100AD-Datei)."
+        ),
+    }
 )
 EMBEDDED_LABEL = "embedded extract"
 _UNINHABITED_LISTED = 6  # names of uninhabited areas listed in a note before "and N more"
@@ -400,6 +1092,9 @@ def run(
         municipalities=municipalities,
         units=units,
         size_classes=size_class_table(municipalities) if len(municipalities) > 1 else None,
+        municipality_size_classes=(
+            size_class_table(municipalities, level="gemeinden") if len(municipalities) > 1 else None
+        ),
         density=units.sort_values("density")[_DENSITY_COLUMNS] if len(units) > 1 else None,
         district_density=float(
             municipalities["population"].sum() / municipalities["area_km2"].sum()
@@ -409,14 +1104,39 @@ def run(
         uninhabited=_uninhabited_areas(district),
         **{name: value for part in parts for name, value in part.fields.items()},
     )
-    fmt = partial(_format, german=False)
+    study = replace(study, key_figures=_key_figures(study))
     findings = (
-        *_joint_administration_lines(study, fmt),
-        *_agreement_lines(study, fmt),
-        *_uninhabited_lines(study, fmt),
+        *_joint_administration_lines(study),
+        *_size_finding(study),
+        *_agreement_lines(study),
+        *_uninhabited_lines(study),
     )
     notes = (*findings, *(note for part in parts for note in part.notes))
-    return replace(study, key_figures=_key_figures(study), notes=notes)
+    return replace(study, notes=notes)
+
+
+def _size_finding(study: StructureStudy) -> list[Message]:
+    """Small units against small Gemeinden, when the two counts tell different stories."""
+    if study.size_classes is None or study.single_unit:
+        return []
+    figures = study.key_figures
+    return [
+        Message(
+            "Counted per administrative unit, {units} of {n_units} have fewer than {limit} "
+            "inhabitants ({units_5k} fewer than {very_limit}); counted per Gemeinde, "
+            "{gemeinden} of {n_gemeinden} ({gemeinden_5k} fewer than {very_limit}). Tables, "
+            "figures and the national comparison count administrative units first, the level at "
+            "which the district's administrations work; the Gemeinde figures stand beside them.",
+            units=figures["n_units_under_10k"].value,
+            n_units=len(study.units),
+            limit=SMALL,
+            units_5k=figures["n_units_under_5k"].value,
+            very_limit=VERY_SMALL,
+            gemeinden=figures["n_under_10k"].value,
+            n_gemeinden=figures["n_municipalities"].value,
+            gemeinden_5k=figures["n_under_5k"].value,
+        )
+    ]
 
 
 def _file_parameter(name: str, value: str | Path | None) -> Path | None:
@@ -523,44 +1243,140 @@ def _demography_part(district: District) -> _Part:
 
 
 def _national_part(district: District, path: Path | None) -> _Part:
-    """National shares, the Kreis comparison and the district's position (or a note)."""
-    data = path if path is not None else germany.data_dir() / germany.FILES["municipalities"]
+    """National shares, Kreis comparisons and the district's position at both levels."""
+    data = _national_file(path)
     if not data.is_file():
         return _Part({}, (NO_NATIONAL_NOTE,))
-    stat = data.stat()
-    kreise, national, source = _national_tables(
-        None if path is None else path.resolve(), (str(data.resolve()), stat.st_mtime_ns)
-    )
+    tables = national_tables(path)
     found = {
         "gv_file": data,
-        "national_source": source,
-        "national": dict(national),
-        "kreise": kreise.copy(),
+        "national_source": tables.source,
+        "national_units": tables.national_units,
+        "kreis_units": tables.kreis_units,
+        "national": tables.national,
+        "kreise": tables.kreise,
+        "lands": tables.lands,
     }
-    if district.kreis_key not in set(kreise["kreis_key"]):
-        note = f"Kreis {district.kreis_key} has no inhabited Gemeinde in {data.name}: no position."
-        return _Part(found, (note,))
-    return _Part({**found, "position": destatis.district_position(kreise, district.kreis_key)})
+    notes = [_unit_rule_note(tables)]
+    if district.kreis_key not in set(tables.kreise["kreis_key"]):
+        note = Message(
+            "Kreis {kreis} has no inhabited Gemeinde in {file}: no position.",
+            kreis=district.kreis_key,
+            file=data.name,
+        )
+        return _Part(found, (*notes, note))
+    key = district.kreis_key
+    positions = {
+        "unit_position": destatis.district_position(
+            tables.kreis_units, key, destatis.UNIT_POSITION_MEASURES
+        ),
+        "position": destatis.district_position(tables.kreise, key),
+    }
+    return _Part({**found, **positions}, tuple(notes))
+
+
+def _national_file(path: Path | None) -> Path:
+    """The Germany-wide data file: ``path``, else the embedded extract's municipality table."""
+    return path if path is not None else germany.data_dir() / germany.FILES["municipalities"]
+
+
+def _unit_rule_note(tables: NationalTables) -> Message:
+    """How units are counted nationwide, and what it does to the national share."""
+    units, gemeinden = tables.national_units, tables.national
+    return Message(
+        "National comparison at the level of administrative units: every Gemeindeverband "
+        "counts as one unit (Amt, Samtgemeinde, Verbandsgemeinde, Verwaltungsgemeinschaft, "
+        "Verwaltungsverband, Gemeindeverwaltungsverband), every verbandsfreie Gemeinde as "
+        "one; Verwaltungsgemeinschaften count as units because their members share one "
+        "administration, as the members of a Samtgemeinde or Verbandsgemeinde do "
+        "(ikzlib.destatis, 'Administrative units'). Germany has {n_units} such units, "
+        "{share_units} % of them under {limit} inhabitants, against {share_gemeinden} % of "
+        "its {n_gemeinden} Gemeinden.",
+        n_units=units["n_units"],
+        share_units=Number(100 * units["share_small"], 1),
+        limit=SMALL,
+        share_gemeinden=Number(100 * gemeinden["share_small"], 1),
+        n_gemeinden=gemeinden["n_municipalities"],
+    )
+
+
+class NationalTables(NamedTuple):
+    """The Germany-wide comparison tables of one Destatis file.
+
+    Attributes
+    ----------
+    kreise, national
+        Gemeinde level: :func:`ikzlib.destatis.kreis_comparison` and
+        :func:`ikzlib.destatis.national_small_municipality_share`.
+    kreis_units, national_units
+        Unit level: :func:`ikzlib.destatis.kreis_unit_comparison` and
+        :func:`ikzlib.destatis.national_small_unit_share`.
+    lands
+        Both levels per Land (:func:`ikzlib.destatis.land_comparison`).
+    source
+        The publication(s) behind the tables.
+    """
+
+    kreise: pd.DataFrame
+    national: dict[str, float | int]
+    kreis_units: pd.DataFrame
+    national_units: dict[str, float | int]
+    lands: pd.DataFrame
+    source: str
+
+
+def national_tables(path: Path | None = None) -> NationalTables:
+    """The national comparison tables of a Destatis file or the embedded extract, as copies.
+
+    They are computed once per process for each file and version (resolved path and
+    modification time, so a changed file is read again); every call returns fresh copies,
+    so a caller may change its tables without touching the cache.
+
+    Parameters
+    ----------
+    path
+        A Gemeindeverzeichnis file (:func:`ikzlib.destatis.read_units`); ``None``: the
+        embedded extract (:func:`ikzlib.destatis.extract_units`).
+
+    Raises
+    ------
+    DataValidationError
+        When the file (or the embedded extract) is missing or not a Gemeindeverzeichnis.
+    """
+    data = _national_file(path)
+    if not data.is_file():
+        raise DataValidationError(data, "file not found")
+    stamp = (str(data.resolve()), data.stat().st_mtime_ns)
+    cached = _cached_national_tables(None if path is None else path.resolve(), stamp)
+    return cached._replace(
+        kreise=cached.kreise.copy(),
+        national=dict(cached.national),
+        kreis_units=cached.kreis_units.copy(),
+        national_units=dict(cached.national_units),
+        lands=cached.lands.copy(),
+    )
 
 
 def clear_cache() -> None:
     """Forget the Germany-wide tables read so far (they are kept per file and version)."""
-    _national_tables.cache_clear()
+    _cached_national_tables.cache_clear()
 
 
 @lru_cache(maxsize=4)
-def _national_tables(
-    path: Path | None, _stamp: tuple[str, int]
-) -> tuple[pd.DataFrame, dict[str, float | int], str]:
-    """Kreis comparison, national shares and source of one Destatis file or the extract."""
+def _cached_national_tables(path: Path | None, _stamp: tuple[str, int]) -> NationalTables:
+    """The tables of :func:`national_tables`, computed once per file version (never mutate)."""
     units = destatis.extract_units() if path is None else destatis.read_units(path)
     source = "; ".join(sorted(set(units["source"].dropna())))
     if path is None:
         source += f"; {EMBEDDED_LABEL} data/raw/germany/{germany.FILES['municipalities']}"
-    return (
-        destatis.kreis_comparison(units),
-        destatis.national_small_municipality_share(units),
-        source,
+    found = destatis.national_units(units)
+    return NationalTables(
+        kreise=destatis.kreis_comparison(units),
+        national=destatis.national_small_municipality_share(units),
+        kreis_units=destatis.kreis_unit_comparison(units, found=found),
+        national_units=destatis.national_small_unit_share(units, found=found),
+        lands=destatis.land_comparison(units, found=found),
+        source=source,
     )
 
 
@@ -578,23 +1394,39 @@ def _key_figures(study: StructureStudy) -> KeyFigures:
 
 
 def _district_figures(study: StructureStudy) -> dict[str, Any]:
-    """Figures of the municipality table itself."""
+    """Figures of the municipality table itself, sizes per unit and per Gemeinde."""
     frame = study.municipalities
     population = frame["population"].astype("int64")
-    small = population < SMALL
     official = partial(Reported, kind=Kind.OFFICIAL, source=study.source)
+    units, gemeinden = _small_counts(study.units["population"]), _small_counts(population)
     return {
-        "n_municipalities": official(len(frame)),
         "n_units": len(study.units),
+        "n_municipalities": official(len(frame)),
         "population": official(int(population.sum())),
         "population_date": official(study.population_date),
         "area_km2": official(float(frame["area_km2"].sum())),
         "density": study.district_density,
-        "n_under_10k": int(small.sum()),
-        "n_units_under_10k": int((study.units["population"] < SMALL).sum()),
-        "share_pop_under_10k": float(population[small].sum() / population.sum()),
+        "n_units_under_5k": units["n_under_5k"],
+        "n_units_under_10k": units["n_under_10k"],
+        "share_units_under_10k": units["share_under_10k"],
+        "share_pop_units_under_10k": units["share_pop_under_10k"],
+        "n_under_5k": gemeinden["n_under_5k"],
+        "n_under_10k": gemeinden["n_under_10k"],
+        "share_pop_under_10k": gemeinden["share_pop_under_10k"],
         "largest_municipality": frame.loc[population.idxmax(), "name"],
         "boundaries": _boundary_figure(study),
+    }
+
+
+def _small_counts(population: pd.Series) -> dict[str, Any]:
+    """How many of the units or Gemeinden with ``population`` are under 5,000 and 10,000."""
+    values = population.astype("int64")
+    small = values < SMALL
+    return {
+        "n_under_5k": int((values < VERY_SMALL).sum()),
+        "n_under_10k": int(small.sum()),
+        "share_under_10k": float(small.mean()),
+        "share_pop_under_10k": float(values[small].sum() / values.sum()),
     }
 
 
@@ -627,20 +1459,32 @@ def _published_figures(study: StructureStudy) -> dict[str, Any]:
 
 
 def _national_figures(study: StructureStudy) -> dict[str, Any]:
-    """Figures of the national comparison (none without the Germany-wide file)."""
-    if study.national is None or study.kreise is None or study.national_source is None:
+    """Figures of the national comparison at both levels (none without the national file)."""
+    if study.national is None or study.national_units is None or study.national_source is None:
         return {}
-    source = f"{study.national_source}; all inhabited German Gemeinden"
+    gemeinden = f"{study.national_source}; all inhabited German Gemeinden"
+    units = f"{gemeinden}, summed per verbandsfreie Gemeinde and Gemeindeverband (ARS digits 1-9)"
     values: dict[str, Any] = {
-        "national_share_municipalities_under_10k": Reported(
-            study.national["share_small"], source=source
+        "national_share_units_under_10k": Reported(
+            study.national_units["share_small"], source=units
         ),
-        "national_n_kreise": Reported(len(study.kreise), source=source),
+        "national_n_units": Reported(study.national_units["n_units"], source=units),
+        "national_share_municipalities_under_10k": Reported(
+            study.national["share_small"], source=gemeinden
+        ),
+        "national_n_kreise": Reported(study.national["n_kreise"], source=gemeinden),
     }
-    if study.position is not None:
-        ranks = study.position.set_index("measure")["rank"]
-        values["rank_share_pop_under_10k"] = Reported(ranks["share_pop_small"], source=source)
-        values["rank_median_population"] = Reported(ranks["median_population"], source=source)
+    ranked = (
+        (study.unit_position, units, "share_units_small", "rank_share_units_under_10k"),
+        (study.unit_position, units, "share_pop_small", "rank_share_pop_units_under_10k"),
+        (study.unit_position, units, "median_population", "rank_median_unit_population"),
+        (study.position, gemeinden, "share_pop_small", "rank_share_pop_under_10k"),
+        (study.position, gemeinden, "median_population", "rank_median_population"),
+    )
+    for position, source, measure, name in ranked:
+        if position is not None:
+            rank = position.set_index("measure")["rank"][measure]
+            values[name] = Reported(int(rank), source=source)
     return values
 
 
@@ -651,148 +1495,177 @@ def _published_source(study: StructureStudy) -> str:
 
 # --- sentences ------------------------------------------------------------------------------
 
-Fmt = Callable[..., str]
+
+def _count(n: int, singular: str, plural: str) -> Message:
+    """``"1 Gemeinde"`` / ``"3 Gemeinden"``: the noun is translated on its own."""
+    return Message("{n} {noun}", n=n, noun=Message(singular if n == 1 else plural))
 
 
-def _format(value: float, decimals: int = 0, *, german: bool = False) -> str:
-    """``value`` with thousands separators, English (1,234.5) or German (1.234,5)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".") if german else text
-
-
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
-
-
-def _verb(count: int, verb: str) -> str:
-    return verb + "s" if count == 1 else verb
-
-
-def _district_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
+def _district_lines(study: StructureStudy) -> list[str]:
     """Who the district is and its totals, then its joint administrations."""
     d, figures = study.district, study.key_figures
     return [
         f"{d.official_name} (Kreis {d.kreis_key}, {d.land})",
-        f"{_plural(figures['n_municipalities'].value, 'Gemeinde', 'Gemeinden')} in "
-        f"{_plural(len(study.units), 'administrative unit')}, "
-        f"{fmt(figures['population'].value)} inhabitants on {study.population_date}, "
-        f"{fmt(figures['area_km2'].value, 2)} km²",
-        *_joint_administration_lines(study, fmt),
+        Message(
+            "{gemeinden} in {units}, {population} inhabitants on {date}, {area} km²",
+            gemeinden=_count(figures["n_municipalities"].value, "Gemeinde", "Gemeinden"),
+            units=_count(len(study.units), "administrative unit", "administrative units"),
+            population=figures["population"].value,
+            date=study.population_date,
+            area=Number(figures["area_km2"].value, 2),
+        ),
+        *_joint_administration_lines(study),
     ]
 
 
-def _joint_administration_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
+def _joint_administration_lines(study: StructureStudy) -> list[str]:
     """Which units are Einheitsgemeinden and which joint administrations the district has."""
     if study.single_unit:
         return [_single_unit_sentence(study)]
     units = study.units
     single = units["unit_type"].eq(EINHEITSGEMEINDE)
     joint = units[~single]
-    head = (
-        f"{int(single.sum())} of the {len(units)} administrative units are verbandsfreie Gemeinden"
-    )
+    values = {"n_single": int(single.sum()), "n_units": len(units), "n_joint": len(joint)}
     if joint.empty:
-        return [f"{head}: the district has no joint administration."]
+        template = (
+            "{n_single} of the {n_units} administrative units are verbandsfreie Gemeinden: the "
+            "district has no joint administration."
+        )
+        return [Message(template, **values)]
     listing = ", ".join(
         f"{row.unit_type} {row.unit_name} ({row.n_municipalities} Gemeinden)"
         for row in joint.itertuples()
     )
-    rest = (
-        "the other one is a joint administration"
+    template = (
+        "{n_single} of the {n_units} administrative units are verbandsfreie Gemeinden "
+        "(Einheitsgemeinden); the other one is a joint administration: {listing}."
         if len(joint) == 1
-        else f"the other {len(joint)} are joint administrations"
+        else "{n_single} of the {n_units} administrative units are verbandsfreie Gemeinden "
+        "(Einheitsgemeinden); the other {n_joint} are joint administrations: {listing}."
     )
-    return [f"{head} (Einheitsgemeinden); {rest}: {listing}."]
+    return [Message(template, listing=listing, **values)]
 
 
-_UNINHABITED = "uninhabited gemeindefreies Gebiet"
-_UNINHABITED_PLURAL = "uninhabited gemeindefreie Gebiete"
 _SINGLE_KINDS = {"Kreisfreie Stadt": "a kreisfreie Stadt", "Stadtkreis": "a Stadtkreis"}
 
 
-def _single_unit_sentence(study: StructureStudy) -> str:
+def _single_unit_sentence(study: StructureStudy) -> Message:
     """That the district is one administrative unit, so cooperation inside it is no question."""
     d, n = study.district, len(study.municipalities)
     if n == 1:
-        kind = _SINGLE_KINDS.get(d.kreis_type, "a single Gemeinde")
-        head = (
-            f"{d.official_name} is {kind}: the district is a single municipality and one "
-            "administrative unit"
+        return Message(
+            "{name} is {kind}: the district is a single municipality and one administrative "
+            "unit. " + _NOT_THE_QUESTION,
+            name=d.official_name,
+            kind=Message(_SINGLE_KINDS.get(d.kreis_type, "a single Gemeinde")),
         )
-    else:
-        unit = study.units.iloc[0]
-        head = (
-            f"All {n} Gemeinden of {d.official_name} form one administrative unit "
-            f"({unit['unit_type']} {unit['unit_name']}), so the district is one "
-            "administrative unit"
-        )
-    return (
-        f"{head}. Inter-municipal cooperation inside it is not the question: the figures "
-        "describe the district as a whole and place it among all German Kreise; there is "
-        "no ranking of units."
+    unit = study.units.iloc[0]
+    return Message(
+        "All {n} Gemeinden of {name} form one administrative unit ({unit}), so the district is "
+        "one administrative unit. " + _NOT_THE_QUESTION,
+        n=n,
+        name=d.official_name,
+        unit=f"{unit['unit_type']} {unit['unit_name']}",
     )
 
 
-def _uninhabited_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
+def _uninhabited_lines(study: StructureStudy) -> list[str]:
     """The Kreis's uninhabited gemeindefreie Gebiete, which are never municipalities."""
     areas = study.uninhabited
     if areas is None or areas.empty:
         return []
     names = areas["name"].tolist()
-    listed = ", ".join(names[:_UNINHABITED_LISTED]) + (
-        f" and {len(names) - _UNINHABITED_LISTED} more" if len(names) > _UNINHABITED_LISTED else ""
+    listed = ", ".join(names[:_UNINHABITED_LISTED])
+    values = {"area": Number(areas["area_km2"].sum(), 2), "listed": listed}
+    if len(names) > _UNINHABITED_LISTED:
+        values["listed"] = Message(
+            "{listed} and {more} more", listed=listed, more=len(names) - _UNINHABITED_LISTED
+        )
+    if len(areas) == 1:
+        template = (
+            "The Kreis also holds 1 uninhabited gemeindefreies Gebiet ({area} km²: {listed}); "
+            "it is not a municipality, forms no administrative unit and is left out of every "
+            "table, figure and count."
+        )
+        return [Message(template, **values)]
+    template = (
+        "The Kreis also holds {n} uninhabited gemeindefreie Gebiete ({area} km²: {listed}); "
+        "they are not municipalities, form no administrative unit and are left out of every "
+        "table, figure and count."
     )
-    n = len(areas)
-    what = _plural(n, _UNINHABITED, _UNINHABITED_PLURAL)
-    they = (
-        "it is not a municipality, forms no administrative unit and is"
-        if n == 1
-        else "they are not municipalities, form no administrative unit and are"
-    )
-    return [
-        f"The Kreis also holds {what} ({fmt(areas['area_km2'].sum(), 2)} km²: {listed}); "
-        f"{they} left out of every table, figure and count."
-    ]
+    return [Message(template, n=len(areas), **values)]
 
 
-def _units_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
+def _units_lines(study: StructureStudy) -> list[str]:
     """Totals of both sources, the published table's source and the disagreements."""
     if study.published is None or study.disagreements is None:
         return [
             study.district.inputs.missing_note("published_units"),
-            "The table lists the aggregated administrative units.",
+            Message("The table lists the aggregated administrative units."),
         ]
     published = study.published["population"].sum(min_count=1)
     n = len(study.disagreements)
     return [
-        f"population total: aggregated {fmt(study.units['population'].sum())}, published "
-        + (fmt(published) if pd.notna(published) else "not given"),
-        f"published table: {_published_source(study)}",
-        f"{_plural(n, 'cell')} where the two sources disagree"
-        + (" (second table below)." if n else "."),
-        *_agreement_lines(study, fmt),
+        Message(
+            "population total: aggregated {aggregated}, published {published}",
+            aggregated=int(study.units["population"].sum()),
+            published=int(published) if pd.notna(published) else Message("not given"),
+        ),
+        Message("published table: {source}", source=_published_source(study)),
+        Message(
+            "{cells} where the two sources disagree (second table below)."
+            if n
+            else "{cells} where the two sources disagree.",
+            cells=_count(n, "cell", "cells"),
+        ),
+        *_agreement_lines(study),
     ]
 
 
-def _agreement_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
+def _agreement_lines(study: StructureStudy) -> list[str]:
     """What the disagreements with the published table amount to (nothing when none)."""
     table = study.disagreements
     if table is None or table.empty:
         return []
     parts = [
-        _area_clause(study, table[table["quantity"].eq("area_km2")], fmt),
-        _population_clause(study, table[table["quantity"].eq("population")], fmt),
+        _area_clause(study, table[table["quantity"].eq("area_km2")]),
+        _population_clause(study, table[table["quantity"].eq("population")]),
     ]
     presence = table[table["quantity"].eq("presence")]
     if not presence.empty:
         names = ", ".join(f"{r.unit_name} ({r.note})" for r in presence.itertuples())
-        n = len(presence)
-        parts.append(f"{_plural(n, 'unit')} {_verb(n, 'appear')} in one source only: {names}")
-    text = "; ".join(p for p in parts if p)
+        template = (
+            "1 unit appears in one source only: {names}"
+            if len(presence) == 1
+            else "{n} units appear in one source only: {names}"
+        )
+        parts.append(Message(template, n=len(presence), names=names))
     return [
-        text[0].upper() + text[1:] + ". The Gemeinde-level Destatis figures are used "
-        "in the rest of the suite."
+        Message(
+            "{findings}. The Gemeinde-level Destatis figures are used in the rest of the suite.",
+            findings=_Clauses(parts),
+        )
     ]
+
+
+class _Clauses(Message):
+    """Clauses joined by "; ", the first letter capitalised, in either language."""
+
+    def __new__(cls, parts: list[Message]) -> _Clauses:
+        clauses = super().__new__(cls, "{parts}", parts=_joined(parts, "en"))
+        clauses.values = {"parts": parts}
+        return clauses
+
+    def __reduce__(self):
+        return (_Clauses, (self.values["parts"],))
+
+    def render(self, lang: str = "en") -> str:
+        return _joined(self.values["parts"], lang)
+
+
+def _joined(parts: list[Message], lang: str) -> str:
+    text = "; ".join(tr(part, lang) for part in parts)
+    return text[:1].upper() + text[1:]
 
 
 def _compared(study: StructureStudy, column: str) -> bool:
@@ -802,76 +1675,109 @@ def _compared(study: StructureStudy, column: str) -> bool:
     return bool((matched & published[column].notna()).any())
 
 
-def _area_clause(study: StructureStudy, areas: pd.DataFrame, fmt: Fmt) -> str:
+def _area_clause(study: StructureStudy, areas: pd.DataFrame) -> Message:
     """What the area disagreements amount to."""
     if not _compared(study, "area_km2"):
-        return "the published table gives no unit areas to compare"
+        return Message("the published table gives no unit areas to compare")
     if areas.empty:
-        return f"areas agree within {AREA_TOLERANCE} km²"
+        return Message("areas agree within {tolerance} km²", tolerance=Number(AREA_TOLERANCE, 3))
     n, largest = len(areas), float(areas["difference"].abs().max())
-    text = (
-        f"{_plural(n, 'unit area')} {_verb(n, 'differ')} by at most {fmt(largest, 2)} km² "
-        f"({fmt(100 * largest)} ha)"
+    values = {"n": n, "largest": Number(largest, 2), "hectares": Number(100 * largest, 0)}
+    head = (
+        "1 unit area differs by at most {largest} km² ({hectares} ha)"
+        if n == 1
+        else "{n} unit areas differ by at most {largest} km² ({hectares} ha)"
     )
     if largest <= CADASTRE_NOISE:
-        return (
-            f"{text}, small enough to come from different survey or rounding states of the cadastre"
-        )
-    return f"{text}, more than rounding explains: check the Gebietsstand of both sources"
+        tail = ", small enough to come from different survey or rounding states of the cadastre"
+    else:
+        tail = ", more than rounding explains: check the Gebietsstand of both sources"
+    return Message(head + tail, **values)
 
 
-def _population_clause(study: StructureStudy, populations: pd.DataFrame, fmt: Fmt) -> str:
+def _population_clause(study: StructureStudy, populations: pd.DataFrame) -> Message:
     """What the population disagreements amount to."""
     if not _compared(study, "population"):
-        return "the published table gives no unit populations to compare"
+        return Message("the published table gives no unit populations to compare")
     if populations.empty:
-        return "populations agree exactly"
+        return Message("populations agree exactly")
     n, largest = len(populations), float(populations["difference"].abs().max())
-    return (
-        f"{_plural(n, 'unit population')} {_verb(n, 'differ')}, by up to {fmt(largest)} "
-        "inhabitants: check the population dates of both sources"
+    template = (
+        "1 unit population differs, by up to {largest} inhabitants: check the population "
+        "dates of both sources"
+        if n == 1
+        else "{n} unit populations differ, by up to {largest} inhabitants: check the "
+        "population dates of both sources"
     )
+    return Message(template, n=n, largest=Number(largest, 0))
 
 
-def _size_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
-    """How many Gemeinden and units are small, and their population share."""
+def _size_lines(study: StructureStudy) -> list[str]:
+    """How many units and Gemeinden are small, and their population shares."""
     figures = study.key_figures
     population = figures["population"].value
     if study.size_classes is None:
-        relation = "fewer" if population < SMALL else "not fewer"
-        return [
-            f"The district is a single Gemeinde of {fmt(population)} inhabitants ({relation} "
-            f"than {fmt(SMALL)}): there is no size distribution of Gemeinden."
-        ]
-    lines = [
-        f"{figures['n_under_10k'].value} of {figures['n_municipalities'].value} Gemeinden have "
-        f"fewer than {fmt(SMALL)} inhabitants; they hold "
-        f"{fmt(100 * figures['share_pop_under_10k'].value, 1)} % of the population."
-    ]
-    if study.single_unit:
-        return [*lines, f"The one administrative unit has {fmt(population)} inhabitants."]
-    n_units_small = figures["n_units_under_10k"].value
-    return [
-        *lines,
-        f"{n_units_small} of the {len(study.units)} administrative units have fewer than "
-        f"{fmt(SMALL)} inhabitants.",
-    ]
+        template = (
+            "The district is a single Gemeinde of {population} inhabitants (fewer than "
+            "{limit}): there is no size distribution of Gemeinden."
+            if population < SMALL
+            else "The district is a single Gemeinde of {population} inhabitants (not fewer "
+            "than {limit}): there is no size distribution of Gemeinden."
+        )
+        return [Message(template, population=population, limit=SMALL)]
+    return [_size_message(study, "units"), _size_message(study, "gemeinden")]
 
 
-def _density_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
+def _size_message(study: StructureStudy, level: str) -> Message:
+    """The small units (or Gemeinden) of the district and the population share in them."""
+    figures = study.key_figures
+    if level == "units" and study.single_unit:
+        return Message(
+            "The one administrative unit has {population} inhabitants.",
+            population=figures["population"].value,
+        )
+    prefix = "n_units_under" if level == "units" else "n_under"
+    share = "share_pop_units_under_10k" if level == "units" else "share_pop_under_10k"
+    total = len(study.units) if level == "units" else figures["n_municipalities"].value
+    template = (
+        "Administrative units: {small} of the {total} have fewer than {limit} inhabitants "
+        "({very_small} fewer than {very_limit}); they hold {share} % of the population."
+        if level == "units"
+        else "Gemeinden: {small} of the {total} have fewer than {limit} inhabitants "
+        "({very_small} fewer than {very_limit}); they hold {share} % of the population."
+    )
+    return Message(
+        template,
+        small=figures[f"{prefix}_10k"].value,
+        total=total,
+        limit=SMALL,
+        very_small=figures[f"{prefix}_5k"].value,
+        very_limit=VERY_SMALL,
+        share=Number(100 * figures[share].value, 1),
+    )
+
+
+def _density_lines(study: StructureStudy) -> list[str]:
     """The district density and the range over the units."""
-    district = f"district: {fmt(study.district_density, 1)} inhabitants per km²"
+    district = Message(
+        "district: {density} inhabitants per km²", density=Number(study.district_density, 1)
+    )
     if study.density is None:
-        return [district, "one administrative unit: no ranking of units by density."]
+        return [district, Message("one administrative unit: no ranking of units by density.")]
     low, high = study.density.iloc[0], study.density.iloc[-1]
     return [
         district,
-        f"units: from {fmt(low['density'], 1)} ({low['unit_name']}) to "
-        f"{fmt(high['density'], 1)} ({high['unit_name']})",
+        Message(
+            "units: from {low} ({low_name}) to {high} ({high_name})",
+            low=Number(low["density"], 1),
+            low_name=low["unit_name"],
+            high=Number(high["density"], 1),
+            high_name=high["unit_name"],
+        ),
     ]
 
 
-def _map_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
+def _map_lines(study: StructureStudy) -> list[str]:
     """Which boundary file is drawn and how well it joins, or why there are no polygons."""
     if study.polygons is None or study.boundary_file is None:
         return [NO_BOUNDARY_NOTE]
@@ -883,50 +1789,90 @@ def _map_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
         ("polygons not in the municipality table", extra),
         ("ARS differs between the sources", attrs["ars_mismatch"]),
     )
-    lines = [f"boundaries: {study.boundary_source or study.boundary_file.name}"]
-    lines += [f"  {label}: {', '.join(values) or 'none'}" for label, values in checks]
+    lines: list[str] = [
+        Message("boundaries: {source}", source=study.boundary_source or study.boundary_file.name)
+    ]
+    lines += [
+        Message("  {check}: {values}", check=Message(label), values=", ".join(values) or _NONE)
+        for label, values in checks
+    ]
     left_blank = len(set(attrs["extra_ags"]) & uninhabited)
     if left_blank:
-        what = _plural(left_blank, _UNINHABITED, _UNINHABITED_PLURAL)
-        lines.append(f"  {what} left blank (not municipalities)")
+        template = (
+            "  1 uninhabited gemeindefreies Gebiet left blank (not a municipality)"
+            if left_blank == 1
+            else "  {n} uninhabited gemeindefreie Gebiete left blank (not municipalities)"
+        )
+        lines.append(Message(template, n=left_blank))
     return lines
 
 
-def _demography_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
+_NONE = Message("none")
+
+
+def _demography_lines(study: StructureStudy) -> list[str]:
     """What the demographic statements cover and which values are derived."""
     if study.demography is None or study.demography_series is None:
         return [study.district.inputs.missing_note("demography")]
     series = study.demography_series
     kinds = series["kind"].value_counts()
-    sources = "; ".join(dict.fromkeys(study.demography["source"]))
     return [
-        f"{_plural(len(study.demography), 'statement')} by {sources}",
-        f"population {series['year'].min()}–{series['year'].max()}: "
-        f"{kinds.get('stated', 0)} stated, {kinds.get('derived', 0)} derived from a stated "
-        f"change, {kinds.get('projected', 0)} projected; derived and projected values are not "
-        "published counts.",
+        Message(
+            "{statements} by {sources}",
+            statements=_count(len(study.demography), "statement", "statements"),
+            sources="; ".join(dict.fromkeys(study.demography["source"])),
+        ),
+        Message(
+            "population {first}–{last}: {stated} stated, {derived} derived from a stated "
+            "change, {projected} projected; derived and projected values are not published "
+            "counts.",
+            first=str(series["year"].min()),
+            last=str(series["year"].max()),
+            stated=int(kinds.get("stated", 0)),
+            derived=int(kinds.get("derived", 0)),
+            projected=int(kinds.get("projected", 0)),
+        ),
     ]
 
 
-def _national_lines(study: StructureStudy, fmt: Fmt) -> list[str]:
-    """The national shares of small Gemeinden and the number of Kreise."""
-    if study.national is None or study.kreise is None or study.national_source is None:
+def _national_lines(study: StructureStudy) -> list[str]:
+    """The national shares of small units and Gemeinden and the number of Kreise."""
+    national, units = study.national, study.national_units
+    if national is None or units is None or study.kreise is None or study.national_source is None:
         return [NO_NATIONAL_NOTE]
-    national = study.national
     lines = [
-        f"data: {study.national_source}",
-        f"{fmt(national['n_municipalities'])} inhabited Gemeinden (the "
-        f"{fmt(national['n_uninhabited'])} uninhabited gemeindefreie Gebiete are not counted); "
-        f"{fmt(100 * national['share_small'], 1)} % of them have fewer than {fmt(SMALL)} "
-        f"inhabitants ({fmt(100 * national['share_pop_small'], 1)} % of the population lives "
-        f"in them); {len(study.kreise)} Kreise",
+        Message("data: {source}", source=study.national_source),
+        Message(
+            "Administrative units: {n_units} in Germany, {share} % of them under {limit} "
+            "inhabitants ({share_pop} % of the population lives in them).",
+            n_units=units["n_units"],
+            share=Number(100 * units["share_small"], 1),
+            limit=SMALL,
+            share_pop=Number(100 * units["share_pop_small"], 1),
+        ),
+        Message(
+            "Gemeinden: {n} inhabited Gemeinden (the {n_uninhabited} uninhabited "
+            "gemeindefreie Gebiete are not counted); {share} % of them have fewer than {limit} "
+            "inhabitants ({share_pop} % of the population lives in them); {n_kreise} Kreise.",
+            n=national["n_municipalities"],
+            n_uninhabited=national["n_uninhabited"],
+            share=Number(100 * national["share_small"], 1),
+            limit=SMALL,
+            share_pop=Number(100 * national["share_pop_small"], 1),
+            n_kreise=len(study.kreise),
+        ),
     ]
     if study.position is None:
-        lines.append(f"Kreis {study.district.kreis_key} has no inhabited Gemeinde in the data.")
+        lines.append(
+            Message(
+                "Kreis {kreis} has no inhabited Gemeinde in the data.",
+                kreis=study.district.kreis_key,
+            )
+        )
     return lines
 
 
-_DESCRIBERS: dict[str, Callable[[StructureStudy, Fmt], list[str]]] = {
+_DESCRIBERS: dict[str, Callable[[StructureStudy], list[str]]] = {
     "district": _district_lines,
     "units": _units_lines,
     "size_classes": _size_lines,
