@@ -6,15 +6,19 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import pickle
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 
 from ikzlib import destatis, germany
 from ikzlib.errors import ParameterError, UnknownDistrictError
 from ikzlib.figures import BKG_ATTRIBUTION, apply_style, save_figure
 from ikzlib.figures import atlas as plots
+from ikzlib.i18n import Message, missing_translations, tr
 from ikzlib.keyfigures import Kind
 from ikzlib.municipalities import administrative_units
 from ikzlib.studies import atlas
@@ -200,6 +204,8 @@ def test_without_a_district_only_the_nationwide_part():
     assert len(study.findings) == 1
     assert "district" not in study.key_figures
     assert study.key_figures["n_kreise"].value == 400
+    assert study.as_table("position") is None and study.text("typicality") == ""
+    assert len(study.as_table("by_land").cells) == 16
     with pytest.raises(ValueError, match="without a district"):
         plots.typicality_figure(study)
 
@@ -262,12 +268,56 @@ def test_key_figures_have_kinds_and_sources(harz):
     assert figures["median_n_municipalities"].value == 27
 
 
-def test_views_show_shares_in_percent(harz):
-    position = harz.view("position")
-    assert position.loc["share of Gemeinden in a Gemeindeverband (%)", "value"] == 35.0
-    assert harz.view("similar")["share_in_verband"].max() <= 100
+def test_tables_show_shares_in_percent_under_human_column_names(harz):
+    position = harz.frame("position").set_index("indicator")
+    assert position.loc["Gemeinden in a Gemeindeverband (%)", "value"] == "35.0"
+    assert harz.frame("similar")["share_in_verband"].max() <= 100
+    shown = harz.as_table("position", "en")
+    assert list(shown.cells.columns)[:3] == ["Indicator", "Value", "1st quartile"]
+    assert shown.caption.startswith("Landkreis Harz among the 294 Landkreise and Kreise")
+    assert harz.as_table("scaling").cells["Used in the distance"].eq("yes").all()
     with pytest.raises(ParameterError):
-        harz.view("nothing")
+        harz.frame("nothing")
+
+
+def test_tables_in_german(harz):
+    position = harz.as_table("position", "de")
+    assert position.caption.startswith("Landkreis Harz unter den 294 Landkreisen und Kreisen")
+    rows = position.cells.set_index("Indikator")
+    assert rows.loc["Gemeinden in einem Gemeindeverband (%)", "Wert"] == "35,0"
+    assert rows.loc["Median der Gemeindegröße", "Wert"] == "7.671"
+    assert rows.loc["Einwohner je km² (Kreisfläche)", "Lage"] == "unterhalb der mittleren Hälfte"
+    distributions = harz.as_table("distributions", "de").cells
+    assert set(distributions["Gruppe"]) == {"Landkreise und Kreise", "kreisfreie Städte"}
+    key = harz.key_figures.as_table("de").cells.set_index("Kennzahl")
+    share = key.loc["Deutschland: Anteil der bewohnten Gemeinden unter 10.000"]
+    assert (share["Wert"], share["Art"]) == ("85,2 %", "abgeleitet")
+    assert key.loc["Deutschland: bewohnte Gemeinden", "Quelle"].endswith(
+        "eingebetteter Auszug, data/raw/germany"
+    )
+
+
+def test_notes_and_findings_in_german(harz, dresden):
+    messages = [*harz.notes, *harz.findings, *dresden.notes, *dresden.findings]
+    assert all(isinstance(m, Message) for m in messages)
+    assert missing_translations(messages) == []
+    national = harz.text("national", "de")
+    assert "Deutschland hat 10.789 bewohnte Gemeinden" in national and "85,2 %" in national
+    typical = harz.text("typicality", "de")
+    assert typical.startswith("Unter den 294 Landkreisen und Kreisen liegt Landkreis Harz")
+    assert "Bevölkerungsdichte 99 Einwohner/km² (22. Perzentil)" in typical
+    assert "Saalekreis, Sachsen-Anhalt: 0,48" in typical
+    assert "mit den 106 kreisfreien Städten verglichen" in dresden.text("notes", "de")
+    # the sentences survive pickling (studies cross process boundaries in key_figures_all)
+    again = pickle.loads(pickle.dumps(harz.findings))
+    assert [tr(m, "de") for m in again] == [tr(m, "de") for m in harz.findings]
+    with pytest.raises(ParameterError):
+        harz.text("nothing")
+
+
+def test_ordinals_in_both_languages():
+    assert [atlas.ordinal(x, "de") for x in (1, 22, 99.6)] == ["1.", "22.", "100."]
+    assert tr(atlas.Ordinal(31.5), "de") == "32." and atlas.Ordinal(31.5) == "32nd"
 
 
 def test_polygons_cover_every_kreis_once(harz):
@@ -318,3 +368,45 @@ def test_saved_figure_is_byte_stable(harz, tmp_path):
         contents.append((tmp_path / run / written[0]).read_bytes())
         plt.close(fig)
     assert contents[0] == contents[1]
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text)]
+
+
+def test_map_class_labels():
+    for name in atlas.INDICATORS:
+        assert len(plots.class_labels(name)) == len(plots.MAP_CLASSES[name][0]) + 1
+    assert plots.class_labels("share_in_verband") == [
+        "0 % (all verbandsfrei)",
+        "under 25 %",
+        "25–50 %",
+        "50–75 %",
+        "75–<100 %",
+        "100 %",
+    ]
+    assert plots.class_labels("n_municipalities", "de") == [
+        "unter 10",
+        "10–19",
+        "20–29",
+        "30–49",
+        "50–99",
+        "100 und mehr",
+    ]
+    assert plots.class_labels("density", "de")[-1] == "2.000 und mehr"
+
+
+def test_figures_in_german(harz):
+    typical = _texts(plots.typicality_figure(harz, lang="de"))
+    assert "Wie typisch ist Landkreis Harz?" in typical
+    assert any(t.startswith("Perzentil unter den 294 Landkreisen und Kreisen") for t in typical)
+    assert "22." in typical and "7.671  (Median 3.542)" in typical
+    assert "5  Landkreis Celle, Niedersachsen (0,77)" in typical
+    legend = _texts(plots.indicator_map(harz, "median_population", lang="de"))
+    assert {"unter 1.000", "20.000 und mehr", "kreisfreie Stadt", "Landkreis Harz"} <= set(legend)
+    distribution = _texts(plots.distribution_figure(harz, lang="de"))
+    assert "Einwohner je km² (Kreisfläche) (log. Skala)" in distribution
+    assert "alle 106: 0,0 %" in distribution and "Landkreise und Kreise\n(n = 294)" in distribution
+    note = plots.source_note(harz, "maps", "de")
+    assert note.startswith("Quelle: Destatis") and BKG_ATTRIBUTION in note
+    plt.close("all")

@@ -5,12 +5,15 @@ figure (:func:`indicator_map` draws into ``ax`` when given); none saves or shows
 stays readable at 400 districts: distributions as strips with box plots, maps with a few
 classes of nice bounds, and no chart with a bar per district. Every map carries
 :data:`ikzlib.figures.BKG_ATTRIBUTION` under it; :func:`source_note` gives the source line for
-:func:`ikzlib.figures.save_figure`.
+:func:`ikzlib.figures.publish`. Every function takes ``lang`` (``"en"`` or ``"de"``): titles,
+labels and legends are translated (:mod:`ikzlib.i18n`) and numbers formatted in that language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -27,7 +30,8 @@ from matplotlib.path import Path
 from matplotlib.patheffects import withStroke
 from matplotlib.ticker import LogLocator, NullFormatter
 
-from ikzlib.figures import BKG_ATTRIBUTION, PALETTE, format_number
+from ikzlib.figures import BKG_ATTRIBUTION, PALETTE
+from ikzlib.i18n import Message, format_number, register, tr
 from ikzlib.studies.atlas import (
     CITY_GROUP,
     GROUP_LABELS,
@@ -52,58 +56,81 @@ LAND_EDGE = "#3a3a3a"
 CMAP = "YlGnBu"
 DRAW_TOLERANCE_M = 1_000.0  # coverage simplification of the polygons drawn (metres)
 
-# Map classes per indicator: inner class bounds (in the unit drawn, shares in percent) and the
-# label of each class. Values equal to a bound fall into the upper class.
-MAP_CLASSES: dict[str, tuple[tuple[float, ...], tuple[str, ...]]] = {
-    "n_municipalities": (
-        (10, 20, 30, 50, 100),
-        ("under 10", "10–19", "20–29", "30–49", "50–99", "100 or more"),
-    ),
-    "n_units": (
-        (8, 12, 16, 20, 30),
-        ("under 8", "8–11", "12–15", "16–19", "20–29", "30 or more"),
-    ),
-    "median_population": (
-        (1_000, 2_000, 5_000, 10_000, 20_000),
-        (
-            "under 1,000",
-            "1,000–2,000",
-            "2,000–5,000",
-            "5,000–10,000",
-            "10,000–20,000",
-            "20,000 or more",
-        ),
-    ),
-    "share_pop_small": (
-        (10, 25, 50, 75, 90),
-        ("under 10 %", "10–25 %", "25–50 %", "50–75 %", "75–90 %", "90 % or more"),
-    ),
-    "share_in_verband": (
-        (1e-9, 25, 50, 75, 100 - 1e-9),
-        ("0 % (all verbandsfrei)", "under 25 %", "25–50 %", "50–75 %", "75–<100 %", "100 %"),
-    ),
-    "density": (
-        (100, 150, 250, 500, 1_000, 2_000),
-        (
-            "under 100",
-            "100–150",
-            "150–250",
-            "250–500",
-            "500–1,000",
-            "1,000–2,000",
-            "2,000 or more",
-        ),
-    ),
+# Map classes per indicator: inner class bounds (in the unit drawn, shares in percent) and how
+# the class labels read (:func:`class_labels`). Values equal to a bound fall into the upper class.
+MAP_CLASSES: dict[str, tuple[tuple[float, ...], str]] = {
+    "n_municipalities": ((10, 20, 30, 50, 100), "count"),
+    "n_units": ((8, 12, 16, 20, 30), "count"),
+    "median_population": ((1_000, 2_000, 5_000, 10_000, 20_000), "range"),
+    "share_pop_small": ((10, 25, 50, 75, 90), "percent"),
+    "share_in_verband": ((1e-9, 25, 50, 75, 100 - 1e-9), "verband"),
+    "density": ((100, 150, 250, 500, 1_000, 2_000), "range"),
 }
-# Short panel titles (the indicator labels are for tables and sentences).
-TITLES = {
-    "n_municipalities": "Inhabited Gemeinden",
-    "n_units": "Administrative units",
-    "median_population": "Median Gemeinde population",
-    "share_pop_small": "Population in Gemeinden < 10,000",
-    "share_in_verband": "Gemeinden in a Gemeindeverband",
-    "density": "Inhabitants per km² (Kreis area)",
-}
+
+register(
+    {
+        "under {value}": "unter {value}",
+        "{value} or more": "{value} und mehr",
+        "0 % (all verbandsfrei)": "0 % (alle verbandsfrei)",
+        "kreisfreie Stadt": "kreisfreie Stadt",
+        "no data": "keine Daten",
+        "{title} (log scale)": "{title} (log. Skala)",
+        "count": "Anzahl",
+        "all {n}: {value}": "alle {n}: {value}",
+        "Municipal structure of the {n} German districts": (
+            "Gemeindestruktur der {n} deutschen Kreise"
+        ),
+        "Municipal structure by district, Germany {date}": (
+            "Gemeindestruktur nach Kreisen, Deutschland {date}"
+        ),
+        "How typical is {name}?": "Wie typisch ist {name}?",
+        "{name} within its group": "{name} in der eigenen Gruppe",
+        "percentile among {group}\n(shaded: 25th–75th and 10th–90th percentile)": (
+            "Perzentil unter {group}\n(schattiert: 25.–75. und 10.–90. Perzentil)"
+        ),
+        "same for every district of the group": "gleich für alle Kreise der Gruppe",
+        "{value}  (median {median})": "{value}  (Median {median})",
+        "most similar, by rank (distance in SD units):": (
+            "ähnlichste nach Rang (Abstand in Standardabweichungen):"
+        ),
+        "Most similar districts": "Ähnlichste Kreise",
+    }
+)
+
+
+def class_labels(name: str, lang: str = "en") -> list[str]:
+    """The legend labels of the map classes of ``name`` in ``lang``.
+
+    ``count`` classes hold whole numbers (``10–19``), ``range`` classes run from bound to
+    bound (``1,000–2,000``), ``percent`` ones likewise in percent; ``share_in_verband`` has a
+    class of its own for 0 % and for 100 %.
+
+    Examples
+    --------
+    >>> class_labels("n_units")
+    ['under 8', '8–11', '12–15', '16–19', '20–29', '30 or more']
+    >>> class_labels("median_population", "de")[:2]
+    ['unter 1.000', '1.000–2.000']
+    """
+    bounds, style = MAP_CLASSES[name]
+    if style == "verband":  # bounds just above 0 % and just below 100 %
+        inner = [f"{round(low)}–{round(high)} %" for low, high in pairwise(bounds[1:-1])]
+        return [
+            tr("0 % (all verbandsfrei)", lang),
+            tr(Message("under {value}", value=f"{round(bounds[1])} %"), lang),
+            *inner,
+            f"{round(bounds[-2])}–<100 %",
+            "100 %",
+        ]
+    number = partial(format_number, decimals=0, lang=lang)
+    unit = " %" if style == "percent" else ""
+    last = 1 if style == "count" else 0  # a count class ends one below the next bound
+    inner = [f"{number(low)}–{number(high - last)}{unit}" for low, high in pairwise(bounds)]
+    return [
+        tr(Message("under {value}", value=f"{number(bounds[0])}{unit}"), lang),
+        *inner,
+        tr(Message("{value} or more", value=f"{number(bounds[-1])}{unit}"), lang),
+    ]
 
 
 def _drawn(name: str, values: pd.Series) -> pd.Series:
@@ -115,7 +142,7 @@ def _drawn(name: str, values: pd.Series) -> pd.Series:
 # --- distributions ------------------------------------------------------------------------------
 
 
-def distribution_figure(study: AtlasStudy) -> Figure:
+def distribution_figure(study: AtlasStudy, lang: str = "en") -> Figure:
     """Strip and box plot of every indicator over all districts, by group, district marked.
 
     One panel per indicator (log scale for the counts, sizes and density); in each, one row
@@ -124,24 +151,24 @@ def distribution_figure(study: AtlasStudy) -> Figure:
     """
     fig, axes = plt.subplots(3, 2, figsize=(11, 8.2))
     for ax, name in zip(axes.flat, INDICATORS, strict=True):
-        _distribution_panel(ax, study, name)
+        _distribution_panel(ax, study, name, lang)
     if study.district is not None:
         handle = Line2D([], [], marker="D", color=HIGHLIGHT, linestyle="", markersize=7)
         fig.legend([handle], [study.district.name], loc="upper right", bbox_to_anchor=(0.99, 0.995))
-    fig.suptitle(
-        f"Municipal structure of the {len(study.table)} German districts", x=0.01, ha="left"
-    )
+    title = Message("Municipal structure of the {n} German districts", n=len(study.table))
+    fig.suptitle(tr(title, lang), x=0.01, ha="left")
     return fig
 
 
-def _distribution_panel(ax: Axes, study: AtlasStudy, name: str) -> None:
+def _distribution_panel(ax: Axes, study: AtlasStudy, name: str, lang: str) -> None:
     """One indicator: a row per group with jittered points and a box plot."""
     rng = np.random.default_rng(0)  # fixed jitter: the same picture on every run
     groups = (KREIS_GROUP, CITY_GROUP)
     for row, group in enumerate(groups):
         values = _drawn(name, study.group_table(group)[name]).dropna()
         if values.nunique() == 1:
-            text = f"all {len(values)}: {format_number(values.iloc[0])}{_unit(name)}"
+            value = _short(name, float(study.group_table(group)[name].dropna().iloc[0]), lang)
+            text = tr(Message("all {n}: {value}", n=len(values), value=value), lang)
             ax.text(
                 0.5,
                 row,
@@ -169,15 +196,19 @@ def _distribution_panel(ax: Axes, study: AtlasStudy, name: str) -> None:
         subs = (1.0,) if high / low > 1_000 else (1.0, 2.0, 5.0)  # at most ~10 labels
         ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs))
         ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: format_number(v)))
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: format_number(v, 0, lang)))
     _mark_district(ax, study, name, groups)
     ax.set_yticks(range(len(groups)))
     ax.set_yticklabels(
-        [f"{GROUP_LABELS[g]}\n(n = {len(study.group_table(g))})" for g in groups], fontsize=8.5
+        [f"{tr(GROUP_LABELS[g], lang)}\n(n = {len(study.group_table(g))})" for g in groups],
+        fontsize=8.5,
     )
     ax.set_ylim(len(groups) - 0.4, -0.6)
-    ax.set_title(TITLES[name] + (" (log scale)" if SPECS[name].log else ""), loc="left")
-    ax.set_xlabel(_axis_label(name), fontsize=8.5)
+    title = SPECS[name].title
+    if SPECS[name].log:
+        title = Message("{title} (log scale)", title=Message(title))
+    ax.set_title(tr(title, lang), loc="left")
+    ax.set_xlabel(_axis_label(name, lang), fontsize=8.5)
 
 
 def _box(ax: Axes, five: pd.Series, y: float, height: float = 0.6) -> None:
@@ -218,41 +249,43 @@ def _mark_district(ax: Axes, study: AtlasStudy, name: str, groups: Sequence[str]
     ax.scatter([value], [y], marker="D", s=46, color=HIGHLIGHT, edgecolors="white", zorder=5)
 
 
-def _short(name: str, value: float) -> str:
-    """A compact value for the percentile panel: ``20``, ``32.4 %``, ``99 /km²``."""
+def _short(name: str, value: float, lang: str) -> str:
+    """A compact value (shares as fractions): ``20``, ``32.4 %``, ``99 /km²``; German
+    separators for ``lang="de"``."""
     spec = SPECS[name]
     if spec.percent:
-        return f"{100 * value:.{spec.decimals}f} %"
+        return f"{format_number(100 * value, spec.decimals, lang)} %"
     suffix = " /km²" if name == "density" else ""
-    return f"{format_number(value)}{suffix}"
+    return f"{format_number(value, 0, lang)}{suffix}"
 
 
-def _unit(name: str) -> str:
-    return " %" if SPECS[name].percent else ""
-
-
-def _axis_label(name: str) -> str:
+def _axis_label(name: str, lang: str) -> str:
     spec = SPECS[name]
-    return "%" if spec.percent else (spec.unit or "count")
+    return "%" if spec.percent else tr(spec.unit or "count", lang)
 
 
 # --- maps ---------------------------------------------------------------------------------------
 
 
-def map_figure(study: AtlasStudy, indicators: Sequence[str] | None = None) -> Figure:
+def map_figure(
+    study: AtlasStudy, indicators: Sequence[str] | None = None, lang: str = "en"
+) -> Figure:
     """Choropleth maps of Germany, one per indicator (all six by default), three per row."""
     names = list(indicators) if indicators is not None else list(INDICATORS)
     rows = -(-len(names) // 3)
     fig, axes = plt.subplots(rows, 3, figsize=(12, 6.6 * rows), squeeze=False)
     for ax, name in zip(axes.flat, names, strict=False):
-        indicator_map(study, name, ax=ax)
+        indicator_map(study, name, ax=ax, lang=lang)
     for ax in axes.flat[len(names) :]:
         ax.set_axis_off()
-    fig.suptitle(f"Municipal structure by district, Germany {study.stichtag}", x=0.01, ha="left")
+    title = Message("Municipal structure by district, Germany {date}", date=study.stichtag)
+    fig.suptitle(tr(title, lang), x=0.01, ha="left")
     return fig
 
 
-def indicator_map(study: AtlasStudy, name: str, *, ax: Axes | None = None) -> Figure:
+def indicator_map(
+    study: AtlasStudy, name: str, *, ax: Axes | None = None, lang: str = "en"
+) -> Figure:
     """Choropleth of one indicator on the Kreis polygons, with Länder borders and legend.
 
     Kreisfreie Städte are grey where the indicator says nothing about a single Gemeinde,
@@ -261,7 +294,8 @@ def indicator_map(study: AtlasStudy, name: str, *, ax: Axes | None = None) -> Fi
     if name not in MAP_CLASSES:
         raise ValueError(f"no map for {name!r}; indicators: {', '.join(INDICATORS)}")
     fig, ax = plt.subplots(figsize=(5, 6.8)) if ax is None else (ax.figure, ax)
-    bounds, labels = MAP_CLASSES[name]
+    bounds, _style = MAP_CLASSES[name]
+    labels = class_labels(name, lang)
     colours = _class_colours(len(labels))
     polygons = simplified(study.polygons)
     values = _drawn(name, polygons[name])
@@ -275,10 +309,10 @@ def indicator_map(study: AtlasStudy, name: str, *, ax: Axes | None = None) -> Fi
     texts = list(labels)
     if cities.any():
         handles.append(Patch(facecolor=CITY_FILL, edgecolor="#999999", linewidth=0.4))
-        texts.append("kreisfreie Stadt")
+        texts.append(tr("kreisfreie Stadt", lang))
     if (values.isna() & ~cities).any():
         handles.append(Patch(facecolor=NO_DATA_FILL, edgecolor="#999999", linewidth=0.4))
-        texts.append("no data")
+        texts.append(tr("no data", lang))
     _outline_district(ax, study, polygons, handles, texts)
     ax.legend(
         handles,
@@ -292,7 +326,7 @@ def indicator_map(study: AtlasStudy, name: str, *, ax: Axes | None = None) -> Fi
         columnspacing=0.9,
     )
     _map_frame(ax)
-    ax.set_title(TITLES[name], loc="left")
+    ax.set_title(tr(SPECS[name].title, lang), loc="left")
     return fig
 
 
@@ -383,7 +417,7 @@ def _map_frame(ax: Axes) -> None:
 # --- one district's place -------------------------------------------------------------------
 
 
-def typicality_figure(study: AtlasStudy) -> Figure:
+def typicality_figure(study: AtlasStudy, lang: str = "en") -> Figure:
     """How typical is the district: its percentiles (left) and its most similar districts (map).
 
     Raises
@@ -396,13 +430,14 @@ def typicality_figure(study: AtlasStudy) -> Figure:
     fig, (left, right) = plt.subplots(
         1, 2, figsize=(12, 6.4), gridspec_kw={"width_ratios": [1.45, 1]}
     )
-    percentile_panel(study, ax=left)
-    similar_map(study, ax=right)
-    fig.suptitle(f"How typical is {study.district.name}?", x=0.01, ha="left")
+    percentile_panel(study, ax=left, lang=lang)
+    similar_map(study, ax=right, lang=lang)
+    title = Message("How typical is {name}?", name=study.district.name)
+    fig.suptitle(tr(title, lang), x=0.01, ha="left")
     return fig
 
 
-def percentile_panel(study: AtlasStudy, *, ax: Axes | None = None) -> Figure:
+def percentile_panel(study: AtlasStudy, *, ax: Axes | None = None, lang: str = "en") -> Figure:
     """The district's percentile on each indicator within its group, bands for the middle half
     (25th–75th) and the middle 80 % (10th–90th); its value and the group median on the right."""
     if study.position is None or study.district is None or study.group is None:
@@ -413,22 +448,25 @@ def percentile_panel(study: AtlasStudy, *, ax: Axes | None = None) -> Figure:
     ax.axvspan(*MIDDLE, color="#d5e1ea", zorder=0)
     ax.axvline(50, color="#7a8a96", linewidth=0.8, zorder=1)
     for y, item in enumerate(position.itertuples()):
-        _percentile_row(ax, item, y)
+        _percentile_row(ax, item, y, lang)
     ax.set_yticks(range(len(position)))
-    ax.set_yticklabels([TITLES[n] for n in position["indicator"]], fontsize=8.5)
+    ax.set_yticklabels([tr(SPECS[n].title, lang) for n in position["indicator"]], fontsize=8.5)
     ax.set_ylim(len(position) - 0.5, -0.6)
     ax.set_xlim(0, 100)
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.set_xticks(list(OUTER), minor=True)
-    group = f"{position['n'].iloc[0]} {GROUP_LABELS[study.group]}"
-    ax.set_xlabel(f"percentile among the {group}\n(shaded: 25th–75th and 10th–90th percentile)")
+    label = Message(
+        "percentile among {group}\n(shaded: 25th–75th and 10th–90th percentile)",
+        group=study.group_phrase(),
+    )
+    ax.set_xlabel(tr(label, lang))
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    ax.set_title(f"{study.district.name} within its group", loc="left")
+    ax.set_title(tr(Message("{name} within its group", name=study.district.name), lang), loc="left")
     return fig
 
 
-def _percentile_row(ax: Axes, item: Any, y: int) -> None:
+def _percentile_row(ax: Axes, item: Any, y: int, lang: str) -> None:
     """One indicator: the district's marker and percentile (or "same for every district"),
     and its value next to the group median right of the panel."""
     ax.axhline(y, color="#cccccc", linewidth=0.5, zorder=1)
@@ -437,7 +475,7 @@ def _percentile_row(ax: Axes, item: Any, y: int) -> None:
         ax.text(
             50,
             y,
-            "same for every district of the group",
+            tr("same for every district of the group", lang),
             ha="center",
             va="center",
             fontsize=8,
@@ -450,7 +488,7 @@ def _percentile_row(ax: Axes, item: Any, y: int) -> None:
             [item.percentile], [y], marker="D", s=60, color=HIGHLIGHT, edgecolors="white", zorder=4
         )
         ax.annotate(
-            ordinal(item.percentile),
+            ordinal(item.percentile, lang),
             (item.percentile, y),
             xytext=(0, 7),
             textcoords="offset points",
@@ -458,9 +496,13 @@ def _percentile_row(ax: Axes, item: Any, y: int) -> None:
             fontsize=8,
             color=HIGHLIGHT,
         )
-    text = f"{_short(item.indicator, item.value)}  (median {_short(item.indicator, item.median)})"
+    text = Message(
+        "{value}  (median {median})",
+        value=_short(item.indicator, item.value, lang),
+        median=_short(item.indicator, item.median, lang),
+    )
     ax.annotate(
-        text,
+        tr(text, lang),
         (1.02, y),
         xycoords=("axes fraction", "data"),
         va="center",
@@ -469,7 +511,7 @@ def _percentile_row(ax: Axes, item: Any, y: int) -> None:
     )
 
 
-def similar_map(study: AtlasStudy, *, ax: Axes | None = None) -> Figure:
+def similar_map(study: AtlasStudy, *, ax: Axes | None = None, lang: str = "en") -> Figure:
     """Map of the district and its most similar districts, numbered by rank."""
     if study.similar is None or study.district is None:
         raise ValueError("the atlas was run without a district: no similar districts to draw")
@@ -507,10 +549,10 @@ def similar_map(study: AtlasStudy, *, ax: Axes | None = None) -> Figure:
             zorder=5,
         )
     handles = [Patch(facecolor=HIGHLIGHT), Patch(facecolor=SIMILAR)]
-    texts = [study.district.name, "most similar, by rank (distance in SD units):"]
+    texts = [study.district.name, tr("most similar, by rank (distance in SD units):", lang)]
     handles += [Line2D([], [], linestyle="") for _ in similar.index]
     texts += [
-        f"{r.rank}  {r.district}, {r.land_name} ({r.distance:.2f})"
+        f"{r.rank}  {r.district}, {r.land_name} ({format_number(r.distance, 2, lang)})"
         for r in study.similar.itertuples()
     ]
     ax.legend(
@@ -522,26 +564,52 @@ def similar_map(study: AtlasStudy, *, ax: Axes | None = None) -> Figure:
         handlelength=1.2,
     )
     _map_frame(ax)
-    ax.set_title("Most similar districts", loc="left")
+    ax.set_title(tr("Most similar districts", lang), loc="left")
     return fig
 
 
 # --- source lines ---------------------------------------------------------------------------
 
 
-def source_note(study: AtlasStudy, figure: str) -> str:
-    """Source line of ``figure`` (one of :data:`FIGURES`) for saving it."""
-    base = f"Source: {study.source} (embedded extract); inhabited Gemeinden only."
-    if figure == "distributions":
-        return (
-            f"{base} Boxes: quartiles and median; whiskers: minimum to maximum. For a kreisfreie "
-            "Stadt the median Gemeinde population is the city's population."
-        )
-    if figure == "maps":
-        return f"{base} Geometry: BKG VG5000, {BKG_ATTRIBUTION}."
-    if figure == "typicality":
-        return (
-            f"{base} Distance: Euclidean on standardised indicators (log10 of counts, sizes, "
-            f"density). Geometry: BKG VG5000, {BKG_ATTRIBUTION}."
-        )
-    raise ValueError(f"no source line for figure {figure!r}; figures: {', '.join(FIGURES)}")
+_NOTES = {
+    "distributions": (
+        "Source: {source} (embedded extract); inhabited Gemeinden only. Boxes: quartiles and "
+        "median; whiskers: minimum to maximum. For a kreisfreie Stadt the median Gemeinde "
+        "population is the city's population."
+    ),
+    "maps": (
+        "Source: {source} (embedded extract); inhabited Gemeinden only. Geometry: BKG VG5000, "
+        "{attribution}."
+    ),
+    "typicality": (
+        "Source: {source} (embedded extract); inhabited Gemeinden only. Distance: Euclidean on "
+        "standardised indicators (log10 of counts, sizes, density). Geometry: BKG VG5000, "
+        "{attribution}."
+    ),
+}
+register(
+    {
+        _NOTES["distributions"]: (
+            "Quelle: {source} (eingebetteter Auszug); nur bewohnte Gemeinden. Kästen: Quartile "
+            "und Median; Antennen: Minimum bis Maximum. Bei einer kreisfreien Stadt ist der "
+            "Median der Gemeindegröße die Einwohnerzahl der Stadt."
+        ),
+        _NOTES["maps"]: (
+            "Quelle: {source} (eingebetteter Auszug); nur bewohnte Gemeinden. Geometrie: BKG "
+            "VG5000, {attribution}."
+        ),
+        _NOTES["typicality"]: (
+            "Quelle: {source} (eingebetteter Auszug); nur bewohnte Gemeinden. Abstand: "
+            "euklidisch auf standardisierten Indikatoren (log10 der Anzahlen, Größen, Dichte). "
+            "Geometrie: BKG VG5000, {attribution}."
+        ),
+    }
+)
+
+
+def source_note(study: AtlasStudy, figure: str, lang: str = "en") -> str:
+    """Source line of ``figure`` (one of :data:`FIGURES`) for saving it, in ``lang``."""
+    if figure not in _NOTES:
+        raise ValueError(f"no source line for figure {figure!r}; figures: {', '.join(FIGURES)}")
+    note = Message(_NOTES[figure], source=study.source, attribution=BKG_ATTRIBUTION)
+    return tr(note, lang)

@@ -64,7 +64,10 @@ import pandas as pd
 
 from ikzlib import destatis, germany
 from ikzlib.catalog import District, all_districts, resolve
+from ikzlib.display import Table
+from ikzlib.display import table as show_table
 from ikzlib.errors import ParameterError
+from ikzlib.i18n import Message, Number, format_number, register, tr
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
 from ikzlib.municipalities import VERBANDSFREI, administrative_units
 from ikzlib.studies.base import Study, check_choice, check_number
@@ -76,52 +79,182 @@ GROUP_LABELS = {
     KREIS_GROUP: "Landkreise and Kreise",
     CITY_GROUP: "kreisfreie Städte",
 }
+GROUP_PHRASES = {  # a group with its size after "among"/"with" (German: dative)
+    KREIS_GROUP: "the {n} Landkreise and Kreise",
+    CITY_GROUP: "the {n} kreisfreie Städte",
+}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
-    """One structure indicator: label, unit, decimals, whether it is log-transformed for the
-    distance (and drawn on a log scale), and whether it says anything about a kreisfreie
-    Stadt (a single Gemeinde)."""
+    """One structure indicator: label (for sentences and key figures), short title (for
+    figure panels and table columns), both also in German, unit, decimals, whether it is
+    log-transformed for the distance (and drawn on a log scale), and whether it says anything
+    about a kreisfreie Stadt (a single Gemeinde)."""
 
     name: str
     label: str
+    title: str
+    label_de: str
+    title_de: str
     unit: str = ""
     decimals: int = 0
     log: bool = False
     percent: bool = False
     for_cities: bool = False
 
+    @property
+    def column(self) -> str:
+        """The title as a table column: shares marked ``(%)``."""
+        return f"{self.title} (%)" if self.percent else self.title
+
 
 INDICATOR_SPECS = (
-    Indicator("n_municipalities", "inhabited Gemeinden", log=True),
-    Indicator("n_units", "administrative units", log=True),
-    Indicator("median_population", "median Gemeinde population", "inhabitants", log=True),
     Indicator(
-        "share_pop_small",
-        f"population share in Gemeinden under {SMALL:,}",
+        name="n_municipalities",
+        label="inhabited Gemeinden",
+        title="Inhabited Gemeinden",
+        label_de="bewohnte Gemeinden",
+        title_de="Bewohnte Gemeinden",
+        log=True,
+    ),
+    Indicator(
+        name="n_units",
+        label="administrative units",
+        title="Administrative units",
+        label_de="Verwaltungseinheiten",
+        title_de="Verwaltungseinheiten",
+        log=True,
+    ),
+    Indicator(
+        name="median_population",
+        label="median Gemeinde population",
+        title="Median Gemeinde population",
+        label_de="Median der Gemeindegröße",
+        title_de="Median der Gemeindegröße",
+        unit="inhabitants",
+        log=True,
+    ),
+    Indicator(
+        name="share_pop_small",
+        label=f"population share in Gemeinden under {SMALL:,}",
+        title=f"Population in Gemeinden < {SMALL:,}",
+        label_de=f"Bevölkerungsanteil in Gemeinden unter {format_number(SMALL, 0, 'de')}",
+        title_de=f"Bevölkerung in Gemeinden < {format_number(SMALL, 0, 'de')}",
         decimals=1,
         percent=True,
     ),
     Indicator(
-        "share_in_verband", "share of Gemeinden in a Gemeindeverband", decimals=1, percent=True
+        name="share_in_verband",
+        label="share of Gemeinden in a Gemeindeverband",
+        title="Gemeinden in a Gemeindeverband",
+        label_de="Anteil der Gemeinden in einem Gemeindeverband",
+        title_de="Gemeinden in einem Gemeindeverband",
+        decimals=1,
+        percent=True,
     ),
-    Indicator("density", "population density", "inhabitants/km²", log=True, for_cities=True),
+    Indicator(
+        name="density",
+        label="population density",
+        title="Inhabitants per km² (Kreis area)",
+        label_de="Bevölkerungsdichte",
+        title_de="Einwohner je km² (Kreisfläche)",
+        unit="inhabitants/km²",
+        log=True,
+        for_cities=True,
+    ),
 )
 INDICATORS = tuple(spec.name for spec in INDICATOR_SPECS)
 SPECS = {spec.name: spec for spec in INDICATOR_SPECS}
 MIDDLE = (25.0, 75.0)  # percentiles bounding the middle half of a group
 OUTER = (10.0, 90.0)  # percentiles beyond which a district is in the outer tenth
+BANDS = {  # band of a percentile (position table) -> as a reader sees it
+    "below": "below the middle half",
+    "middle half": "middle half",
+    "above": "above the middle half",
+    "constant": "same for every district",
+}
 
 _GERMANY_DIR = "embedded extract, data/raw/germany"
 _EXTRACT = f"Destatis GV-ISys Auszug GV 31.12.2021, {_GERMANY_DIR}"
 _COUNTED = f"{_EXTRACT}; counted over the Gemeinde records"
 _KREISE = f"{_EXTRACT}; Kreis records"
 _DERIVED = f"derived from the {_EXTRACT}"
+_MEDIAN = f"median over the Landkreise and Kreise; {_DERIVED}"
 _PERCENTILE = f"mid-rank percentile among the district's group; {_DERIVED}"
 _SIMILAR = (
     "Euclidean distance on standardised indicators (log10 of counts, sizes and density; "
     f"shares as they are) within the district's group; {_DERIVED}"
+)
+_EXTRACT_DE = "Destatis GV-ISys Auszug GV 31.12.2021, eingebetteter Auszug, data/raw/germany"
+_DERIVED_DE = f"abgeleitet aus: {_EXTRACT_DE}"
+
+register(
+    {
+        **{spec.label: spec.label_de for spec in INDICATOR_SPECS},
+        **{spec.title: spec.title_de for spec in INDICATOR_SPECS},
+        **{f"{s.title} (%)": f"{s.title_de} (%)" for s in INDICATOR_SPECS if s.percent},
+        **{
+            f"median Landkreis/Kreis: {s.label}": f"Median der Landkreise/Kreise: {s.label_de}"
+            for s in INDICATOR_SPECS
+        },
+        **{
+            f"district's percentile: {s.label}": f"Perzentil des Kreises: {s.label_de}"
+            for s in INDICATOR_SPECS
+        },
+        "Landkreise and Kreise": "Landkreise und Kreise",
+        "kreisfreie Städte": "kreisfreie Städte",
+        "the {n} Landkreise and Kreise": "den {n} Landkreisen und Kreisen",
+        "the {n} kreisfreie Städte": "den {n} kreisfreien Städten",
+        "inhabitants": "Einwohner",
+        "inhabitants/km²": "Einwohner/km²",
+        "below the middle half": "unterhalb der mittleren Hälfte",
+        "middle half": "mittlere Hälfte",
+        "above the middle half": "oberhalb der mittleren Hälfte",
+        "same for every district": "gleich für alle Kreise",
+        # key figures
+        "Nationwide atlas": "Bundesweiter Atlas",
+        "Germany: Gemeinde records (incl. uninhabited areas)": (
+            "Deutschland: Gemeindedatensätze (einschl. unbewohnter Gebiete)"
+        ),
+        "Germany: inhabited Gemeinden": "Deutschland: bewohnte Gemeinden",
+        "Germany: inhabited Gemeinden under 10,000": "Deutschland: bewohnte Gemeinden unter 10.000",
+        "Germany: share of inhabited Gemeinden under 10,000": (
+            "Deutschland: Anteil der bewohnten Gemeinden unter 10.000"
+        ),
+        "Germany: population share in Gemeinden under 10,000": (
+            "Deutschland: Bevölkerungsanteil in Gemeinden unter 10.000"
+        ),
+        "Kreise and kreisfreie Städte": "Kreise und kreisfreie Städte",
+        "Landkreise and Kreise (incl. Regionalverband)": (
+            "Landkreise und Kreise (einschl. Regionalverband)"
+        ),
+        "kreisfreie Städte and Stadtkreise": "kreisfreie Städte und Stadtkreise",
+        "district compared": "verglichener Kreis",
+        "indicators on which the district lies in the middle half of its group": (
+            "Indikatoren, bei denen der Kreis in der mittleren Hälfte seiner Gruppe liegt"
+        ),
+        "indicators on which the district lies in the outer tenth of its group": (
+            "Indikatoren, bei denen der Kreis im äußeren Zehntel seiner Gruppe liegt"
+        ),
+        "most similar district": "ähnlichster Kreis",
+        "distance to the most similar district": "Abstand zum ähnlichsten Kreis",
+        "percentile": "Perzentil",
+        "SD units": "Standardabweichungen",
+        # sources of the key figures
+        "{source}; embedded extract, data/raw/germany": (
+            "{source}; eingebetteter Auszug, data/raw/germany"
+        ),
+        _COUNTED: f"{_EXTRACT_DE}; gezählt über die Gemeindedatensätze",
+        _KREISE: f"{_EXTRACT_DE}; Kreisdatensätze",
+        _DERIVED: _DERIVED_DE,
+        _MEDIAN: f"Median über die Landkreise und Kreise; {_DERIVED_DE}",
+        _PERCENTILE: f"Mittelrang-Perzentil in der Gruppe des Kreises; {_DERIVED_DE}",
+        _SIMILAR: (
+            "Euklidischer Abstand auf standardisierten Indikatoren (log10 der Anzahlen, Größen "
+            f"und Dichte; Anteile unverändert) innerhalb der Gruppe des Kreises; {_DERIVED_DE}"
+        ),
+    }
 )
 
 
@@ -132,7 +265,7 @@ def _median_figure(spec: Indicator) -> KeyFigure:
         "" if spec.percent else spec.unit,
         spec.decimals,
         Kind.DERIVED,
-        f"median over the Landkreise and Kreise; {_DERIVED}",
+        _MEDIAN,
         percent=spec.percent,
     )
 
@@ -315,7 +448,7 @@ class AtlasStudy(Study):
     position: pd.DataFrame | None = None
     similar: pd.DataFrame | None = None
     scaling: pd.DataFrame | None = None
-    findings: tuple[str, ...] = ()
+    findings: tuple[Message, ...] = ()
     source: str = ""
     stichtag: str = ""
 
@@ -330,23 +463,194 @@ class AtlasStudy(Study):
         """The rows of :attr:`table` in ``group``."""
         return self.table[self.table["group"].eq(group)]
 
-    def view(self, name: str) -> pd.DataFrame | None:
-        """The table ``name`` as displayed: shares in percent, values rounded as declared.
+    def frame(self, part: str) -> pd.DataFrame | None:
+        """The table ``part`` (a key of :data:`TABLES`) as displayed, ``None`` where the study
+        has no such table (no district chosen).
 
-        ``name`` is one of :data:`VIEWS` (``table``, ``distributions``, ``by_land``,
-        ``position``, ``similar``, ``scaling``); ``None`` where the table is ``None``.
+        Shares are in percent. In the one-row-per-indicator tables (``distributions``,
+        ``position``) each value is a :class:`~ikzlib.i18n.Number` with its indicator's
+        decimals; indicators, groups and bands are English labels, translated on display.
         """
-        check_choice("name", name, VIEWS)
-        frame = getattr(self, name)
+        check_choice("part", part, TABLES)
+        frame = getattr(self, part)
         if frame is None:
             return None
-        if "indicator" in frame.columns and name != "scaling":
-            return _long_view(frame)
-        return _wide_view(frame)
+        if part in ("by_land", "similar"):
+            return _wide_view(frame)
+        view = frame.copy()
+        if "group" in view.columns:
+            view["group"] = view["group"].map(GROUP_LABELS)
+        if "band" in view.columns:
+            view["band"] = view["band"].map(BANDS)
+        if part != "scaling":
+            view = _numbers(view)
+        view["indicator"] = [SPECS[name].column for name in view["indicator"]]
+        return view
+
+    def as_table(self, part: str, lang: str = "en") -> Table | None:
+        """``part`` (a key of :data:`TABLES`) as :func:`ikzlib.display.table` in ``lang``,
+        or ``None`` where the study has no such table."""
+        frame = self.frame(part)
+        if frame is None:
+            return None
+        spec = TABLES[part]
+        return show_table(
+            frame,
+            spec.columns,
+            lang=lang,
+            decimals=spec.decimals,
+            translate=spec.translate,
+            caption=self._caption(part),
+        )
+
+    def _caption(self, part: str) -> str:
+        """The caption of ``part``; for the district's tables it names the district and group."""
+        if part not in ("position", "similar") or self.district is None or self.group is None:
+            return TABLES[part].caption
+        return Message(TABLES[part].caption, name=self.district.name, group=self.group_phrase())
+
+    def group_phrase(self) -> Message | None:
+        """The district's group with its size, to follow "among" or "with": "the 294
+        Landkreise and Kreise" ("den 294 Landkreisen und Kreisen"); ``None`` without one."""
+        if self.group is None:
+            return None
+        return Message(GROUP_PHRASES[self.group], n=len(self.group_table(self.group)))
+
+    def text(self, part: str, lang: str = "en") -> str:
+        """The sentences of ``part`` in ``lang``, one per line: ``national`` (Germany's small
+        Gemeinden), ``typicality`` (the district's place) or ``notes``."""
+        parts = {
+            "national": self.findings[:1],
+            "typicality": self.findings[1:],
+            "notes": self.notes,
+        }
+        check_choice("part", part, parts)
+        return "\n".join(tr(line, lang) for line in parts[part])
 
 
-VIEWS = ("table", "distributions", "by_land", "position", "similar", "scaling")
+@dataclass(frozen=True)
+class TableSpec:
+    """How a table of :meth:`AtlasStudy.as_table` is shown: raw column -> English label (in
+    display order), decimals, columns whose values are translated, and the caption."""
+
+    columns: dict[str, str]
+    caption: str
+    decimals: int | dict[str, int] = 2
+    translate: tuple[str, ...] = ()
+
+
+_INDICATOR_COLUMNS = {spec.name: spec.column for spec in INDICATOR_SPECS}
+_INDICATOR_DECIMALS = {spec.name: spec.decimals for spec in INDICATOR_SPECS}
+TABLES = {
+    "distributions": TableSpec(
+        {
+            "group": "Group",
+            "indicator": "Indicator",
+            "n": "Districts",
+            "min": "Minimum",
+            "q1": "1st quartile",
+            "median": "Median",
+            "q3": "3rd quartile",
+            "max": "Maximum",
+        },
+        "Distribution of each indicator over the districts of a group",
+        translate=("group", "indicator"),
+    ),
+    "by_land": TableSpec(
+        {
+            "land_name": "Land",
+            "n_landkreise": "Landkreise/Kreise",
+            "n_kreisfrei": "kreisfreie Städte",
+            **_INDICATOR_COLUMNS,
+        },
+        "Districts per Land, and the medians over its Landkreise and Kreise",
+        decimals=_INDICATOR_DECIMALS,
+    ),
+    "position": TableSpec(
+        {
+            "indicator": "Indicator",
+            "value": "Value",
+            "q1": "1st quartile",
+            "median": "Median",
+            "q3": "3rd quartile",
+            "land_median": "Median in the Land",
+            "percentile": "Percentile",
+            "rank": "Rank (1 = largest)",
+            "band": "Position",
+        },
+        "{name} among {group}: its value, the group's quartiles and its percentile",
+        decimals={"percentile": 0},
+        translate=("indicator", "band"),
+    ),
+    "similar": TableSpec(
+        {
+            "rank": "Rank",
+            "district": "District",
+            "land_name": "Land",
+            "distance": "Distance (SD units)",
+            **_INDICATOR_COLUMNS,
+        },
+        "The districts most similar to {name} among {group}",
+        decimals={"distance": 2, **_INDICATOR_DECIMALS},
+    ),
+    "scaling": TableSpec(
+        {
+            "indicator": "Indicator",
+            "transform": "Transformation",
+            "mean": "Mean (transformed)",
+            "sd": "Standard deviation (transformed)",
+            "used": "Used in the distance",
+        },
+        "How the indicators enter the distance (mean and SD over the group)",
+        decimals=3,
+        translate=("indicator", "transform"),
+    ),
+}
 _VALUE_COLUMNS = ("value", "min", "q1", "median", "q3", "max", "land_median")
+
+register(
+    {
+        "Group": "Gruppe",
+        "Indicator": "Indikator",
+        "Districts": "Kreise",
+        "Minimum": "Minimum",
+        "1st quartile": "1. Quartil",
+        "Median": "Median",
+        "3rd quartile": "3. Quartil",
+        "Maximum": "Maximum",
+        "Distribution of each indicator over the districts of a group": (
+            "Verteilung jedes Indikators über die Kreise einer Gruppe"
+        ),
+        "Land": "Land",
+        "Landkreise/Kreise": "Landkreise/Kreise",
+        "Districts per Land, and the medians over its Landkreise and Kreise": (
+            "Kreise je Land und Mediane über seine Landkreise und Kreise"
+        ),
+        "Value": "Wert",
+        "Median in the Land": "Median im Land",
+        "Percentile": "Perzentil",
+        "Rank (1 = largest)": "Rang (1 = größter Wert)",
+        "Position": "Lage",
+        "{name} among {group}: its value, the group's quartiles and its percentile": (
+            "{name} unter {group}: Wert, Quartile der Gruppe und Perzentil"
+        ),
+        "Rank": "Rang",
+        "District": "Kreis",
+        "Distance (SD units)": "Abstand (Standardabweichungen)",
+        "The districts most similar to {name} among {group}": (
+            "Die ähnlichsten Kreise zu {name} unter {group}"
+        ),
+        "Transformation": "Transformation",
+        "none": "keine",
+        "Mean (transformed)": "Mittelwert (transformiert)",
+        "Standard deviation (transformed)": "Standardabweichung (transformiert)",
+        "Used in the distance": "im Abstand verwendet",
+        "How the indicators enter the distance (mean and SD over the group)": (
+            "Wie die Indikatoren in den Abstand eingehen (Mittelwert und Standardabweichung "
+            "über die Gruppe)"
+        ),
+    }
+)
 
 
 def _wide_view(frame: pd.DataFrame) -> pd.DataFrame:
@@ -356,28 +660,22 @@ def _wide_view(frame: pd.DataFrame) -> pd.DataFrame:
         if spec.name in view.columns:
             scale = 100 if spec.percent else 1
             view[spec.name] = (scale * view[spec.name].astype("float64")).round(spec.decimals)
-    for column in ("distance", "mean", "sd"):
-        if column in view.columns:
-            view[column] = view[column].round(3 if column != "distance" else 2)
     return view
 
 
-def _long_view(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator: value columns in percent for shares, rounded as declared."""
+def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator: each value a :class:`~ikzlib.i18n.Number` in its indicator's
+    unit (shares in percent) and decimals."""
     view = frame.copy()
     for column in _VALUE_COLUMNS:
-        if column not in view.columns:
-            continue
-        view[column] = [
-            round(float(v) * (100 if SPECS[n].percent else 1), SPECS[n].decimals)
-            for n, v in zip(view["indicator"], view[column], strict=True)
-        ]
-    if "percentile" in view.columns:
-        view["percentile"] = view["percentile"].round(0)
-    view["label"] = [
-        SPECS[n].label + (" (%)" if SPECS[n].percent else "") for n in view["indicator"]
-    ]
-    return view.drop(columns="indicator").set_index("label")
+        if column in view.columns:
+            numbers = [
+                Number(float(v) * (100 if SPECS[n].percent else 1), SPECS[n].decimals)
+                for n, v in zip(view["indicator"], view[column], strict=True)
+            ]
+            # object dtype: pandas would store plain str and lose the German rendering
+            view[column] = pd.Series(numbers, index=view.index, dtype=object)
+    return view
 
 
 # --- run ------------------------------------------------------------------------------------
@@ -441,7 +739,9 @@ def run(
     return _finish(study, findings, notes)
 
 
-def _finish(study: AtlasStudy, findings: tuple[str, ...], notes: tuple[str, ...]) -> AtlasStudy:
+def _finish(
+    study: AtlasStudy, findings: tuple[Message, ...], notes: tuple[Message, ...]
+) -> AtlasStudy:
     """``study`` with its findings, notes and key figures filled in."""
     done = replace(study, findings=findings, notes=notes)
     return replace(done, key_figures=_key_figures(done))
@@ -562,7 +862,7 @@ def land_table(table: pd.DataFrame) -> pd.DataFrame:
 
 def kreis_polygons(
     table: pd.DataFrame, municipalities: pd.DataFrame
-) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
+) -> tuple[gpd.GeoDataFrame, tuple[Message, ...]]:
     """The VG5000 Kreis polygons joined to ``table``, and notes on keys that differ.
 
     A polygon whose Kreis key has no Kreis record in the Gemeindeverzeichnis (a Kreis
@@ -577,21 +877,41 @@ def kreis_polygons(
     for index, row in layer[~layer["AGS"].isin(known)].iterrows():
         match = _successor(row["AGS"], row["GEN"], municipalities, known)
         if match is None:
-            notes.append(f"Kreis polygon {row['AGS']} {row['GEN']} has no Kreis record: no data.")
+            template = "Kreis polygon {key} {name} has no Kreis record: no data."
+            notes.append(Message(template, key=row["AGS"], name=row["GEN"]))
             continue
         target[index] = match
-        notes.append(
-            f"The BKG VG5000 polygon {row['AGS']} ({row['GEN']}) has no Kreis record on "
-            f"31.12.2021; it is drawn as part of Kreis {match}, which holds the Gemeinde "
-            f"{row['GEN']}."
+        template = (
+            "The BKG VG5000 polygon {key} ({name}) has no Kreis record on 31.12.2021; it is "
+            "drawn as part of Kreis {match}, which holds the Gemeinde {name}."
         )
+        notes.append(Message(template, key=row["AGS"], name=row["GEN"], match=match))
     layer["kreis_key"] = target
     merged = layer.dissolve("kreis_key", as_index=False, sort=True)[["kreis_key", "geometry"]]
     polygons = merged.merge(table, on="kreis_key", how="left")
     missing = sorted(known - set(polygons["kreis_key"]))
     if missing:
-        notes.append(f"Kreise without a VG5000 polygon (not on the maps): {', '.join(missing)}.")
+        template = "Kreise without a VG5000 polygon (not on the maps): {keys}."
+        notes.append(Message(template, keys=", ".join(missing)))
     return gpd.GeoDataFrame(polygons, geometry="geometry", crs=layer.crs), tuple(notes)
+
+
+register(
+    {
+        "Kreis polygon {key} {name} has no Kreis record: no data.": (
+            "Das Kreispolygon {key} {name} hat keinen Kreisdatensatz: keine Daten."
+        ),
+        "The BKG VG5000 polygon {key} ({name}) has no Kreis record on 31.12.2021; it is "
+        "drawn as part of Kreis {match}, which holds the Gemeinde {name}.": (
+            "Das Polygon {key} ({name}) des BKG VG5000 hat zum 31.12.2021 keinen "
+            "Kreisdatensatz; es wird als Teil des Kreises {match} gezeichnet, zu dem die "
+            "Gemeinde {name} gehört."
+        ),
+        "Kreise without a VG5000 polygon (not on the maps): {keys}.": (
+            "Kreise ohne VG5000-Polygon (nicht auf den Karten): {keys}."
+        ),
+    }
+)
 
 
 def _successor(
@@ -743,101 +1063,177 @@ def similar_districts(
 # --- notes and findings ---------------------------------------------------------------------------
 
 
-def _general_notes(study: AtlasStudy, municipalities: pd.DataFrame) -> tuple[str, ...]:
+class Joined(Message):
+    """Sentence parts (messages or names) joined by ``sep``, each rendered in the language."""
+
+    def __new__(cls, parts: Sequence[str], sep: str = "; ") -> Joined:
+        joined = super().__new__(cls, "{text}", text=sep.join(parts))
+        joined.values = {"parts": tuple(parts), "sep": sep}
+        return joined
+
+    def __reduce__(self):
+        return (Joined, (self.values["parts"], self.values["sep"]))
+
+    def render(self, lang: str = "en") -> str:
+        return self.values["sep"].join(tr(part, lang) for part in self.values["parts"])
+
+
+class Ordinal(Message):
+    """A percentile as an ordinal: ``22nd`` in English, ``22.`` in German (:func:`ordinal`)."""
+
+    def __new__(cls, number: float) -> Ordinal:
+        text = super().__new__(cls, "{text}", text=ordinal(number))
+        text.values = {"number": number}
+        return text
+
+    def __reduce__(self):
+        return (Ordinal, (self.values["number"],))
+
+    def render(self, lang: str = "en") -> str:
+        return ordinal(self.values["number"], lang)
+
+
+def _general_notes(study: AtlasStudy, municipalities: pd.DataFrame) -> tuple[Message, ...]:
     """Caveats about the data behind every district's indicators."""
     table = study.table
     inhabited_area = (
         municipalities[municipalities["inhabited"]].groupby("kreis_key")["area_km2"].sum()
     )
     differs = (table["area_km2"] - table["kreis_key"].map(inhabited_area)).abs() > 0.005
-    cities = table[table["group"].eq(CITY_GROUP)]
-    uninhabited = int((~municipalities["inhabited"]).sum())
+    n_cities = int(table["group"].eq(CITY_GROUP).sum())
     return (
-        f"{len(table)} Kreis records: {len(table) - len(cities)} Landkreise/Kreise and "
-        f"{len(cities)} kreisfreie Städte/Stadtkreise; {uninhabited} uninhabited "
-        "gemeindefreie Gebiete are not counted as Gemeinden.",
-        f"Density is population per km² of the Kreis area (all its Gemeinden including "
-        f"uninhabited gemeindefreie Gebiete). In {int(differs.sum())} Kreise this area is "
-        "larger than that of the inhabited Gemeinden, which notebook 01 uses.",
+        Message(
+            "{n} Kreis records: {n_kreise} Landkreise/Kreise and {n_cities} kreisfreie "
+            "Städte/Stadtkreise; {n_uninhabited} uninhabited gemeindefreie Gebiete are not "
+            "counted as Gemeinden.",
+            n=len(table),
+            n_kreise=len(table) - n_cities,
+            n_cities=n_cities,
+            n_uninhabited=int((~municipalities["inhabited"]).sum()),
+        ),
+        Message(
+            "Density is population per km² of the Kreis area (all its Gemeinden including "
+            "uninhabited gemeindefreie Gebiete). In {n} Kreise this area is larger than that "
+            "of the inhabited Gemeinden, which notebook 01 uses.",
+            n=int(differs.sum()),
+        ),
     )
 
 
-def _group_notes(study: AtlasStudy) -> tuple[str, ...]:
+def _group_notes(study: AtlasStudy) -> tuple[Message, ...]:
     """What the comparison group of the chosen district is and which indicators it drops."""
     if study.district is None or study.scaling is None or study.group is None:
         return ()
-    size = len(study.group_table(study.group))
+    name = study.district.name
     notes = [
-        f"{study.district.name} is compared with the {size} "
-        f"{GROUP_LABELS[study.group]} (its own group)."
+        Message(
+            "{name} is compared with {group} (its own group).",
+            name=name,
+            group=study.group_phrase(),
+        )
     ]
     if study.group == CITY_GROUP:
         notes.append(
-            f"{study.district.name} is a single municipality: Gemeinde counts, units and "
-            "Gemeindeverband shares are the same for every kreisfreie Stadt, so only the "
-            "indicators that vary among them (city size, density) place it; inter-municipal "
-            "cooperation inside it is not the question."
+            Message(
+                "{name} is a single municipality: Gemeinde counts, units and Gemeindeverband "
+                "shares are the same for every kreisfreie Stadt, so only the indicators that "
+                "vary among them (city size, density) place it; inter-municipal cooperation "
+                "inside it is not the question.",
+                name=name,
+            )
         )
     dropped = study.scaling[
         ~study.scaling["used"] & study.scaling["indicator"].isin(study.indicators)
     ]
     if not dropped.empty:
-        names = ", ".join(SPECS[n].label for n in dropped["indicator"])
-        notes.append(f"Constant in the group, hence left out of the distance: {names}.")
+        names = Joined([Message(SPECS[n].label) for n in dropped["indicator"]], ", ")
+        notes.append(
+            Message("Constant in the group, hence left out of the distance: {names}.", names=names)
+        )
     return tuple(notes)
 
 
-def _findings(study: AtlasStudy) -> tuple[str, ...]:
+def _findings(study: AtlasStudy) -> tuple[Message, ...]:
     """The national small-Gemeinde share, and how typical the district is."""
     national = study.national
-    lines = [
-        f"Germany has {national['n_inhabited']:,} inhabited Gemeinden "
-        f"({national['n_records']:,} Gemeinde records minus {national['n_uninhabited']} "
-        f"uninhabited gemeindefreie Gebiete); {national['n_small']:,} of them, "
-        f"{100 * national['share_small']:.1f} %, have fewer than {SMALL:,} inhabitants, and "
-        f"{100 * national['share_pop_small']:.1f} % of the population lives in them."
-    ]
-    return (*lines, *_typicality_lines(study))
+    first = Message(
+        "Germany has {n_inhabited} inhabited Gemeinden ({n_records} Gemeinde records minus "
+        "{n_uninhabited} uninhabited gemeindefreie Gebiete); {n_small} of them, {share} %, have "
+        "fewer than {limit} inhabitants, and {share_pop} % of the population lives in them.",
+        n_inhabited=national["n_inhabited"],
+        n_records=national["n_records"],
+        n_uninhabited=national["n_uninhabited"],
+        n_small=national["n_small"],
+        share=Number(100 * national["share_small"], 1),
+        limit=SMALL,
+        share_pop=Number(100 * national["share_pop_small"], 1),
+    )
+    return (first, *_typicality_lines(study))
 
 
-def _typicality_lines(study: AtlasStudy) -> list[str]:
+def _typicality_lines(study: AtlasStudy) -> list[Message]:
     """Sentences placing the district within its group, and its nearest districts."""
     if study.position is None or study.district is None or study.group is None:
         return []
     position = study.position[study.position["band"].ne("constant")]
     name = study.district.name
     if position.empty:
-        return [f"No indicator varies within the group of {name}."]
+        return [Message("No indicator varies within the group of {name}.", name=name)]
     middle = position[position["band"].eq("middle half")]
+    counts = {"name": name, "group": study.group_phrase(), "count": len(position)}
     lines = [
-        f"Among the {position['n'].iloc[0]} {GROUP_LABELS[study.group]}, {name} lies in the "
-        f"middle half (25th-75th percentile) on {len(middle)} of {len(position)} indicators"
-        + (f" ({_listing(middle)})" if len(middle) else "")
-        + ".",
+        Message(
+            "Among {group}, {name} lies in the middle half (25th-75th percentile) on {inside} "
+            "of {count} indicators ({items})."
+            if len(middle)
+            else "Among {group}, {name} lies in the middle half (25th-75th percentile) on none "
+            "of {count} indicators.",
+            inside=len(middle),
+            items=_listing(middle),
+            **counts,
+        )
     ]
     for band in ("below", "above"):
         rows = position[position["band"].eq(band)]
         if len(rows):
-            lines.append(f"It lies {band} the middle half on {_listing(rows)}.")
+            template = f"It lies {band} the middle half on {{items}}."
+            lines.append(Message(template, name=name, items=_listing(rows)))
     lines.append(_verdict(name, position, middle, position[position["outer_tenth"]]))
     if study.similar is not None and len(study.similar):
-        nearest = "; ".join(
-            f"{r.district}, {r.land_name}: {r.distance:.2f}" for r in study.similar.itertuples()
+        nearest = Joined(
+            [
+                Message(
+                    "{district}, {land}: {distance}",
+                    district=r.district,
+                    land=r.land_name,
+                    distance=Number(r.distance, 2),
+                )
+                for r in study.similar.itertuples()
+            ]
         )
-        lines.append(f"Most similar by the stated distance (SD units): {nearest}.")
+        lines.append(
+            Message("Most similar by the stated distance (SD units): {items}.", items=nearest)
+        )
     return lines
 
 
-def _listing(rows: pd.DataFrame) -> str:
+def _listing(rows: pd.DataFrame) -> Joined:
     """``label value (Nth percentile)`` for each row, joined."""
-    return "; ".join(
-        f"{r.label} {value_text(r.indicator, r.value)} ({ordinal(r.percentile)} percentile)"
-        for r in rows.itertuples()
+    return Joined(
+        [
+            Message(
+                "{label} {value} ({ordinal} percentile)",
+                label=Message(r.label),
+                value=value_text(r.indicator, r.value),
+                ordinal=Ordinal(r.percentile),
+            )
+            for r in rows.itertuples()
+        ]
     )
 
 
-def value_text(name: str, value: float) -> str:
-    """An indicator value as text with its unit (shares as percent).
+def value_text(name: str, value: float) -> Message:
+    """An indicator value as text with its unit (shares as percent), in either language.
 
     Examples
     --------
@@ -845,46 +1241,149 @@ def value_text(name: str, value: float) -> str:
     '35.0 %'
     >>> value_text("density", 99.35)
     '99 inhabitants/km²'
+    >>> tr(value_text("median_population", 7671.0), "de")
+    '7.671 Einwohner'
     """
     spec = SPECS[name]
     if spec.percent:
-        return f"{100 * value:.{spec.decimals}f} %"
-    return f"{value:,.{spec.decimals}f} {spec.unit}".rstrip()
+        return Message("{value} %", value=Number(100 * value, spec.decimals))
+    if not spec.unit:
+        return Number(value, spec.decimals)
+    return Message("{value} {unit}", value=Number(value, spec.decimals), unit=Message(spec.unit))
 
 
-def ordinal(number: float) -> str:
-    """A percentile as an English ordinal, rounded: ``1st``, ``22nd``, ``31st``, ``74th``.
+def ordinal(number: float, lang: str = "en") -> str:
+    """A percentile as an ordinal, rounded: ``1st``, ``22nd``, ``31st``, ``74th``; in German
+    ``22.``.
 
     Examples
     --------
     >>> [ordinal(x) for x in (1, 2.4, 3, 11, 12.2, 21.9, 31.5, 100)]
     ['1st', '2nd', '3rd', '11th', '12th', '22nd', '32nd', '100th']
+    >>> ordinal(21.9, "de")
+    '22.'
     """
     whole = int(round(number))
+    if lang == "de":
+        return f"{whole}."
     suffix = (
         "th" if whole % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(whole % 10, "th")
     )
     return f"{whole}{suffix}"
 
 
-def _verdict(name: str, position: pd.DataFrame, middle: pd.DataFrame, outer: pd.DataFrame) -> str:
+def _verdict(
+    name: str, position: pd.DataFrame, middle: pd.DataFrame, outer: pd.DataFrame
+) -> Message:
     """One sentence: typical on the structure indicators or not, and why."""
     count, inside = len(position), len(middle)
     if outer.empty and inside * 2 >= count:
-        return (
-            f"Verdict: on these {count} structure indicators {name} is a typical case of its "
-            f"group (in the middle half on {inside} of {count}, in the outer tenth on none)."
+        return Message(
+            "Verdict: on these {count} structure indicators {name} is a typical case of its "
+            "group (in the middle half on {inside} of {count}, in the outer tenth on none).",
+            name=name,
+            count=count,
+            inside=inside,
         )
     if outer.empty:
-        return (
-            f"Verdict: {name} is typical of its group only in a broad sense: outside the middle "
-            f"half on {count - inside} of {count} indicators, in the outer tenth on none."
+        return Message(
+            "Verdict: {name} is typical of its group only in a broad sense: outside the middle "
+            "half on {outside} of {count} indicators, in the outer tenth on none.",
+            name=name,
+            count=count,
+            outside=count - inside,
         )
-    labels = ", ".join(outer["label"])
-    return (
-        f"Verdict: on these structure indicators {name} is not a typical case of its group: it "
-        f"lies in the outer tenth (below the 10th or above the 90th percentile) on {labels}."
+    return Message(
+        "Verdict: on these structure indicators {name} is not a typical case of its group: it "
+        "lies in the outer tenth (below the 10th or above the 90th percentile) on {labels}.",
+        name=name,
+        labels=Joined([Message(label) for label in outer["label"]], ", "),
     )
+
+
+register(
+    {
+        "{n} Kreis records: {n_kreise} Landkreise/Kreise and {n_cities} kreisfreie "
+        "Städte/Stadtkreise; {n_uninhabited} uninhabited gemeindefreie Gebiete are not "
+        "counted as Gemeinden.": (
+            "{n} Kreisdatensätze: {n_kreise} Landkreise/Kreise und {n_cities} kreisfreie "
+            "Städte/Stadtkreise; {n_uninhabited} unbewohnte gemeindefreie Gebiete zählen nicht "
+            "als Gemeinden."
+        ),
+        "Density is population per km² of the Kreis area (all its Gemeinden including "
+        "uninhabited gemeindefreie Gebiete). In {n} Kreise this area is larger than that "
+        "of the inhabited Gemeinden, which notebook 01 uses.": (
+            "Die Dichte ist die Bevölkerung je km² der Kreisfläche (aller Gemeinden des Kreises "
+            "einschließlich unbewohnter gemeindefreier Gebiete). In {n} Kreisen ist diese Fläche "
+            "größer als die der bewohnten Gemeinden, mit der Notebook 01 rechnet."
+        ),
+        "{name} is compared with {group} (its own group).": (
+            "{name} wird mit {group} verglichen (der eigenen Gruppe)."
+        ),
+        "{name} is a single municipality: Gemeinde counts, units and Gemeindeverband "
+        "shares are the same for every kreisfreie Stadt, so only the indicators that "
+        "vary among them (city size, density) place it; inter-municipal cooperation "
+        "inside it is not the question.": (
+            "{name} ist eine einzige Gemeinde: Zahl der Gemeinden und Verwaltungseinheiten und "
+            "der Anteil in Gemeindeverbänden sind für jede kreisfreie Stadt gleich; eingeordnet "
+            "wird sie daher nur nach den Indikatoren, die zwischen den Städten variieren "
+            "(Stadtgröße, Dichte). Interkommunale Zusammenarbeit innerhalb der Stadt ist hier "
+            "nicht die Frage."
+        ),
+        "Constant in the group, hence left out of the distance: {names}.": (
+            "In der Gruppe konstant und daher nicht im Abstand berücksichtigt: {names}."
+        ),
+        "Germany has {n_inhabited} inhabited Gemeinden ({n_records} Gemeinde records minus "
+        "{n_uninhabited} uninhabited gemeindefreie Gebiete); {n_small} of them, {share} %, have "
+        "fewer than {limit} inhabitants, and {share_pop} % of the population lives in them.": (
+            "Deutschland hat {n_inhabited} bewohnte Gemeinden ({n_records} Gemeindedatensätze "
+            "abzüglich {n_uninhabited} unbewohnter gemeindefreier Gebiete); {n_small} davon, "
+            "{share} %, haben weniger als {limit} Einwohner, und {share_pop} % der Bevölkerung "
+            "leben in ihnen."
+        ),
+        "No indicator varies within the group of {name}.": (
+            "Innerhalb der Gruppe von {name} variiert kein Indikator."
+        ),
+        "Among {group}, {name} lies in the middle half (25th-75th percentile) on {inside} "
+        "of {count} indicators ({items}).": (
+            "Unter {group} liegt {name} bei {inside} von {count} Indikatoren in der mittleren "
+            "Hälfte (25.–75. Perzentil): {items}."
+        ),
+        "Among {group}, {name} lies in the middle half (25th-75th percentile) on none "
+        "of {count} indicators.": (
+            "Unter {group} liegt {name} bei keinem der {count} Indikatoren in der mittleren "
+            "Hälfte (25.–75. Perzentil)."
+        ),
+        "It lies below the middle half on {items}.": (
+            "Unterhalb der mittleren Hälfte liegt {name} bei: {items}."
+        ),
+        "It lies above the middle half on {items}.": (
+            "Oberhalb der mittleren Hälfte liegt {name} bei: {items}."
+        ),
+        "Most similar by the stated distance (SD units): {items}.": (
+            "Am ähnlichsten nach dem angegebenen Abstand (in Standardabweichungen): {items}."
+        ),
+        "{label} {value} ({ordinal} percentile)": "{label} {value} ({ordinal} Perzentil)",
+        "Verdict: on these {count} structure indicators {name} is a typical case of its "
+        "group (in the middle half on {inside} of {count}, in the outer tenth on none).": (
+            "Urteil: Nach diesen {count} Strukturindikatoren ist {name} ein typischer Fall der "
+            "eigenen Gruppe (bei {inside} von {count} in der mittleren Hälfte, bei keinem im "
+            "äußeren Zehntel)."
+        ),
+        "Verdict: {name} is typical of its group only in a broad sense: outside the middle "
+        "half on {outside} of {count} indicators, in the outer tenth on none.": (
+            "Urteil: {name} ist nur im weiteren Sinn typisch für die eigene Gruppe: bei "
+            "{outside} von {count} Indikatoren außerhalb der mittleren Hälfte, bei keinem im "
+            "äußeren Zehntel."
+        ),
+        "Verdict: on these structure indicators {name} is not a typical case of its group: it "
+        "lies in the outer tenth (below the 10th or above the 90th percentile) on {labels}.": (
+            "Urteil: Nach diesen Strukturindikatoren ist {name} kein typischer Fall der eigenen "
+            "Gruppe: {name} liegt im äußeren Zehntel (unter dem 10. oder über dem 90. "
+            "Perzentil) bei: {labels}."
+        ),
+    }
+)
 
 
 # --- key figures ----------------------------------------------------------------------------------
@@ -900,7 +1399,8 @@ def _key_figures(study: AtlasStudy) -> KeyFigures:
 def _national_figures(study: AtlasStudy) -> dict[str, Any]:
     national = study.national
     kreise = study.group_table(KREIS_GROUP)
-    official = partial(Reported, kind=Kind.OFFICIAL, source=f"{study.source}; {_GERMANY_DIR}")
+    source = Message("{source}; embedded extract, data/raw/germany", source=study.source)
+    official = partial(Reported, kind=Kind.OFFICIAL, source=source)
     values: dict[str, Any] = {
         "national_n_gemeinden": official(national["n_records"]),
         "national_n_inhabited": official(national["n_inhabited"]),
