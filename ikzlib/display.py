@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from ikzlib.i18n import DEFAULT_LANGUAGE, Message, format_number, register, tr
+from ikzlib.i18n import DEFAULT_LANGUAGE, Message, Number, format_number, register, tr
 
 register({"(no rows)": "(keine Zeilen)"})
 
@@ -80,6 +80,19 @@ def _cell(value, decimals: int, lang: str) -> str:
 register({"yes": "ja", "no": "nein"})
 
 
+def _is_numeric(series: pd.Series) -> bool:
+    """Numbers (also :class:`~ikzlib.i18n.Number` cells with per-row decimals), not booleans."""
+    if pd.api.types.is_bool_dtype(series):
+        return False
+    if pd.api.types.is_numeric_dtype(series):
+        return True
+    values = series.dropna().tolist()
+    return bool(values) and all(
+        isinstance(v, Number) or (isinstance(v, numbers.Real) and not isinstance(v, bool))
+        for v in values
+    )
+
+
 def table(
     frame: pd.DataFrame,
     columns: Mapping[str, str] | None = None,
@@ -125,9 +138,7 @@ def table(
         values = [_cell(v, places, lang) for v in series.tolist()]
         if column in translate:
             values = [tr(v, lang) for v in values]
-        numeric.append(
-            pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-        )
+        numeric.append(_is_numeric(series))
         cells[tr(label, lang)] = values
     return Table(
         pd.DataFrame(cells, columns=list(cells)),

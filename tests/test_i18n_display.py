@@ -86,3 +86,10 @@ def test_table_has_human_columns_no_index_and_full_cells():
 def test_table_refuses_unknown_columns():
     with pytest.raises(KeyError, match="no column"):
         table(pd.DataFrame({"a": [1]}), {"b": "B"})
+
+
+def test_columns_of_numbers_with_their_own_decimals_are_right_aligned():
+    frame = pd.DataFrame({"value": pd.Series([Number(0.5, 2), Number(1234, 0)], dtype=object)})
+    html = table(frame, lang="de")._repr_html_()
+    assert 'text-align:right;white-space:normal">0,50<' in html
+    assert ">1.234<" in html
