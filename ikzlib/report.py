@@ -57,6 +57,9 @@ _KERNEL_START_MESSAGES = (
     "kernel_info",
 )
 PER_DISTRICT_PATTERN = "[0-8][0-9]_*.ipynb"  # 9x notebooks compare districts
+# Kernels run side by side (two per report, one per batch worker): a BLAS thread pool in each
+# would oversubscribe the cores and made the QAP fits several times slower.
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 @dataclass
@@ -293,7 +296,9 @@ class KernelSession:
         # Errors only: the kernel's start-up warning about unencrypted local TCP sockets
         # is not something a report user can act on.
         run_sync(self.manager.start_kernel)(
-            cwd=str(self.cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"]
+            cwd=str(self.cwd),
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            env={**os.environ, **ONE_BLAS_THREAD},
         )
         return self.manager
 
