@@ -14,7 +14,7 @@ from ikzlib.i18n import Message, Number, format_number, register, tr
 register(
     {
         "{n} Gemeinden, {share} in small ones": "{n} Gemeinden, davon {share} in kleinen",
-        "Population": "Einwohner",
+        "Test inhabitants label": "Test-Einwohnerlabel",
     }
 )
 
@@ -50,12 +50,14 @@ def test_message_survives_pickling_for_process_pools():
 
 def test_untranslated_text_stays_english_and_is_listed():
     assert tr("Some new label", "de") == "Some new label"
-    assert i18n.missing_translations(["Population", "Some new label"]) == ["Some new label"]
+    assert i18n.missing_translations(["Test inhabitants label", "Some new label"]) == [
+        "Some new label"
+    ]
 
 
 def test_conflicting_translations_are_refused():
-    with pytest.raises(ValueError, match="conflicting German for 'Population'"):
-        register({"Population": "Bevölkerung"})
+    with pytest.raises(ValueError, match="conflicting German for 'Test inhabitants label'"):
+        register({"Test inhabitants label": "Bevölkerung"})
 
 
 def test_unknown_language_is_refused():
@@ -71,16 +73,21 @@ def test_table_has_human_columns_no_index_and_full_cells():
     )
     shown = table(
         frame,
-        {"finding": "Finding", "population": "Population", "share": "Share", "ok": "Checked"},
+        {
+            "finding": "Finding",
+            "population": "Test inhabitants label",
+            "share": "Share",
+            "ok": "Checked",
+        },
         lang="de",
         decimals={"share": 3},
     )
     html = shown._repr_html_()
     assert long_text.strip() in html and "…" not in html and "..." not in html
-    assert "<th" in html and ">Einwohner<" in html
+    assert "<th" in html and ">Test-Einwohnerlabel<" in html
     assert ">209.117<" in html and ">0,324<" in html and ">ja<" in html
     assert ">7<" not in html  # the index is not shown
-    assert list(shown.cells.columns) == ["Finding", "Einwohner", "Share", "Checked"]
+    assert list(shown.cells.columns) == ["Finding", "Test-Einwohnerlabel", "Share", "Checked"]
 
 
 def test_table_refuses_unknown_columns():
@@ -93,3 +100,16 @@ def test_columns_of_numbers_with_their_own_decimals_are_right_aligned():
     html = table(frame, lang="de")._repr_html_()
     assert 'text-align:right;white-space:normal">0,50<' in html
     assert ">1.234<" in html
+
+
+def test_every_module_imports_without_conflicting_translations():
+    """Each module registers its own German; two modules may share a label only verbatim."""
+    import importlib
+    import pkgutil
+
+    import ikzlib
+
+    names = [m.name for m in pkgutil.walk_packages(ikzlib.__path__, "ikzlib.")]
+    for name in names:
+        importlib.import_module(name)
+    assert len(names) > 40
