@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 LANGUAGES = ("en", "de")
@@ -117,6 +117,36 @@ class Number(Message):
 
     def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
         return format_number(self.values["value"], self.values["decimals"], lang)
+
+
+class Joined(Message):
+    """Sentence parts (messages or names) joined by ``sep``, each rendered in the language.
+
+    >>> tr(Joined([Message("{n} units", n=1200), "Harz"], ", ", capitalize=True), "de")
+    '1.200 units, Harz'
+    """
+
+    def __new__(cls, parts: Sequence[str], sep: str = "; ", *, capitalize: bool = False):
+        joined = super().__new__(cls, "{text}", text=_join(parts, sep, capitalize, "en"))
+        joined.values = {"parts": tuple(parts), "sep": sep, "capitalize": capitalize}
+        return joined
+
+    def __reduce__(self):
+        values = self.values
+        return (_rebuild_joined, (values["parts"], values["sep"], values["capitalize"]))
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        values = self.values
+        return _join(values["parts"], values["sep"], values["capitalize"], lang)
+
+
+def _join(parts: Sequence[str], sep: str, capitalize: bool, lang: str) -> str:
+    text = sep.join(tr(part, lang) for part in parts)
+    return text[:1].upper() + text[1:] if capitalize else text
+
+
+def _rebuild_joined(parts: Sequence[str], sep: str, capitalize: bool) -> Joined:
+    return Joined(parts, sep, capitalize=capitalize)
 
 
 def _rebuild(template: str, values: dict[str, Any]) -> Message:

@@ -67,7 +67,7 @@ from ikzlib.catalog import District, all_districts, resolve
 from ikzlib.display import Table
 from ikzlib.display import table as show_table
 from ikzlib.errors import ParameterError
-from ikzlib.i18n import Message, Number, format_number, register, tr
+from ikzlib.i18n import Joined, Message, Number, format_number, register, tr
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
 from ikzlib.municipalities import VERBANDSFREI, administrative_units
 from ikzlib.studies.base import Study, check_choice, check_number
@@ -1061,21 +1061,6 @@ def similar_districts(
 
 
 # --- notes and findings ---------------------------------------------------------------------------
-
-
-class Joined(Message):
-    """Sentence parts (messages or names) joined by ``sep``, each rendered in the language."""
-
-    def __new__(cls, parts: Sequence[str], sep: str = "; ") -> Joined:
-        joined = super().__new__(cls, "{text}", text=sep.join(parts))
-        joined.values = {"parts": tuple(parts), "sep": sep}
-        return joined
-
-    def __reduce__(self):
-        return (Joined, (self.values["parts"], self.values["sep"]))
-
-    def render(self, lang: str = "en") -> str:
-        return self.values["sep"].join(tr(part, lang) for part in self.values["parts"])
 
 
 class Ordinal(Message):

@@ -43,7 +43,7 @@ from ikzlib import register as reg
 from ikzlib.bibliography import cite, references
 from ikzlib.catalog import INPUTS, District, resolve
 from ikzlib.errors import DataValidationError
-from ikzlib.i18n import DEFAULT_LANGUAGE, Message, Number, check_language, register
+from ikzlib.i18n import DEFAULT_LANGUAGE, Joined, Message, Number, check_language, register
 from ikzlib.keyfigures import Figure, KeyFigure, KeyFigures, Kind, Section
 from ikzlib.studies.base import Study
 
@@ -245,7 +245,7 @@ class Finding:
             "status": self.status,
             "notebook": notebook,
             "section": self.section,
-            "evidence": _joined(_evidence_items(self), "; "),
+            "evidence": Joined(_evidence_items(self), "; "),
             "figures": tuple(f.name for f in self.figures),
             "bodies": self.bodies,
             "codes": self.codes,
@@ -446,8 +446,8 @@ def _not_evidence_row(rule: Rule, part: Mapping[str, Figure]) -> Finding:
     message = Message(
         "The recorded figures {labels} rest on {kinds} inputs: they show a mechanism, not "
         "this district, and give no finding.",
-        labels=_joined([Message('"{label}"', label=_text(f.spec.label)) for f in shown], ", "),
-        kinds=_joined([_text(k) for k in kinds], " / "),
+        labels=Joined([Message('"{label}"', label=_text(f.spec.label)) for f in shown], ", "),
+        kinds=Joined([_text(k) for k in kinds], " / "),
     )
     remedy = REMEDIES.get(rule.section)
     if remedy:
@@ -511,7 +511,7 @@ def _other_layers(figures: Mapping[str, Figure], district: District) -> Message 
     return Message(
         "Beyond statutory IKZ, the register documents ties between units in other layers "
         "({items}).",
-        items=_joined(items, ", "),
+        items=Joined(items, ", "),
     )
 
 
@@ -779,7 +779,7 @@ def _top_codes_row(
         rq,
         Message(
             "Coded interview statements attributed to the most interviews: {items}.",
-            items=_joined(items, "; "),
+            items=Joined(items, "; "),
         ),
         DOCUMENTED,
         "interviews",
@@ -1097,13 +1097,6 @@ def _text(text: str) -> Message:
     return Message(text.replace("{", "{{").replace("}", "}}"))
 
 
-def _joined(items: Sequence[str], separator: str) -> Message:
-    """``items`` joined, each rendered in the report's language (no words of its own)."""
-    values = {f"item{i}": item for i, item in enumerate(items)}
-    escaped = separator.replace("{", "{{").replace("}", "}}")
-    return Message(escaped.join(f"{{{name}}}" for name in values), **values)
-
-
 def _value(figure: Figure) -> Message:
     """A recorded value formatted as declared, in whichever language it is rendered."""
     value, spec = figure.value, figure.spec
@@ -1112,7 +1105,7 @@ def _value(figure: Figure) -> Message:
     if isinstance(value, bool):
         return Message("yes" if value else "no")
     if isinstance(value, list):
-        return _joined([_text(str(v)) for v in value], ", ")
+        return Joined([_text(str(v)) for v in value], ", ")
     if isinstance(value, str) or spec.decimals is None:
         return _text(str(value))
     number = Number(value * 100 if spec.percent else value, spec.decimals)

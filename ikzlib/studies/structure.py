@@ -45,7 +45,7 @@ from ikzlib import boundaries, destatis, germany
 from ikzlib.catalog import District, resolve
 from ikzlib.display import Table, table
 from ikzlib.errors import DataValidationError, ParameterError
-from ikzlib.i18n import Message, Number, check_language, register, tr
+from ikzlib.i18n import Joined, Message, Number, check_language, register, tr
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
 from ikzlib.municipalities import (
     EINHEITSGEMEINDE,
@@ -1643,29 +1643,9 @@ def _agreement_lines(study: StructureStudy) -> list[str]:
     return [
         Message(
             "{findings}. The Gemeinde-level Destatis figures are used in the rest of the suite.",
-            findings=_Clauses(parts),
+            findings=Joined(parts, "; ", capitalize=True),
         )
     ]
-
-
-class _Clauses(Message):
-    """Clauses joined by "; ", the first letter capitalised, in either language."""
-
-    def __new__(cls, parts: list[Message]) -> _Clauses:
-        clauses = super().__new__(cls, "{parts}", parts=_joined(parts, "en"))
-        clauses.values = {"parts": parts}
-        return clauses
-
-    def __reduce__(self):
-        return (_Clauses, (self.values["parts"],))
-
-    def render(self, lang: str = "en") -> str:
-        return _joined(self.values["parts"], lang)
-
-
-def _joined(parts: list[Message], lang: str) -> str:
-    text = "; ".join(tr(part, lang) for part in parts)
-    return text[:1].upper() + text[1:]
 
 
 def _compared(study: StructureStudy, column: str) -> bool:
