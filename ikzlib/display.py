@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import numbers
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -145,3 +146,30 @@ def table(
         numeric,
         tr(caption, lang) if caption else None,
     )
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How a study shows one of its tables: labels in display order, decimals, caption.
+
+    ``columns`` maps raw column names to English labels; columns the frame lacks are left
+    out. ``source`` may name the study attribute that holds the frame.
+    """
+
+    columns: Mapping[str, str]
+    caption: str | None = None
+    decimals: int | Mapping[str, int] = 2
+    translate: tuple[str, ...] = ()
+    source: str | None = field(default=None, compare=False)
+
+    def show(self, frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE, caption=None) -> Table:
+        """``frame`` as :func:`table`; ``caption`` replaces the spec's (e.g. with values)."""
+        labels = {c: label for c, label in self.columns.items() if c in frame.columns}
+        return table(
+            frame,
+            labels,
+            lang=lang,
+            decimals=self.decimals,
+            translate=self.translate,
+            caption=caption if caption is not None else self.caption,
+        )

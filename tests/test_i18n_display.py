@@ -87,7 +87,12 @@ def test_table_has_human_columns_no_index_and_full_cells():
     assert "<th" in html and ">Test-Einwohnerlabel<" in html
     assert ">209.117<" in html and ">0,324<" in html and ">ja<" in html
     assert ">7<" not in html  # the index is not shown
-    assert list(shown.cells.columns) == ["Finding", "Test-Einwohnerlabel", "Share", "Checked"]
+    assert list(shown.cells.columns) == [
+        "Test finding",
+        "Test-Einwohnerlabel",
+        "Test share",
+        "Test ok",
+    ]
 
 
 def test_table_refuses_unknown_columns():

@@ -64,8 +64,7 @@ import pandas as pd
 
 from ikzlib import destatis, germany
 from ikzlib.catalog import District, all_districts, resolve
-from ikzlib.display import Table
-from ikzlib.display import table as show_table
+from ikzlib.display import Table, TableSpec
 from ikzlib.errors import ParameterError
 from ikzlib.i18n import Joined, Message, Number, format_number, register, tr
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
@@ -493,15 +492,7 @@ class AtlasStudy(Study):
         frame = self.frame(part)
         if frame is None:
             return None
-        spec = TABLES[part]
-        return show_table(
-            frame,
-            spec.columns,
-            lang=lang,
-            decimals=spec.decimals,
-            translate=spec.translate,
-            caption=self._caption(part),
-        )
+        return TABLES[part].show(frame, lang, self._caption(part))
 
     def _caption(self, part: str) -> str:
         """The caption of ``part``; for the district's tables it names the district and group."""
@@ -526,17 +517,6 @@ class AtlasStudy(Study):
         }
         check_choice("part", part, parts)
         return "\n".join(tr(line, lang) for line in parts[part])
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """How a table of :meth:`AtlasStudy.as_table` is shown: raw column -> English label (in
-    display order), decimals, columns whose values are translated, and the caption."""
-
-    columns: dict[str, str]
-    caption: str
-    decimals: int | dict[str, int] = 2
-    translate: tuple[str, ...] = ()
 
 
 _INDICATOR_COLUMNS = {spec.name: spec.column for spec in INDICATOR_SPECS}

@@ -41,8 +41,7 @@ import pandas as pd
 
 from ikzlib import interview_data, paths
 from ikzlib.catalog import District, resolve
-from ikzlib.display import Table
-from ikzlib.display import table as show_table
+from ikzlib.display import Table, TableSpec
 from ikzlib.errors import ParameterError
 from ikzlib.i18n import Message, Number, register, tr
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
@@ -282,19 +281,6 @@ register(
         "Demo saturation: {verdict}": "Sättigung der Demo: {verdict}",
     }
 )
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """How :meth:`InterviewsStudy.table` shows one table: labels, decimals, caption.
-
-    ``columns`` maps raw column names to English labels in display order.
-    """
-
-    columns: dict[str, str]
-    caption: str | None = None
-    decimals: int | dict[str, int] = 2
-    translate: tuple[str, ...] = ()
 
 
 _AGREEMENT_STATS = {
@@ -877,14 +863,7 @@ class InterviewsStudy(Study):
                 caption=Message(spec.caption),
                 overlap=Number(self.parameters.min_overlap, _decimals(self.parameters.min_overlap)),
             )
-        return show_table(
-            frame,
-            spec.columns,
-            lang=lang,
-            decimals=spec.decimals,
-            translate=spec.translate,
-            caption=caption,
-        )
+        return spec.show(frame, lang, caption)
 
     def text(self, part: str, lang: str = "en") -> str:
         """The sentences of ``part``, one per line, in ``lang`` ("" when there are none).

@@ -43,7 +43,7 @@ import pandas as pd
 
 from ikzlib import boundaries, destatis, germany
 from ikzlib.catalog import District, resolve
-from ikzlib.display import Table, table
+from ikzlib.display import Table, TableSpec
 from ikzlib.errors import DataValidationError, ParameterError
 from ikzlib.i18n import Joined, Message, Number, check_language, register, tr
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
@@ -322,21 +322,9 @@ QUANTITIES = {
 }
 
 
-@dataclass(frozen=True)
-class _TableSpec:
-    """How :meth:`StructureStudy.table` shows one table: source attribute and labels."""
-
-    attribute: str
-    columns: dict[str, str]
-    decimals: int | dict[str, int] = 2
-    translate: tuple[str, ...] = ()
-    caption: str | None = None
-
-
 TABLES = {
-    "units": _TableSpec("unit_table", UNIT_TABLE_LABELS),
-    "disagreements": _TableSpec(
-        "disagreement_table",
+    "units": TableSpec(UNIT_TABLE_LABELS, source="unit_table"),
+    "disagreements": TableSpec(
         {
             "unit_name": "Administrative unit",
             "quantity": "Quantity",
@@ -346,9 +334,9 @@ TABLES = {
             "note": "Note",
         },
         translate=("quantity",),
+        source="disagreement_table",
     ),
-    "size_classes": _TableSpec(
-        "size_class_comparison",
+    "size_classes": TableSpec(
         {
             "size_class": "Size class (inhabitants)",
             "n_units": "administrative units",
@@ -361,9 +349,9 @@ TABLES = {
         decimals=1,
         translate=("size_class",),
         caption="Size classes: administrative units and Gemeinden",
+        source="size_class_comparison",
     ),
-    "density": _TableSpec(
-        "density",
+    "density": TableSpec(
         {
             "unit_name": "Administrative unit",
             "unit_type": "Type",
@@ -372,9 +360,9 @@ TABLES = {
             "density": "Inhabitants per km²",
         },
         decimals={"area_km2": 2, "density": 1},
+        source="density",
     ),
-    "statements": _TableSpec(
-        "statements",
+    "statements": TableSpec(
         {
             "statement_id": "Statement",
             "start_year": "From",
@@ -386,9 +374,9 @@ TABLES = {
         },
         decimals=1,
         translate=("unit",),
+        source="statements",
     ),
-    "demography": _TableSpec(
-        "demography_table",
+    "demography": TableSpec(
         {
             "year": "Year",
             "population": "Inhabitants",
@@ -397,9 +385,9 @@ TABLES = {
             "basis": "Based on",
         },
         translate=("kind",),
+        source="demography_table",
     ),
-    "national": _TableSpec(
-        "national_position",
+    "national": TableSpec(
         {
             "level": "Level",
             "measure_label": "Measure",
@@ -411,9 +399,9 @@ TABLES = {
         },
         decimals={"value": 1, "median": 1, "percentile": 2},
         translate=("level", "measure_label"),
+        source="national_position",
     ),
-    "lands": _TableSpec(
-        "land_table",
+    "lands": TableSpec(
         {
             "land_name": "Land",
             "n_units": "administrative units",
@@ -426,6 +414,7 @@ TABLES = {
         },
         decimals=1,
         caption="Size classes and comparison by Land: administrative units and Gemeinden",
+        source="land_table",
     ),
 }
 
@@ -967,18 +956,10 @@ class StructureStudy(Study):
         if name not in TABLES:
             raise ParameterError(f"table {name!r}: choose one of {', '.join(TABLES)}")
         spec = TABLES[name]
-        frame = getattr(self, spec.attribute)
+        frame = getattr(self, spec.source)
         if frame is None or frame.empty:
             return None
-        labels = {c: label for c, label in spec.columns.items() if c in frame}
-        return table(
-            frame,
-            labels,
-            lang=lang,
-            decimals=spec.decimals,
-            translate=spec.translate,
-            caption=spec.caption,
-        )
+        return spec.show(frame, lang)
 
     @property
     def has_polygons(self) -> bool:
