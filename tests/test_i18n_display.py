@@ -74,10 +74,10 @@ def test_table_has_human_columns_no_index_and_full_cells():
     shown = table(
         frame,
         {
-            "finding": "Finding",
+            "finding": "Test finding",
             "population": "Test inhabitants label",
-            "share": "Share",
-            "ok": "Checked",
+            "share": "Test share",
+            "ok": "Test ok",
         },
         lang="de",
         decimals={"share": 3},
