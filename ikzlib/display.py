@@ -38,7 +38,7 @@ class Table:
 
     def __repr__(self) -> str:
         if self.cells.empty:
-            return tr("(no rows)") if not len(self.cells.columns) else self.cells.to_string()
+            return tr("(no rows)")
         text = self.cells.to_string(index=False)
         return f"{self.caption}\n{text}" if self.caption else text
 

@@ -242,6 +242,68 @@ def test_harz_notes_are_generated_from_the_data(harz: network.NetworkStudy) -> N
     assert "Same Gemeindeverband is constant" in model
 
 
+def test_every_table_shows_its_labels_in_both_languages(harz: network.NetworkStudy) -> None:
+    for part, spec in network.TABLES.items():
+        shown = harz.table(part)
+        assert list(shown.cells.columns) == list(spec.columns.values()), part
+        assert len(shown.cells) == len(harz.frame(part)), part
+    assert (
+        missing_translations(
+            [label for spec in network.TABLES.values() for label in spec.columns.values()]
+        )
+        == []
+    )
+    layers = harz.table("layers", "de").cells
+    assert layers.columns[4] == "Verbindungen (belegt)"
+    # Statutory row: 16 documented ties, density 16/91 = 0.176 (see HARZ_KEY_FIGURES).
+    assert layers.iloc[0].tolist()[:6] == [
+        "IKZ in gesetzlichen Formen (GKG LSA)",
+        "5",
+        "25",
+        "14",
+        "16",
+        "0,176",
+    ]
+    bodies = harz.table("body_metrics").cells.set_index("Body")
+    tazv = bodies.loc["Trink- und Abwasserzweckverband Vorharz (TAZV Vorharz)"]
+    assert tazv[["Population covered", "Area covered (km²)", "Share outside"]].tolist() == [
+        "74,147",
+        "982.4",
+        "0.14",
+    ]
+    assert harz.frame("tie_model") is harz.tie_table
+    assert harz.key_figures.as_table("de").caption == "Kooperationsnetzwerk"
+    with pytest.raises(ParameterError, match="unknown table 'pie'"):
+        harz.table("pie")
+
+
+def test_tables_a_district_lacks_are_none() -> None:
+    study = network.run("14612", n_permutations=0)  # Dresden: no register, one unit
+    assert study.table("adjacency") is None and study.table("layers", "de") is None
+    assert study.table("verbaende").cells.empty
+    assert study.table("land_counts") is not None
+
+
+def test_text_joins_the_sentences_of_a_part(harz: network.NetworkStudy) -> None:
+    assert harz.text("official") == "\n".join(harz.official.notes)
+    assert harz.text("model", "de").startswith("14 Knoten, 91 Dyaden, 16 verbunden (18 %).")
+    assert harz.text("notes", "de") == "\n".join(tr(note, "de") for note in harz.notes)
+    with pytest.raises(ParameterError, match="unknown text 'summary'"):
+        harz.text("summary")
+
+
+def test_publish_saves_each_figure_under_its_name(harz: network.NetworkStudy, tmp_path) -> None:
+    open_before = plt.get_fignums()
+    shown = network_figures.publish(harz, "matrix", layer="leader", lang="de", root=tmp_path)
+    written = tmp_path / "figures" / "harz" / "02_matrix_leader.png"
+    assert shown.data == written.read_bytes()
+    network_figures.publish(harz, "memberships", root=tmp_path)
+    assert (tmp_path / "figures" / "harz" / "02_memberships.png").is_file()
+    assert plt.get_fignums() == open_before  # closed after saving: not drawn a second time
+    with pytest.raises(ValueError, match="unknown figure 'pie'"):
+        network_figures.publish(harz, "pie", root=tmp_path)
+
+
 def test_gemeinde_level_reports_the_separating_gemeindeverband() -> None:
     # All layers together: the Verbandsgemeinde ties its seven Gemeinden to each other.
     study = network.run(

@@ -2,7 +2,8 @@
 
 Each public function takes a :class:`~ikzlib.studies.network.NetworkStudy` (and an optional
 ``ax`` for single panels) and ``lang`` (``"en"`` or ``"de"``), and returns the figure;
-:func:`source_note` gives the source line for :func:`ikzlib.figures.save_figure`.
+:func:`source_note` gives the source line for :func:`ikzlib.figures.save_figure`, and
+:func:`publish` draws a figure, saves it under its file name and returns it for the notebook.
 :func:`official_map` draws the official layer (Gemeinden coloured by Gemeindeverband) for
 every district; the others need a register. Every title names the layer it shows:
 :func:`layer_panels` draws one small panel per layer at the same node positions,
@@ -15,6 +16,7 @@ unknown confidence dotted; catchment-only ("service area only") ties are drawn l
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -29,8 +31,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from ikzlib import figures, germany, i18n
 from ikzlib import gemeindeverband as gv
-from ikzlib import germany, i18n
 from ikzlib.figures import BKG_ATTRIBUTION
 from ikzlib.i18n import Message, format_number, tr
 from ikzlib.network import BODY, MUNICIPALITY, STATUTORY
@@ -776,14 +778,17 @@ def adjacency_matrix(study: NetworkStudy, layer: str = STATUTORY, lang: str = "e
         Patch(facecolor=documented, label=tr("documented tie", lang)),
         Patch(facecolor=0.55 * inferred + 0.45, label=tr("inferred evidence only", lang)),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=7.5, frameon=False)
+    # Beside the matrix, not below it: the source line takes the bottom edge of the figure.
+    ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=7.5, frameon=False
+    )
     title = Message(
         "{district} – {layer}:\nshared bodies per pair of units (west to east)",
         district=study.district.name,
         layer=study.layer_overview.set_index("layer").at[layer, "label"],
     )
     ax.set_title(tr(title, lang), fontsize=10)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.tight_layout()
     return fig
 
 
@@ -865,3 +870,54 @@ i18n.register(
         ),
     }
 )
+
+
+# --- drawing and publishing for notebook 02 ---------------------------------------------------
+
+# Figure (as named by :func:`source_note`) -> file stem and drawing function.
+FIGURES = {
+    "official": ("02_official_layer", official_map),
+    "layers": ("02_layers", layer_panels),
+    "map": ("02_network_map", network_map),
+    "bipartite": ("02_bipartite", bipartite_chart),
+    "memberships": ("02_memberships", membership_bars),
+}
+
+
+def publish(
+    study: NetworkStudy,
+    figure: str,
+    *,
+    layer: str = STATUTORY,
+    lang: str = "en",
+    root: str | Path | None = None,
+):
+    """Draw ``figure`` with its source line, save it and return the PNG for display.
+
+    Parameters
+    ----------
+    study
+        The network study.
+    figure
+        A key of :data:`FIGURES`, or ``"matrix"`` for :func:`adjacency_matrix` of ``layer``
+        (saved as ``02_matrix_<layer>``).
+    layer
+        The layer of the matrix (see :func:`dense_layers`); ignored by the other figures.
+    lang
+        ``"en"`` or ``"de"``.
+    root
+        Output root (see :func:`ikzlib.figures.publish`).
+
+    Returns
+    -------
+    IPython.display.Image
+    """
+    if figure == "matrix":
+        name, fig = f"02_matrix_{layer}", adjacency_matrix(study, layer, lang=lang)
+    elif figure in FIGURES:
+        name, draw = FIGURES[figure]
+        fig = draw(study, lang=lang)
+    else:
+        raise ValueError(f"unknown figure {figure!r}; choose matrix or one of {', '.join(FIGURES)}")
+    source = source_note(study, figure, lang)
+    return figures.publish(fig, study.district.key, name, source=source, root=root)

@@ -46,6 +46,7 @@ from ikzlib import gemeindeverband as gv
 from ikzlib import register as reg
 from ikzlib import tie_model as tm
 from ikzlib.catalog import District, resolve
+from ikzlib.display import Table, TableSpec
 from ikzlib.errors import DataValidationError, ParameterError
 from ikzlib.i18n import Message, Number
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
@@ -182,6 +183,170 @@ SECTION = Section(
     notebook="02_cooperation_network",
 )
 
+# How :meth:`NetworkStudy.table` shows each table: keyword arguments of
+# :func:`ikzlib.display.table` (column labels in display order, decimals, columns whose values
+# are translated).
+_TABLE_SPECS: dict[str, dict[str, Any]] = {
+    "verbaende": {
+        "columns": {
+            "name": "Gemeindeverband",
+            "form": "Form",
+            "n_municipalities": "Gemeinden",
+            "population": "Population",
+            "legal_form": "Legal form",
+            "legal_basis": "Legal basis",
+            "members": "Member Gemeinden",
+        },
+    },
+    "land_counts": {
+        "columns": {
+            "type": "Type",
+            "form": "Form",
+            "n_units": "Units",
+            "n_gemeinden": "Gemeinden",
+            "share_gemeinden": "Share of Gemeinden",
+            "legal_basis": "Legal basis",
+        },
+        "decimals": {"share_gemeinden": 3},
+    },
+    "adjacency": {
+        "columns": {"relation": "Relation", "n_pairs": "Pairs", "share": "Share"},
+        "decimals": 3,
+        "translate": ("relation",),
+    },
+    "legal_forms": {
+        "columns": {
+            "legal_form": "Legal form",
+            "formality": "Formality",
+            "legal_basis": "Legal basis",
+            "description": "Description",
+        },
+        "translate": ("legal_form", "formality"),
+    },
+    "counts_by_form": {
+        "columns": {"formality": "Formality", "legal_form": "Legal form", "bodies": "Bodies"},
+        "translate": ("legal_form", "formality"),
+    },
+    "task_by_category": {
+        "columns": {
+            "task_field": "Task field",
+            **{category: category for category in reg.CATEGORIES},
+            "total": "total",
+        },
+    },
+    "bodies": {
+        "columns": {
+            "name": "Body",
+            "legal_form": "Legal form",
+            "task_field": "Task field",
+            "category": "Category",
+            "founding_year": "Founded",
+            "scope": "Scope",
+            "status": "Status",
+            "member_list": "Member list",
+        },
+        "translate": ("legal_form",),
+    },
+    "layers": {
+        "columns": {
+            "label": "Layer",
+            "n_bodies": "Bodies",
+            "n_memberships": "Rows",
+            "n_documented": "Documented rows",
+            "n_ties": "Ties (documented)",
+            "density": "Density (documented)",
+            "n_without_tie": "Nodes without a tie",
+            "n_ties_with_inferred": "Ties incl. inferred",
+            "density_with_inferred": "Density incl. inferred",
+        },
+        "decimals": 3,
+    },
+    "published_counts": {
+        "columns": {
+            "area_name": "Area",
+            "legal_form": "Legal form",
+            "count": "Published count",
+            "reference_year": "Year",
+            "kind": "Kind",
+            "in_register": "In the register",
+            "possibly_in_register": "Possibly in the register",
+            "source": "Source",
+        },
+        "translate": ("kind",),
+    },
+    "ties": {
+        "columns": {
+            "a": "Unit",
+            "b": "Partner",
+            "weight": "Newman weight",
+            "count": "Shared bodies",
+            "multiplexity": "Task fields",
+            "confidence": "Evidence",
+            "task_fields": "Fields",
+        },
+        "decimals": 3,
+    },
+    "centrality": {
+        "columns": {
+            "name": "Unit",
+            "population": "Population",
+            "degree": "Degree",
+            "weighted_degree": "Weighted degree",
+            "betweenness": "Betweenness",
+            "n_bodies": "Bodies",
+            "n_documented": "Documented",
+            "n_inferred": "Inferred",
+            "bodies_reaching_outside": "Reaching outside",
+        },
+        "decimals": 3,
+    },
+    "body_metrics": {
+        "columns": {
+            "name": "Body",
+            "legal_form": "Legal form",
+            "task_field": "Task field",
+            "n_members": "Members",
+            "n_municipalities": "Unit members",
+            "n_external": "External",
+            "population_covered": "Population covered",
+            "area_km2_covered": "Area covered (km²)",
+            "cross_district_share": "Share outside",
+        },
+        "decimals": {"area_km2_covered": 1, "cross_district_share": 2},
+        "translate": ("legal_form",),
+    },
+    "tie_model": {
+        "columns": {
+            "term": "Term",
+            "coef": "Coefficient",
+            "se": "Std. error",
+            "p_naive": "p (naive)",
+            "qap_p_logit": "p (QAP, logit)",
+            "correlation": "Correlation",
+            "qap_p_correlation": "p (QAP, correlation)",
+        },
+        "decimals": 3,
+    },
+    "gaps": {
+        "columns": {
+            "name": "Body",
+            "n_documented": "Documented",
+            "n_inferred": "Inferred",
+            "n_unknown": "Unknown",
+            "gap": "Gap",
+        },
+    },
+    "informal_fields": {
+        "columns": {
+            "field": "Field",
+            "status": "Status",
+            "evidence": "Evidence",
+            "source": "Source",
+        },
+    },
+}
+TABLES = {name: TableSpec(**spec) for name, spec in _TABLE_SPECS.items()}
+
 
 @dataclass(frozen=True)
 class BoundaryData:
@@ -262,7 +427,8 @@ class NetworkStudy(Study):
     """The cooperation network of one district in one layer.
 
     Every register table is ``None`` when the district has no register (see ``notes``);
-    ``official`` is there for every district.
+    ``official`` is there for every district. :meth:`table` shows a table as a reader sees it
+    (:data:`TABLES` holds the column labels), :meth:`text` the sentences of a part.
 
     Attributes
     ----------
@@ -339,6 +505,56 @@ class NetworkStudy(Study):
     informal_fields: pd.DataFrame | None = None
     boundary: BoundaryData | None = None
     municipality_source: str = ""
+
+    def frame(self, part: str) -> pd.DataFrame | None:
+        """The table of ``part`` (a key of :data:`TABLES`) before display; ``None`` when the
+        district has no such table (no register, or no shared borders)."""
+        if part not in TABLES:
+            raise ParameterError(f"unknown table {part!r}; choose one of {', '.join(TABLES)}")
+        return _display_frames(self)[part]
+
+    def table(self, part: str, lang: str = "en") -> Table | None:
+        """``part`` as :func:`ikzlib.display.table` with the labels, decimals and translated
+        columns of :data:`TABLES`; ``None`` when the district has no such table."""
+        frame = self.frame(part)
+        return None if frame is None else TABLES[part].show(frame, lang)
+
+    def text(self, part: str, lang: str = "en") -> str:
+        """The sentences of ``part``, one per line, in ``lang`` ("" when there are none).
+
+        Parts: ``notes`` (the study's), ``official`` (the official layer's) and ``model``
+        (what the tie model can show on the layer).
+        """
+        sentences = {
+            "notes": self.notes,
+            "official": self.official.notes,
+            "model": self.model_notes,
+        }
+        if part not in sentences:
+            raise ParameterError(f"unknown text {part!r}; choose one of {', '.join(sentences)}")
+        return "\n".join(i18n.tr(s, lang) for s in sentences[part])
+
+
+def _display_frames(study: NetworkStudy) -> dict[str, pd.DataFrame | None]:
+    """The raw tables behind :data:`TABLES` (``None`` where the district has no such table)."""
+    official = study.official
+    return {
+        "verbaende": official.verbaende,
+        "land_counts": official.land_counts,
+        "adjacency": official.adjacency_summary,
+        "legal_forms": study.legal_form_vocabulary,
+        "counts_by_form": study.counts_by_form,
+        "task_by_category": study.task_by_category,
+        "bodies": study.bodies,
+        "layers": study.layer_overview,
+        "published_counts": study.published_counts,
+        "ties": study.ties,
+        "centrality": study.centrality,
+        "body_metrics": study.body_table,
+        "tie_model": study.tie_table,
+        "gaps": study.gaps,
+        "informal_fields": study.informal_fields,
+    }
 
 
 def run(
@@ -1238,9 +1454,22 @@ def _border_source(layer: OfficialLayer) -> str:
     )
 
 
-# German of the key-figure labels and of the column labels notebook 02 passes to ``table``.
+# German of the key-figure labels and of the column labels in TABLES.
 i18n.register(
     {
+        # labels other modules register too (same German; this module may be imported alone)
+        "Description": "Beschreibung",
+        "Evidence": "Evidenz",
+        "Gemeinden": "Gemeinden",
+        "Partner": "Partner",
+        "Rows": "Zeilen",
+        "Status": "Status",
+        "Task field": "Aufgabenfeld",
+        "Type": "Typ",
+        "Unit": "Einheit",
+        "Year": "Jahr",
+        # labels of this module
+        "Cooperation network": "Kooperationsnetzwerk",
         "Area": "Gebiet",
         "Area covered (km²)": "Abgedeckte Fläche (km²)",
         "Betweenness": "Zwischenzentralität",
