@@ -153,18 +153,30 @@ class TableSpec:
     """How a study shows one of its tables: labels in display order, decimals, caption.
 
     ``columns`` maps raw column names to English labels; columns the frame lacks are left
-    out. ``source`` may name the study attribute that holds the frame.
+    out; ``None`` when the study decides them at display time (one per division rule, per
+    criterion). ``source`` may name the study attribute that holds the frame; ``ranges``
+    marks a model table over parameter ranges (its caption says so).
     """
 
-    columns: Mapping[str, str]
+    columns: Mapping[str, str] | None
     caption: str | None = None
     decimals: int | Mapping[str, int] = 2
     translate: tuple[str, ...] = ()
     source: str | None = field(default=None, compare=False)
+    ranges: bool = False
 
-    def show(self, frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE, caption=None) -> Table:
-        """``frame`` as :func:`table`; ``caption`` replaces the spec's (e.g. with values)."""
-        labels = {c: label for c, label in self.columns.items() if c in frame.columns}
+    def show(
+        self,
+        frame: pd.DataFrame,
+        lang: str = DEFAULT_LANGUAGE,
+        caption: str | None = None,
+        columns: Mapping[str, str] | None = None,
+    ) -> Table:
+        """``frame`` as :func:`table`; ``caption`` and ``columns`` replace the spec's."""
+        chosen = columns if columns is not None else self.columns
+        if chosen is None:
+            raise ValueError("this table's columns are chosen at display time: pass columns")
+        labels = {c: label for c, label in chosen.items() if c in frame.columns}
         return table(
             frame,
             labels,

@@ -118,7 +118,7 @@ def test_overriding_every_value_makes_point_estimates_model_output():
     scenario = uncertainty.load_scenarios()["procurement_office"]
     values = uncertainty.numeric_parameters(scenario)
     overrides = {name: value * 1.01 for name, value in values.items()}
-    study = cost_study.run("wolfenbuettel", overrides=overrides, n_draws=40)
+    study = cost_study.run("wolfenbuettel", n_draws=40, **overrides)
     assert study.status.values == ()
     assert set(study.parameters["status"]) == {"override"}
     figures = study.key_figures
@@ -126,6 +126,12 @@ def test_overriding_every_value_makes_point_estimates_model_output():
     # draws and corners still use the illustrative ranges of the scenario table
     assert figures["p_net_gain_positive"].kind == Kind.ILLUSTRATIVE
     assert not any("illustrative" in note for note in study.notes)
+
+
+def test_apply_overrides_refuses_a_list():
+    scenario = uncertainty.load_scenarios()["payroll"]
+    with pytest.raises(ParameterError, match="overrides"):
+        cost_study.apply_overrides(scenario, [("fixed_cost", 1.0)])
 
 
 def test_none_overrides_keep_the_scenario_values():
@@ -149,12 +155,11 @@ def test_none_overrides_keep_the_scenario_values():
         ({"n_permutations": 0}, "n_permutations"),
         ({"n_draws": 2.5}, "whole number"),
         ({"seed": -1}, "seed"),
-        ({"overrides": {"fixed_costs": 1.0}}, "unknown model parameter"),
-        ({"overrides": {"fixed_cost": -1.0}}, "fixed_cost"),
-        ({"overrides": {"fixed_cost": "a lot"}}, "fixed_cost"),
-        ({"overrides": {"scale_elasticity": 1.0}}, "scale_elasticity"),
-        ({"overrides": {"reference_volume": 0}}, "reference_volume"),
-        ({"overrides": [("fixed_cost", 1.0)]}, "overrides"),
+        ({"fixed_costs": 1.0}, "unknown model parameter"),
+        ({"fixed_cost": -1.0}, "fixed_cost"),
+        ({"fixed_cost": "a lot"}, "fixed_cost"),
+        ({"scale_elasticity": 1.0}, "scale_elasticity"),
+        ({"reference_volume": 0}, "reference_volume"),
     ],
 )
 def test_bad_parameters_raise_a_parameter_error(params, message):
@@ -163,7 +168,7 @@ def test_bad_parameters_raise_a_parameter_error(params, message):
 
 
 def test_no_coalition_that_gains_leaves_no_degenerate_figures():
-    study = cost_study.run("wolfenbuettel", overrides={"transaction_per_pair": 1e9}, n_draws=30)
+    study = cost_study.run("wolfenbuettel", transaction_per_pair=1e9, n_draws=30)
     assert not study.growth.pays and not study.has_coalition
     assert study.allocation is None and study.simulation is None
     assert study.feasibility.table is None and study.feasibility.largest is None
@@ -183,6 +188,8 @@ def test_no_coalition_that_gains_leaves_no_degenerate_figures():
     ):
         assert absent not in figures
     assert any("No coalition along the growth order" in note for note in study.notes)
+    assert study.table("growth") is not None
+    assert all(study.table(part) is None for part in ("rules", "allocation", "payoff"))
     assert "break-even size –" in study.text("growth")
     assert "cannot be set against the model here" in study.text("reading")
 
@@ -211,6 +218,44 @@ def test_a_district_without_any_municipality_data_is_a_clear_error():
     nowhere = District("nowhere", "Nowhere", "Landkreis Nowhere", "99999", "Nirgendwo", "", "x")
     with pytest.raises(DataValidationError, match="no inhabited Gemeinde with Kreis key 99999"):
         cost_study.run(nowhere)
+
+
+def test_tables_show_labels_captions_and_rounded_amounts(harz):
+    growth = harz.table("growth")
+    assert growth.caption == (
+        "Model with illustrative parameters: growth of the coalition, amounts rounded to thousands"
+    )
+    assert list(growth.cells.columns)[:2] == ["Partners k", "Joining unit"]
+    # the optimum (k = 11) shows the key figure's value, rounded to thousands
+    assert growth.cells["Net gain (EUR/year)"].iloc[10] == "303,000"
+    allocation = harz.table("allocation", "de")
+    assert list(allocation.cells.columns)[:2] == ["Partner", "Kosten bei Einzelerledigung"]
+    assert "Shapley-Wert" in allocation.cells.columns
+    assert allocation.caption.startswith("Modell mit illustrativen Parametern: ")
+    # Monte Carlo tables name the ranges; the partners are listed smallest first
+    assert harz.table("payoff").caption.startswith("Model with illustrative parameter")
+    assert harz.frame("payoff")["population"].is_monotonic_increasing
+    assert len(harz.table("parameters").cells) == len(cost_study.PARAMETERS)
+    # population shares: the largest partner (Halberstadt) pays more than alone; a count with
+    # NaN for an undefined rule is float, and must not be rounded to thousands like the amounts
+    rules = harz.table("rules").cells.set_index("Rule")["Partners paying more than alone"]
+    assert (rules["population shares"], rules["τ-value"]) == ("1", "–")
+    assert all(harz.table(part) is not None for part in cost_study.TABLES)
+
+
+def test_publish_saves_each_figure_under_its_name(tmp_path):
+    from ikzlib.figures import costs as plots
+
+    study = cost_study.run("helmstedt", n_draws=20)
+    image = plots.publish(study, "growth_path", lang="de", root=tmp_path)
+    assert image.data == (tmp_path / "figures/helmstedt/04_growth_path.png").read_bytes()
+    with pytest.raises(ParameterError, match="unknown figure"):
+        plots.publish(study, "map", root=tmp_path)
+
+
+def test_table_refuses_an_unknown_part(harz):
+    with pytest.raises(ParameterError, match="table"):
+        harz.table("everything")
 
 
 def test_text_refuses_an_unknown_part(harz):

@@ -292,6 +292,60 @@ def test_unknown_district_is_refused():
         study_module.run("atlantis")
 
 
+def test_tables_show_labels_captions_and_only_what_the_district_has(studies):
+    helmstedt = studies["helmstedt"]
+    legibility = helmstedt.table("legibility", "de")
+    assert list(legibility.cells.columns) == ["Blatt", "Lesbarkeit", "Zeilen"]
+    assert helmstedt.table("ranking").cells["Rank"].tolist()[:11] == ["1"] * 11  # the tie
+    demo = helmstedt.table("demo_scored")
+    assert demo.caption == "Method demo (illustrative): weighted scoring"
+    assert list(demo.cells.columns) == ["Rank", "Task field", "Weighted total", "Normalised total"]
+    assert all(len(v.split(".")[1]) == 3 for v in demo.cells["Normalised total"])
+    # the demo's score table has one column per criterion, labelled
+    scores = helmstedt.table("demo_scores")
+    assert list(scores.cells.columns) == list(helmstedt.demo.score_columns.values())
+    # no matrix in Harz, no scores of its own: those tables are absent, not empty
+    harz = studies["harz"]
+    assert harz.table("legibility") is None and harz.table("modes") is None
+    assert all(harz.table(part) is None for part in ("criteria", "scores", "scored", "weights"))
+    assert all(harz.table(part) is not None for part in study_module.TABLES if "demo" in part)
+    with pytest.raises(ParameterError, match="table"):
+        harz.table("everything")
+
+
+def test_texts_of_the_own_scores_and_the_demo(studies, tmp_path: Path):
+    harz = studies["harz"]
+    assert harz.text("ahp", "de") == ""  # no scores of its own
+    assert harz.text("demo_ahp", "de").endswith("(akzeptabel: Schwelle 0,10)")
+    assert harz.text("demo_rank_change") == (
+        "0 of 6 fields change rank between the two weight sets."
+    )
+    assert harz.text("notes").split("\n") == [str(n) for n in harz.notes]
+    with pytest.raises(ParameterError, match="text"):
+        harz.text("everything")
+
+
+def test_template_is_written_to_the_output_root(studies, tmp_path: Path):
+    study = studies["wolfenbuettel"]
+    written = study.write_template(tmp_path)
+    assert written == Path("data/processed/wolfenbuettel/priority_scores_template.csv")
+    rows = (tmp_path / written).read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("field_id,label,evidence_rank,")
+    assert len(rows) == 1 + 8  # the eight candidate fields of the motion
+    assert study.write_template(tmp_path) == written  # replaces the earlier one
+
+
+def test_publish_saves_each_figure_under_its_name(studies, tmp_path: Path):
+    study = studies["wolfenbuettel"]
+    for figure in ("evidence_ranking", "demo_weighted_scores", "demo_rank_stability"):
+        image = priority_figures.publish(study, figure, lang="de", root=tmp_path)
+        assert image.data == (tmp_path / f"figures/wolfenbuettel/05_{figure}.png").read_bytes()
+    with pytest.raises(IkzError, match="no scoring"):
+        priority_figures.publish(study, "weighted_scores", root=tmp_path)
+    with pytest.raises(ParameterError, match="unknown figure"):
+        priority_figures.publish(study, "map", root=tmp_path)
+
+
 def test_study_is_frozen(studies):
     with pytest.raises(dataclasses.FrozenInstanceError):
         studies["harz"].scoring = None  # type: ignore[misc]

@@ -2,8 +2,8 @@
 allocations, pay-off probabilities, set-up feasibility and the tornado chart.
 
 Every function takes a :class:`~ikzlib.studies.costs.CostStudy` (and ``ax=None`` when it draws
-a single panel) and ``lang`` (``"en"`` or ``"de"``) and returns the matplotlib figure; saving,
-with :func:`source_line` under it, is left to :func:`ikzlib.figures.save_figure`. Every title
+a single panel) and ``lang`` (``"en"`` or ``"de"``) and returns the matplotlib figure;
+:func:`publish` draws one by name and saves it with :func:`source_line` under it. Every title
 starts with :meth:`~ikzlib.studies.costs.CostStudy.caption` ("Model with illustrative
 parameters: ..."), so a reader cannot take a model curve for data; amounts are drawn in
 thousand EUR and labelled no finer than the key figures (thousands). Partner figures show one
@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from ikzlib import costs
+from ikzlib import costs, figures
 from ikzlib.errors import ParameterError
 from ikzlib.figures import PALETTE
 from ikzlib.i18n import Message, format_number, register, tr
@@ -31,6 +31,10 @@ from ikzlib.keyfigures import Kind
 from ikzlib.studies.costs import rule_label
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from IPython.display import Image
+
     from ikzlib.studies.costs import CostStudy
 
 MAX_BARS = 20  # more partners: plot against population instead of one bar group each
@@ -498,6 +502,31 @@ def tornado_figure(study: CostStudy, ax: Axes | None = None, lang: str = "en") -
     )
     ax.legend(fontsize=8.5, loc="lower right")
     return fig
+
+
+# --- drawing and saving in one step -------------------------------------------------------------
+
+_DRAW = {
+    "growth_path": growth_path_figure,
+    "per_capita_cost": per_capita_figure,
+    "allocations": allocation_figure,
+    "payoff_probability": payoff_probability_figure,
+    "feasibility": feasibility_figure,
+    "tornado": tornado_figure,
+}
+
+
+def publish(
+    study: CostStudy, figure: str, *, lang: str = "en", root: str | Path | None = None
+) -> Image:
+    """Draw ``figure`` (one of :data:`FIGURES`), save it as ``04_<figure>`` and return the PNG.
+
+    The source line is :func:`source_line`; saving and display go through
+    :func:`ikzlib.figures.publish` (each figure rendered once per format).
+    """
+    source = source_line(study, figure, lang)  # refuses an unknown figure before drawing
+    drawn = _DRAW[figure](study, lang=lang)
+    return figures.publish(drawn, study.district.key, f"04_{figure}", source=source, root=root)
 
 
 register(

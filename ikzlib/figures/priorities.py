@@ -3,7 +3,7 @@
 :func:`evidence_ranking` takes a :class:`~ikzlib.studies.priorities.PrioritiesStudy`; the
 scoring charts take one of its :class:`~ikzlib.studies.priorities.Scoring` results (the
 district's own scores or the method demo). Each returns a new matplotlib figure (or draws
-into ``ax``); saving with the source line is left to :func:`ikzlib.figures.save_figure`.
+into ``ax``); :func:`publish` draws one by name and saves it with its source line.
 Titles name the district data the evidence comes from, and every chart of the method demo
 says "illustrative" in its title.
 """
@@ -17,15 +17,27 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ikzlib import figures
 from ikzlib import priorities as prio
-from ikzlib.errors import IkzError
+from ikzlib.errors import IkzError, ParameterError
 from ikzlib.figures import PALETTE
 from ikzlib.i18n import Message, format_number, register, tr
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from IPython.display import Image
+
     from ikzlib.studies.priorities import PrioritiesStudy, Scoring
 
 ROW_HEIGHT = 0.42  # inches per field
+FIGURES = (
+    "evidence_ranking",
+    "weighted_scores",
+    "rank_stability",
+    "demo_weighted_scores",
+    "demo_rank_stability",
+)
 TYPE_COLOURS = {
     "steering_group_priority": PALETTE[0],
     "motion_primary": PALETTE[4],
@@ -167,6 +179,43 @@ def rank_stability(scoring: Scoring, lang: str = "en") -> Figure:
     title = _title(scoring, _OWN_STABILITY, _DEMO_STABILITY, lang)
     fig.suptitle(f"{title}\n({tr(settings, lang)})", fontweight="bold")
     return fig
+
+
+# --- drawing and saving in one step -------------------------------------------------------------
+
+
+def publish(
+    study: PrioritiesStudy, figure: str, *, lang: str = "en", root: str | Path | None = None
+) -> Image:
+    """Draw ``figure`` (one of :data:`FIGURES`), save it as ``05_<figure>`` and return the PNG.
+
+    ``weighted_scores`` and ``rank_stability`` draw the district's own scoring, the
+    ``demo_`` figures the method demo. The source line is the study's
+    (:attr:`~ikzlib.studies.priorities.PrioritiesStudy.evidence_source`, or the scoring's);
+    saving and display go through :func:`ikzlib.figures.publish`.
+
+    Raises
+    ------
+    ParameterError
+        An unknown figure.
+    IkzError
+        The study has no scoring (or no evidence) to draw.
+    """
+    if figure not in FIGURES:
+        raise ParameterError(f"unknown figure {figure!r}; choose one of {', '.join(FIGURES)}")
+    if figure == "evidence_ranking":
+        drawn, source = evidence_ranking(study, lang=lang), study.evidence_source
+    else:
+        scoring = study.demo if figure.startswith("demo_") else study.scoring
+        if scoring is None:
+            raise IkzError(f"{study.district.name}: no scoring for {figure}, nothing to draw")
+        if figure.endswith("weighted_scores"):
+            drawn, source = weighted_scores(scoring, lang=lang), scoring.scoring_source
+        else:
+            drawn, source = rank_stability(scoring, lang=lang), scoring.stability_source
+    return figures.publish(
+        drawn, study.district.key, f"05_{figure}", source=tr(source, lang), root=root
+    )
 
 
 register(

@@ -47,6 +47,7 @@ from ikzlib.cost_sensitivity import (
     feasibility_findings,
     growth_sensitivity,
 )
+from ikzlib.display import Table, TableSpec
 from ikzlib.errors import ParameterError
 from ikzlib.i18n import Message, Number, register, tr
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
@@ -220,6 +221,146 @@ PARAMETER_LABELS = {
 def rule_label(rule: str) -> str:
     """The readable name of a division rule (English; translate with :func:`~ikzlib.i18n.tr`)."""
     return RULE_LABELS.get(rule, rule.replace("_", " "))
+
+
+_PAYOFF = {
+    "p_pays_off": "Probability of a saving, chosen rule",
+    "p_pays_off_population_rule": "Probability of a saving, population shares",
+    "mean_saving": "Mean saving (EUR/year)",
+}
+# What :meth:`CostStudy.table` shows of each table: ``columns`` (raw name -> English label, in
+# display order; ``None``: the labels of :attr:`Allocation.columns`), ``decimals`` and
+# ``translate`` as :func:`ikzlib.display.table` takes them, and the ``caption``, which
+# :meth:`CostStudy.caption` prefixes with the kind of the parameters (of their ranges when
+# ``ranges``). Amounts have decimals -3: rounded to thousands, the precision of the key figures.
+_TABLE_SPECS: dict[str, dict[str, Any]] = {
+    "parameters": {
+        "columns": {
+            "label": "Parameter",
+            "value": "Value",
+            "low": "Range low",
+            "high": "Range high",
+            "unit": "Unit of measure",
+            "status": "Status",
+        },
+        "translate": ("label", "unit", "status"),
+        "caption": "parameters of the scenario",
+    },
+    "growth": {
+        "columns": {
+            "size": "Partners k",
+            "added": "Joining unit",
+            "gross_gain": "Gross gain (EUR/year)",
+            "transaction": "Transaction cost (EUR/year)",
+            "exante_annual": "Annualised set-up cost (EUR/year)",
+            "net_gain": "Net gain (EUR/year)",
+        },
+        "decimals": _AMOUNT,
+        "caption": "growth of the coalition, amounts rounded to thousands",
+    },
+    "per_capita": {
+        "columns": {
+            "name": "Administrative unit",
+            "size_class": "Size class",
+            "population": "Inhabitants",
+            "cost_per_capita": "Stand-alone cost per inhabitant (EUR/year)",
+            "cost_per_case": "Cost per case (EUR)",
+            "fixed_share": "Fixed-cost share",
+        },
+        "decimals": {"population": 0, "cost_per_capita": 0, "cost_per_case": -2},
+        "caption": "stand-alone cost of each unit (computed, not observed)",
+    },
+    "rules": {
+        "columns": {
+            "label": "Rule",
+            "total": "Total cost (EUR/year)",
+            "in_core": "In the core",
+            "max_excess": "Largest surplus of a group (EUR/year)",
+            "partners_losing": "Partners paying more than alone",
+        },
+        # a count, but float: NaN where a rule is undefined for the game
+        "decimals": {"total": _AMOUNT, "max_excess": _AMOUNT, "partners_losing": 0},
+        "translate": ("label",),
+        "caption": "division rules compared",
+    },
+    "allocation": {
+        "columns": None,
+        "decimals": _AMOUNT,
+        "caption": "cost share of each partner by rule (EUR/year)",
+    },
+    "payoff_by_size_class": {
+        "columns": {"size_class": "Size class", "partners": "Partners", **_PAYOFF},
+        "decimals": {"mean_saving": _AMOUNT},
+        "caption": "pay-off by size class",
+        "ranges": True,
+    },
+    "payoff": {
+        "columns": {
+            "name": "Partner",
+            "size_class": "Size class",
+            "population": "Inhabitants",
+            **_PAYOFF,
+            "q05_saving": "5 % quantile (EUR/year)",
+            "q95_saving": "95 % quantile (EUR/year)",
+        },
+        "decimals": {
+            "population": 0,
+            "mean_saving": _AMOUNT,
+            "q05_saving": _AMOUNT,
+            "q95_saving": _AMOUNT,
+        },
+        "caption": "pay-off of each partner",
+        "ranges": True,
+    },
+    "feasibility": {
+        "columns": {
+            "name": "Partner",
+            "population": "Inhabitants",
+            "standalone": "Stand-alone cost (EUR/year)",
+            "allocation": "Cost share, chosen rule (EUR/year)",
+            "saving": "Saving (EUR/year)",
+            "saving_rate": "Saving, share of stand-alone cost",
+            "exante_share": "Share of the set-up cost (EUR)",
+            "capacity": "Strategic capacity K (EUR)",
+            "can_carry": "Can carry its share",
+            "can_initiate": "Can initiate",
+        },
+        "decimals": {
+            "population": 0,
+            **dict.fromkeys(
+                ("standalone", "allocation", "saving", "exante_share", "capacity"), _AMOUNT
+            ),
+        },
+        "caption": "set-up phase of the optimal coalition",
+    },
+    "sensitivity": {
+        "columns": {
+            "label": "Parameter",
+            "metric_low": "Net gain, parameter low (EUR/year)",
+            "metric_high": "Net gain, parameter high (EUR/year)",
+            "swing": "Swing (EUR/year)",
+            "size_low": "Optimal size, parameter low",
+            "size_high": "Optimal size, parameter high",
+        },
+        "decimals": _AMOUNT,
+        "translate": ("label",),
+        "caption": "one parameter at a time",
+        "ranges": True,
+    },
+    "robustness": {
+        "columns": {
+            "statement": "Conclusion",
+            "share_draws": "Share of draws",
+            "share_corners": "Share of corners",
+            "verdict": "Verdict",
+        },
+        "decimals": 3,
+        "translate": ("statement", "verdict"),
+        "caption": "which conclusions hold over the ranges",
+        "ranges": True,
+    },
+}
+TABLES = {name: TableSpec(**spec) for name, spec in _TABLE_SPECS.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -660,6 +801,42 @@ class CostStudy(Study):
         check_choice("part", part, PARTS)
         return "\n".join(tr(line, lang) for line in self.findings.get(part, ()))
 
+    def frame(self, part: str) -> pd.DataFrame | None:
+        """The table of ``part`` (a key of :data:`TABLES`) before display; ``None`` when the
+        district's units or the parameters leave no such table (see :attr:`notes`)."""
+        check_choice("table", part, TABLES)
+        return _frames(self)[part]
+
+    def table(self, part: str, lang: str = "en") -> Table | None:
+        """``part`` as :func:`ikzlib.display.table` with the labels, decimals and caption of
+        :data:`TABLES`, or ``None`` when there is no such table."""
+        frame = self.frame(part)
+        if frame is None:
+            return None
+        spec = TABLES[part]
+        # the allocation has one column per division rule the coalition allows
+        columns = self.allocation.columns if spec.columns is None else None
+        return spec.show(frame, lang, self.caption(spec.caption, ranges=spec.ranges), columns)
+
+
+def _frames(study: CostStudy) -> dict[str, pd.DataFrame | None]:
+    """The raw tables behind :data:`TABLES` (``None`` where the study has no such part)."""
+    allocation, simulation = study.allocation, study.simulation
+    return {
+        "parameters": study.parameters,
+        "growth": None if study.growth is None else study.growth.table(),
+        "per_capita": study.per_capita,
+        "rules": None if allocation is None else allocation.rule_table,
+        "allocation": None if allocation is None else allocation.table,
+        "payoff_by_size_class": None if simulation is None else simulation.by_size_class,
+        "payoff": None
+        if simulation is None
+        else simulation.probabilities.sort_values("population"),
+        "feasibility": None if study.feasibility is None else study.feasibility.table,
+        "sensitivity": study.sensitivity,
+        "robustness": None if study.robustness is None else study.robustness.table,
+    }
+
 
 # ---------------------------------------------------------------------------------------------
 # pipeline
@@ -669,7 +846,6 @@ def run(
     district: str | District,
     *,
     scenario: str = "procurement_office",
-    overrides: Mapping[str, float | None] | None = None,
     allocation_rule: str = "shapley",
     small_threshold: float = 10_000,
     gain_threshold: float = 0.05,
@@ -678,6 +854,7 @@ def run(
     n_draws: int = 500,
     distribution: str = "triangular",
     seed: int = 20230419,
+    **parameters: float | None,
 ) -> CostStudy:
     """Run the transaction-cost study for ``district``.
 
@@ -687,9 +864,6 @@ def run(
         Catalog key or resolved :class:`~ikzlib.catalog.District`.
     scenario
         Scenario of ``data/raw/scenarios.csv`` (task and parameter set).
-    overrides
-        Model parameter values replacing the scenario's (:data:`PARAMETERS`); ``None`` values
-        keep the scenario's value.
     allocation_rule
         Division rule of the analysis (:data:`ikzlib.uncertainty.RULES`).
     small_threshold
@@ -707,6 +881,10 @@ def run(
         Distribution of the uncertain parameters: ``"triangular"`` or ``"uniform"``.
     seed
         Random seed of the draws and the sampling.
+    **parameters
+        Model parameter values replacing the scenario's, by name (:data:`PARAMETERS`, e.g.
+        ``fixed_cost=80_000``); ``None`` keeps the scenario's value, so the notebook can pass
+        every parameter it offers.
 
     Returns
     -------
@@ -731,7 +909,7 @@ def run(
         seed,
     ).checked(scenarios)
     base = scenarios[settings.scenario]
-    model = apply_overrides(base, overrides)
+    model = apply_overrides(base, parameters)
     study = CostStudy(
         district=district,
         key_figures=KeyFigures(SECTION),
@@ -1528,6 +1706,7 @@ register(
         "EUR (K = kappa * population^beta)": "EUR (K = kappa * Einwohner^beta)",
         "EUR once": "EUR einmalig",
         "EUR once per partner": "EUR einmalig je Partner",
+        f"of {len(uncertainty.CONCLUSIONS)}": f"von {len(uncertainty.CONCLUSIONS)}",
         "EUR per audit day at reference volume": "EUR je Prüftag bei der Referenzmenge",
         "EUR per employee and year at reference volume": (
             "EUR je Beschäftigtem und Jahr bei der Referenzmenge"
@@ -1796,9 +1975,6 @@ register(
         "Share of draws": "Anteil der Ziehungen",
         "Share of corners": "Anteil der Eckpunkte",
         "Verdict": "Urteil",
-        "Key figure": "Kennzahl",
-        "Kind of figure": "Art der Kennzahl",
-        "Source": "Quelle",
         "parameters of the scenario": "Parameter des Szenarios",
         "growth of the coalition, amounts rounded to thousands": (
             "Wachstum der Koalition, Beträge auf Tausend gerundet"
@@ -1817,7 +1993,6 @@ register(
         "which conclusions hold over the ranges": (
             "welche Schlussfolgerungen über die Spannen gelten"
         ),
-        "key figures": "Kennzahlen",
         "partner": "Partner",
         "stand-alone cost": "Kosten bei Einzelerledigung",
         "population: {source}": "Einwohner: {source}",

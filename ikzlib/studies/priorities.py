@@ -46,10 +46,11 @@ from ikzlib.ahp import (
     restrict_judgements,
 )
 from ikzlib.catalog import District, resolve
+from ikzlib.display import Table, TableSpec
 from ikzlib.errors import ParameterError
-from ikzlib.i18n import Message, Number, register
+from ikzlib.i18n import Message, Number, register, tr
 from ikzlib.keyfigures import KeyFigure, KeyFigures, Kind, Reported, Section
-from ikzlib.studies.base import Study, check_number
+from ikzlib.studies.base import Study, check_choice, check_number
 
 METHOD = "Helmstedt IKZ project 2012 scheme (points 1-3 x criterion weights)"
 RANKING_RULE = (
@@ -64,70 +65,113 @@ _ORIGIN_NOTES = {
     "interviews": "{n} of them from coded interviews ({path}).",
 }
 
-# Column labels of the tables notebook 05 shows (raw column -> English label, in order).
-COLUMNS: dict[str, dict[str, str]] = {
-    "legibility": {"origin": "Sheet", "legibility": "Legibility", "rows": "Rows"},
-    "modes": {"mode": "Mode", "meaning": "Meaning", "rows": "Rows"},
+_FIELD = {"label": "Task field"}
+_CRITERIA = {"label": "Criterion", "effect": "Effect on priority", "weight": "Weight"}
+_SCORED = {"rank": "Rank", **_FIELD, "total": "Weighted total", "normalised": "Normalised total"}
+_SCORED_DECIMALS = {"total": 1, "normalised": 3}
+_WEIGHTS = {
+    "criterion": "Criterion",
+    "direct weights (normalised)": "Direct weights (normalised)",
+    "AHP weights": "AHP weights",
+}
+# What :meth:`PrioritiesStudy.table` shows of each table: the keywords of
+# :func:`ikzlib.display.table` (``columns``: raw name -> English label, in display order;
+# ``None``: the criteria of the scoring, :attr:`Scoring.score_columns`). Parts starting with
+# ``demo_`` are the method demo's, captioned as illustrative; the others the district's.
+_TABLE_SPECS: dict[str, dict[str, Any]] = {
+    "legibility": {
+        "columns": {"origin": "Sheet", "legibility": "Legibility", "rows": "Rows"},
+        "translate": ("legibility",),
+    },
+    "modes": {
+        "columns": {"mode": "Mode", "meaning": "Meaning", "rows": "Rows"},
+        "translate": ("meaning",),
+    },
     "fields": {
-        "field_id": "Id",
-        "label": "Task field",
-        "group": "Group",
-        "origin": "Origin",
-        "top_priority": "Top priority",
+        "columns": {
+            "field_id": "Id",
+            **_FIELD,
+            "group": "Group",
+            "origin": "Origin",
+            "top_priority": "Top priority",
+        },
+        "translate": ("origin",),
     },
     "ranking": {
-        "rank": "Rank",
-        "tied": "Fields at this rank",
-        "label": "Task field",
-        "type_label": "Strongest evidence",
-        "evidence": "Evidence",
-        "n_documented": "Pieces documented",
-        "n_inferred": "Pieces inferred",
-        "source": "Source (file, row)",
+        "columns": {
+            "rank": "Rank",
+            "tied": "Fields at this rank",
+            **_FIELD,
+            "type_label": "Strongest evidence",
+            "evidence": "Evidence",
+            "n_documented": "Pieces documented",
+            "n_inferred": "Pieces inferred",
+            "source": "Source (file, row)",
+        },
+        "translate": ("type_label",),
     },
     "evidence": {
-        "label": "Task field",
-        "type_label": "Evidence type",
-        "status_label": "Status",
-        "count": "Count",
-        "count_word": "Count word as printed",
-        "detail": "Evidence",
-        "source": "Source (file, row)",
+        "columns": {
+            **_FIELD,
+            "type_label": "Evidence type",
+            "status_label": "Status",
+            "count": "Count",
+            "count_word": "Count word as printed",
+            "detail": "Evidence",
+            "source": "Source (file, row)",
+        },
+        "translate": ("type_label", "status_label"),
     },
-    "documents": {"document": "Document", "pieces": "Pieces of evidence"},
-    "template": {"field_id": "Id", "label": "Task field", "evidence_rank": "Evidence rank"},
-    "criteria": {"label": "Criterion", "effect": "Effect on priority", "weight": "Weight"},
-    "scored": {
-        "rank": "Rank",
-        "label": "Task field",
-        "total": "Weighted total",
-        "normalised": "Normalised total",
+    "documents": {"columns": {"document": "Document", "pieces": "Pieces of evidence"}},
+    "template": {"columns": {"field_id": "Id", **_FIELD, "evidence_rank": "Evidence rank"}},
+    "criteria": {"columns": _CRITERIA, "translate": ("label", "effect")},
+    "scores": {"columns": None},
+    "scored": {"columns": _SCORED, "decimals": _SCORED_DECIMALS},
+    "weights": {"columns": _WEIGHTS, "decimals": 3, "translate": ("criterion",)},
+    "demo_criteria": {
+        "columns": _CRITERIA,
+        "decimals": 0,
+        "translate": ("label", "effect"),
+        "caption": "Method demo (illustrative): criteria and weights",
     },
-    "stability": {
-        "rank": "Rank",
-        "label": "Task field",
-        "p_top_k": "Share in the top k",
-        "rank_median": "Median rank",
-        "rank_p05": "Rank, 5 % quantile",
-        "rank_p95": "Rank, 95 % quantile",
+    "demo_scores": {
+        "columns": None,
+        "caption": "Method demo (illustrative): random scores of invented fields",
     },
-    "weights": {
-        "criterion": "Criterion",
-        "direct weights (normalised)": "Direct weights (normalised)",
-        "AHP weights": "AHP weights",
+    "demo_scored": {
+        "columns": _SCORED,
+        "decimals": _SCORED_DECIMALS,
+        "caption": "Method demo (illustrative): weighted scoring",
     },
-    "ranks": {
-        "label": "Task field",
-        "rank_direct": "Rank with direct weights",
-        "rank_ahp": "Rank with AHP weights",
+    "demo_stability": {
+        "columns": {
+            "rank": "Rank",
+            **_FIELD,
+            "p_top_k": "Share in the top k",
+            "rank_median": "Median rank",
+            "rank_p05": "Rank, 5 % quantile",
+            "rank_p95": "Rank, 95 % quantile",
+        },
+        "caption": "Method demo (illustrative): rank stability",
     },
-    "key_figures": {
-        "label": "Key figure",
-        "value": "Value",
-        "kind": "Kind of figure",
-        "source": "Source",
+    "demo_weights": {
+        "columns": _WEIGHTS,
+        "decimals": 3,
+        "translate": ("criterion",),
+        "caption": "Method demo (illustrative): direct and AHP weights",
+    },
+    "demo_ranks": {
+        "columns": {
+            **_FIELD,
+            "rank_direct": "Rank with direct weights",
+            "rank_ahp": "Rank with AHP weights",
+        },
+        "caption": "Method demo (illustrative): ranks under both weight sets",
     },
 }
+TABLES = {name: TableSpec(**spec) for name, spec in _TABLE_SPECS.items()}
+TEXTS = ("notes", "ahp", "demo_ahp", "demo_rank_change")
+TEMPLATE_NAME = "priority_scores_template.csv"  # written to the district's processed folder
 
 SECTION = Section(
     "task_fields",
@@ -394,6 +438,84 @@ class PrioritiesStudy(Study):
             files=files,
             rule=Message(RANKING_RULE),
         )
+
+    def frame(self, part: str) -> pd.DataFrame | None:
+        """The table of ``part`` (a key of :data:`TABLES`) before display; ``None`` when the
+        district has no such table (no matrix, no scores of its own, no judgements...)."""
+        check_choice("table", part, TABLES)
+        return _frames(self)[part]
+
+    def table(self, part: str, lang: str = "en") -> Table | None:
+        """``part`` as :func:`ikzlib.display.table` with the labels, decimals and caption of
+        :data:`TABLES`, or ``None`` when the district has no such table."""
+        frame = self.frame(part)
+        if frame is None:
+            return None
+        spec = TABLES[part]
+        # scores have one column per criterion of the scoring
+        columns = self._scoring(part).score_columns if spec.columns is None else None
+        return spec.show(frame, lang, columns=columns)
+
+    def text(self, part: str, lang: str = "en") -> str:
+        """The sentences of ``part`` (one of :data:`TEXTS`) in ``lang``, one per line; ``""``
+        when there are none (e.g. no AHP judgements)."""
+        check_choice("text", part, TEXTS)
+        own, demo = self.scoring, self.demo
+        sentences = {
+            "notes": self.notes,
+            "ahp": () if own is None else (own.ahp_summary,),
+            "demo_ahp": () if demo is None else (demo.ahp_summary,),
+            "demo_rank_change": () if demo is None else (demo.rank_change_summary,),
+        }[part]
+        return "\n".join(tr(s, lang) for s in sentences if s is not None)
+
+    def write_template(self, root: str | Path | None = None) -> Path:
+        """Write the scores template (:func:`ikzlib.priorities.write_scores_template`, the
+        criteria of this run) to the district's processed folder, replacing an earlier one.
+
+        Returns
+        -------
+        pathlib.Path
+            The file, relative to the output root (stable for printing in notebooks).
+        """
+        target = paths.processed_dir(self.district, root=root) / TEMPLATE_NAME
+        written = prio.write_scores_template(
+            self.district, target, criteria=self.parameters.criteria, overwrite=True
+        )
+        return written.relative_to(paths.output_root(root))
+
+    def _scoring(self, part: str) -> Scoring | None:
+        """The scoring a table part belongs to: the demo's (``demo_...``) or the district's."""
+        return self.demo if part.startswith("demo_") else self.scoring
+
+
+def _frames(study: PrioritiesStudy) -> dict[str, pd.DataFrame | None]:
+    """The raw tables behind :data:`TABLES` (``None`` where the study has no such part)."""
+    frames: dict[str, pd.DataFrame | None] = {
+        "legibility": study.matrix_legibility,
+        "modes": study.matrix_modes,
+        "fields": study.fields,
+        "ranking": study.evidence_ranking,
+        "evidence": study.evidence,
+        "documents": study.documents,
+        "template": study.template,
+    }
+    for part in TABLES.keys() - frames.keys():
+        scoring = study._scoring(part)
+        attribute = _SCORING_TABLES[part.removeprefix("demo_")]
+        frames[part] = None if scoring is None else getattr(scoring, attribute)
+    return frames
+
+
+# Table parts of a scoring (without ``demo_``) -> the attribute of :class:`Scoring` shown.
+_SCORING_TABLES = {
+    "criteria": "criteria",
+    "scores": "scores",
+    "scored": "ranking",
+    "stability": "stability",
+    "weights": "weight_comparison",
+    "ranks": "rank_comparison",
+}
 
 
 def run(
@@ -1040,10 +1162,6 @@ register(
         "AHP weights": "AHP-Gewichte",
         "Rank with direct weights": "Rang mit direkten Gewichten",
         "Rank with AHP weights": "Rang mit AHP-Gewichten",
-        "Key figure": "Kennzahl",
-        "Value": "Wert",
-        "Kind of figure": "Art der Kennzahl",
-        "Source": "Quelle",
         "matrix": "Matrix",
         "interviews": "Interviews",
     }
