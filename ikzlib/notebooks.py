@@ -46,6 +46,7 @@ def refresh(path: Path, timeout: int = 900) -> int:
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,  # no execution timestamps: a re-run changes only what changed
     ).execute()
     removed = strip_images(notebook)
     write_text(path, nbformat.writes(notebook) + "\n")
