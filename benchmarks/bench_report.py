@@ -1,92 +1,181 @@
-"""Time ``ikz report`` against the library computation it wraps; print both and their ratio.
+"""Time ``ikz report`` against the same notebooks' code run as one plain Python process.
 
-The report runs in a subprocess with a temporary ``IKZ_OUTPUT_ROOT`` (the real reports are
-not touched). The library-only figure is what notebook 01 does — the structure study
-(``ikzlib.studies.structure.run``) and its figures (``ikzlib.figures.structure``) — without
-Jupyter, papermill or the HTML export, so the ratio shows the runner's overhead. It prints
-timings and ratios; it is not a test.
+- Report: ``ikz report --district D`` in a subprocess with its default options (PNG figures,
+  HTML export), writing into a temporary output root.
+- Floor: the code cells of the same per-district notebooks, in order, in ONE fresh Python
+  process (this script with ``--floor-output``), with the parameters the runner passes
+  (``district``, ``lang``, ``output_root`` = a temporary folder). ``%`` magics are dropped,
+  ``display(...)`` does nothing, figures are closed after each cell (the inline backend shows
+  and closes them) and every notebook gets a fresh namespace (a report's kernel is reset
+  between notebooks, modules stay loaded).
 
-Usage: ``python benchmarks/bench_report.py [--district harz] [--repeat 3]``
+Both sides run the same studies and write the same figure files and summary parts; the report
+in addition starts the runner and its kernels, keeps the cell outputs (inline figures included),
+writes the executed notebooks, exports HTML and publishes the staged tree. The ratio
+report / floor is that overhead. Timings are printed, not asserted.
+
+Usage: ``python benchmarks/bench_report.py [--district harz] [--lang en] [--repeat 3 | --quick]``
 """
 
 from __future__ import annotations
 
 import argparse
-import atexit
+import json
+import math
 import os
-import shutil
+import statistics
+import sys
 import tempfile
 import time
+import traceback
+from pathlib import Path
+from typing import NamedTuple
 
-# Figures of the library-only part go to a scratch root, never to the project's figures/.
-os.environ["IKZ_OUTPUT_ROOT"] = tempfile.mkdtemp(prefix="ikz-bench-")
-atexit.register(shutil.rmtree, os.environ["IKZ_OUTPUT_ROOT"], ignore_errors=True)
-os.environ.setdefault("MPLBACKEND", "Agg")
+from cli_timing import Run, add_repeat_options, ikz_run, measure, repeats, target
 
-import matplotlib.pyplot as plt  # noqa: E402
-from cli_timing import ikz_seconds  # noqa: E402
+from ikzlib import paths
+from ikzlib.report import district_notebooks
 
-from ikzlib import figures, paths  # noqa: E402
-from ikzlib.figures import structure as plots  # noqa: E402
-from ikzlib.studies import structure  # noqa: E402
+FLOOR_TIMINGS = "floor.json"  # per-notebook seconds, written by the floor process
 
 
-def library_only(district: str) -> dict[str, float]:
-    """Notebook 01's work without the notebook: the study, then its figures; seconds per step.
+def _noop(*_args: object, **_kwargs: object) -> None:
+    """Stands in for IPython's ``display``: the floor renders no rich output."""
 
-    The study's cache of the Germany-wide file is cleared first: a report reads it once.
+
+def code_cells(notebook: Path, parameters: dict[str, object]) -> list[str]:
+    """The notebook's code cells without IPython-only lines, ``parameters`` injected.
+
+    The injected assignments follow the cell tagged ``parameters``, as papermill does.
     """
-    steps = {}
-    structure.clear_cache()
-    started = time.perf_counter()
-    study = structure.run(district)
-    steps["structure study (run)"] = time.perf_counter() - started
+    import nbformat
 
-    started = time.perf_counter()
-    figures.apply_style()
-    drawings = {
-        "size_classes": plots.size_class_figure,
-        "density": plots.density_figure,
-        "map": plots.municipality_map_figure,
-        "demography": plots.demography_figure if study.demography is not None else None,
-        "national": plots.national_figure if study.position is not None else None,
-    }
-    for name, draw in drawings.items():
-        if draw is None:
+    cells = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code":
             continue
-        fig = draw(study)
-        source = plots.source_note(study, name)
-        figures.save_figure(fig, district, f"bench_{name}", source=source)
-        plt.close(fig)
-    steps["figure rendering (PNG+SVG)"] = time.perf_counter() - started
-    return steps
+        lines = cell.source.splitlines()
+        cells.append("\n".join(line for line in lines if not line.lstrip().startswith(("%", "!"))))
+        if "parameters" in cell.metadata.get("tags", []):
+            cells.append("\n".join(f"{name} = {value!r}" for name, value in parameters.items()))
+    return cells
+
+
+def run_notebook_code(district: str, lang: str, output_root: Path) -> dict[str, float]:
+    """Execute every per-district notebook's code in this process; seconds per notebook.
+
+    Raises
+    ------
+    SystemExit
+        When a cell fails (the notebook, cell and traceback are shown).
+    """
+    os.chdir(paths.NOTEBOOKS_DIR)  # the runner's working directory
+    parameters = {"district": district, "lang": lang, "output_root": str(output_root)}
+    seconds = {}
+    for notebook in district_notebooks():
+        started = time.perf_counter()
+        namespace = {"__name__": "__main__", "display": _noop}
+        for index, source in enumerate(code_cells(notebook, parameters)):
+            try:
+                exec(compile(source, f"{notebook.name}[{index}]", "exec"), namespace)
+            except Exception:
+                raise SystemExit(
+                    f"{notebook.name}, code cell {index}:\n{traceback.format_exc()}"
+                ) from None
+            if "matplotlib.pyplot" in sys.modules:
+                sys.modules["matplotlib.pyplot"].close("all")
+        seconds[notebook.name] = time.perf_counter() - started
+    return seconds
+
+
+def count_files(folder: Path) -> int:
+    """How many files lie under ``folder`` (0 when it does not exist)."""
+    return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+
+
+class Outcome(NamedTuple):
+    """One run of either side."""
+
+    run: Run
+    per_notebook: dict[str, float]  # seconds per notebook
+    figures: int  # figure files written
+
+
+def report_once(district: str, lang: str) -> Outcome:
+    """One ``ikz report``; its seconds per notebook come from ``run.json``."""
+    with tempfile.TemporaryDirectory(prefix="ikz-bench-report-") as root:
+        run = ikz_run(["report", "--district", district, "--lang", lang], root)
+        record = json.loads((paths.reports_dir(district, root=root) / "run.json").read_text())
+        per_notebook = {nb["notebook"]: nb["seconds"] for nb in record["notebooks"]}
+        return Outcome(run, per_notebook, count_files(paths.figures_dir(district, root=root)))
+
+
+def floor_once(district: str, lang: str) -> Outcome:
+    """One floor process."""
+    with tempfile.TemporaryDirectory(prefix="ikz-bench-floor-") as root:
+        command = [sys.executable, __file__, "--district", district, "--lang", lang]
+        env = dict(os.environ, MPLBACKEND="Agg", **{paths.FORMATS_ENV: "png"})
+        run = measure([*command, "--floor-output", root], env=env)
+        if run.returncode != 0:
+            raise SystemExit(f"the floor process failed:\n{run.stderr[-3000:]}")
+        per_notebook = json.loads((Path(root) / FLOOR_TIMINGS).read_text())
+        return Outcome(run, per_notebook, count_files(paths.figures_dir(district, root=root)))
+
+
+def summarise(outcomes: list[Outcome]) -> dict[str, float]:
+    """Medians over the runs of one side: totals first, then seconds per notebook."""
+    rows = {
+        "wall time (s)": [o.run.seconds for o in outcomes],
+        "CPU time, user + sys (s)": [o.run.cpu_seconds for o in outcomes],
+        "peak memory, process tree (MB)": [o.run.peak_mb for o in outcomes],
+        "peak memory, largest process (MB)": [o.run.largest_process_mb for o in outcomes],
+        "figure files written (PNG)": [o.figures for o in outcomes],
+    }
+    for name in outcomes[0].per_notebook:
+        rows[name] = [o.per_notebook.get(name, math.nan) for o in outcomes]
+    return {row: statistics.median(values) for row, values in rows.items()}
+
+
+def print_comparison(district: str, reports: list[Outcome], floors: list[Outcome]) -> None:
+    """Print both sides side by side, their ratios and the targets."""
+    report, floor = summarise(reports), summarise(floors)
+    print(f"{f'{district}, median of {len(reports)}':46} {'report':>9} {'floor':>9}")
+    for row, value in report.items():
+        print(f"  {row:44} {value:9.2f} {floor.get(row, math.nan):9.2f}")
+    print(
+        "  (report: ikz report with default options; memory: PSS summed over runner and kernels;\n"
+        "   per notebook: execution from run.json, overlapping when the report runs notebooks\n"
+        "   in parallel; floor: exec of the code cells, one after the other)"
+    )
+    wall = report["wall time (s)"] / floor["wall time (s)"]
+    cpu = report["CPU time, user + sys (s)"] / floor["CPU time, user + sys (s)"]
+    print(
+        f"ratio report / floor: wall {wall:.2f}x, CPU {cpu:.2f}x (both: process start, imports, "
+        "the notebooks' studies, PNG figures and summary parts written; the report also: "
+        "kernels, outputs kept, executed notebooks, HTML export, publishing)"
+    )
+    target(f"{district} report wall time", report["wall time (s)"], 10, "s")
+    target(f"{district} report / floor (wall)", wall, 1.3, "x")
+    target(f"{district} report peak memory", report["peak memory, process tree (MB)"], 500, "MB")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--district", default=paths.DEFAULT_DISTRICT)
-    parser.add_argument("--repeat", type=int, default=3, help="library-only repetitions")
+    parser.add_argument("--district", default=paths.DEFAULT_DISTRICT, help="catalog key")
+    parser.add_argument("--lang", default="en", choices=("en", "de"))
+    parser.add_argument("--floor-output", type=Path, help=argparse.SUPPRESS)  # floor process
+    add_repeat_options(parser)
     args = parser.parse_args()
-
-    runs = [library_only(args.district) for _ in range(args.repeat)]
-    best = {step: min(run[step] for run in runs) for step in runs[0]}
-    library = sum(best.values())
-    print(f"library-only computation ({args.district}), best of {args.repeat}:")
-    for step, seconds in best.items():
-        print(f"  {step:32} {seconds:7.2f} s")
-    print(f"  {'total':32} {library:7.2f} s")
-
-    report = ["report", "--district", args.district]
-    nb01 = ikz_seconds([*report, "--notebooks", "01"])
-    print(
-        f"ikz report --notebooks 01:         {nb01:7.2f} s  "
-        f"(ratio to library-only: {nb01 / library:.1f}x)"
-    )
-    full = ikz_seconds(report)
-    print(
-        f"ikz report (all notebooks):        {full:7.2f} s  "
-        f"(ratio to library-only notebook-01 work: {full / library:.1f}x)"
-    )
+    if args.floor_output is not None:
+        timings = run_notebook_code(args.district, args.lang, args.floor_output)
+        (args.floor_output / FLOOR_TIMINGS).write_text(json.dumps(timings))
+        return
+    print(f"{os.cpu_count()} CPU cores", flush=True)
+    reports, floors = [], []
+    for _ in range(repeats(args)):  # interleaved, so both sides see the same machine load
+        reports.append(report_once(args.district, args.lang))
+        floors.append(floor_once(args.district, args.lang))
+    print_comparison(args.district, reports, floors)
 
 
 if __name__ == "__main__":
