@@ -33,7 +33,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ikzlib import figures, germany, i18n
 from ikzlib import gemeindeverband as gv
-from ikzlib.figures import BKG_ATTRIBUTION
+from ikzlib.figures import BKG_ATTRIBUTION, plot_shapes
 from ikzlib.i18n import Message, format_number, tr
 from ikzlib.network import BODY, MUNICIPALITY, STATUTORY
 from ikzlib.studies.network import layer_name
@@ -180,7 +180,7 @@ def _draw_projection(
     """
     crs = boundaries.crs if boundaries is not None else None
     if boundaries is not None:
-        boundaries.plot(ax=ax, color="#eef2f5", edgecolor="#9aa5ad", linewidth=0.5, zorder=0)
+        plot_shapes(boundaries, ax, color="#eef2f5", edgecolor="#9aa5ad", linewidth=0.5, zorder=0)
     pos = node_positions(projection, crs)
     weights = [d["weight"] for _, _, d in projection.edges(data=True)]
     top = max(weights, default=1.0)
@@ -485,14 +485,14 @@ def _draw_official_polygons(ax: Axes, study: NetworkStudy) -> None:
     polygons = layer.polygons[layer.polygons.geometry.notna()]
     if layer.other_areas is not None:
         for kind, areas in layer.other_areas.to_crs(polygons.crs).groupby("kind"):
-            areas.plot(
-                ax=ax, color=OTHER_FILL, edgecolor="#8a8a8a", hatch=_hatch(kind), linewidth=0.4
+            plot_shapes(
+                areas, ax, color=OTHER_FILL, edgecolor="#8a8a8a", hatch=_hatch(kind), linewidth=0.4
             )
     fills = verband_fills(study)
     colour = [fills.get(key, VERBANDSFREI_FILL) for key in polygons["ars"].str[:9]]
-    polygons.plot(ax=ax, color=colour, edgecolor="#8a8a8a", linewidth=0.4, zorder=1)
+    plot_shapes(polygons, ax, color=colour, edgecolor="#8a8a8a", linewidth=0.4, zorder=1)
     shapes = _unit_shapes(polygons)
-    shapes.boundary.plot(ax=ax, color="#222222", linewidth=1.3, zorder=2)
+    plot_shapes(shapes.boundary, ax, color="#222222", linewidth=1.3, zorder=2)
     ax.set_aspect("equal")
     _label_units(ax, shapes.representative_point(), layer.units)
 
@@ -629,7 +629,7 @@ def _draw_panel(
     """One layer at fixed positions: documented ties solid, inferred-only dashed, width ~
     shared bodies; units without a tie hollow; short unit names."""
     if shapes is not None:
-        shapes.plot(ax=ax, color="#f1f3f5", edgecolor="#b9c1c7", linewidth=0.4, zorder=0)
+        plot_shapes(shapes, ax, color="#f1f3f5", edgecolor="#b9c1c7", linewidth=0.4, zorder=0)
     top = max((d["count"] for _, _, d in graph.edges(data=True)), default=1)
     for u, v, d in sorted(graph.edges(data=True), key=lambda e: e[2]["documented"]):
         (x1, y1), (x2, y2) = pos[u], pos[v]

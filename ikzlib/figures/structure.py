@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ikzlib import figures
-from ikzlib.figures import BKG_ATTRIBUTION, PALETTE, number_formatter
+from ikzlib.figures import BKG_ATTRIBUTION, PALETTE, number_formatter, plot_shapes
 from ikzlib.i18n import Message, Number, format_number, register, tr
 from ikzlib.municipalities import EINHEITSGEMEINDE, VERBANDSFREI
 from ikzlib.structure import LEVELS
@@ -301,9 +301,9 @@ def municipality_map(
     if has_polygons:
         centres = centres.to_crs(polygons.crs)
         joint = polygons["gemeindeverband_type"].ne(VERBANDSFREI)
-        polygons.plot(ax=ax, color=joint.map(_FILL), edgecolor="#4d4d4d", linewidth=0.6)
+        plot_shapes(polygons, ax, color=joint.map(_FILL), edgecolor="#4d4d4d", linewidth=0.6)
         if outline is not None:
-            outline.to_crs(polygons.crs).boundary.plot(ax=ax, color="#222222", linewidth=1.4)
+            plot_shapes(outline.to_crs(polygons.crs).boundary, ax, color="#222222", linewidth=1.4)
     ax.scatter(
         centres.geometry.x,
         centres.geometry.y,
