@@ -525,6 +525,21 @@ def reads_previous(notebook: Path) -> bool:
     return bool(metadata.get("ikz", {}).get("reads_previous", False))
 
 
+def longest_first(notebooks: Sequence[Path], last_run: Path) -> list[Path]:
+    """``notebooks`` ordered by their duration in the last published run, longest first.
+
+    With two kernels taking the next notebook in turn, starting the long ones first keeps both
+    busy to the end (LPT scheduling). Without a readable last run the order stays as given.
+    """
+    try:
+        seconds = {
+            nb["notebook"]: nb["seconds"] for nb in json.loads(last_run.read_text())["notebooks"]
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return list(notebooks)
+    return sorted(notebooks, key=lambda nb: -float(seconds.get(nb.name, 0.0)))
+
+
 def _run_pool(
     notebooks: Sequence[Path],
     sessions: Sequence[KernelSession | None],
@@ -621,7 +636,9 @@ def run_staged(
 
     # Kernels inherit the variable when they start (a batch sets it before its workers start).
     os.environ[paths.FORMATS_ENV] = figure_formats
-    independent = [nb for nb in notebooks if not reads_previous(nb)]
+    independent = longest_first(
+        [nb for nb in notebooks if not reads_previous(nb)], paths.reports_dir(key) / "run.json"
+    )
     dependent = [nb for nb in notebooks if reads_previous(nb)]
     workers = 1 if kernel is not None else max(1, min(jobs, len(independent)))
     with ExitStack() as stack:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,7 +17,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from ikzlib import figures, paths
 from ikzlib.catalog import resolve
 from ikzlib.errors import ParameterError
-from ikzlib.report import check_options, district_fingerprint, district_notebooks, export_html
+from ikzlib.report import (
+    check_options,
+    district_fingerprint,
+    district_notebooks,
+    export_html,
+    longest_first,
+    reads_previous,
+)
 
 
 def _figure():
@@ -85,3 +93,24 @@ def test_html_export_loads_nothing_from_the_network(tmp_path: Path):
     assert "1,234 Gemeinden" in html
     assert not re.search(r"<(script|link)[^>]*(src|href)=\"https?:", html)
     assert "mathjax" not in html.lower()
+
+
+def test_notebooks_start_longest_first_after_a_previous_run(tmp_path: Path):
+    books = [Path(f"{n}.ipynb") for n in ("01_a", "02_b", "03_c")]
+    last_run = tmp_path / "run.json"
+    assert longest_first(books, last_run) == books  # no previous run: order as given
+    last_run.write_text(
+        json.dumps(
+            {
+                "notebooks": [
+                    {"notebook": "01_a.ipynb", "seconds": 2.0},
+                    {"notebook": "02_b.ipynb", "seconds": 5.0},
+                ]
+            }
+        )
+    )
+    assert [b.stem for b in longest_first(books, last_run)] == ["02_b", "01_a", "03_c"]
+
+
+def test_only_the_findings_notebook_reads_the_others_records():
+    assert [nb.stem for nb in district_notebooks() if reads_previous(nb)] == ["06_findings"]
