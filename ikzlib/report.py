@@ -367,10 +367,15 @@ def export_html(executed: Path, target: Path, *, lang: str = "en") -> None:
     """Write an HTML rendering of an executed notebook without its input cells.
 
     The page loads nothing from the network (``templates/report.html.j2``), so a report
-    reads the same offline; ``lang`` goes into ``<html lang=...>``.
+    reads the same offline. ``lang`` goes into ``<html lang=...>`` and picks the markdown
+    cells: a cell tagged ``lang-de`` shows only in German reports, ``lang-en`` only in English
+    ones, untagged cells in both.
     """
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from ikzlib.i18n import LANGUAGES
 
     exporter = HTMLExporter(
         template_file=str(REPORT_TEMPLATE),
@@ -378,6 +383,11 @@ def export_html(executed: Path, target: Path, *, lang: str = "en") -> None:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         language_code=lang,
+    )
+    # Markdown is written in both languages, each cell tagged lang-en or lang-de.
+    other = {f"lang-{code}" for code in LANGUAGES if code != lang}
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=other, enabled=True), enabled=True
     )
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
     write_text(target, body)

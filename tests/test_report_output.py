@@ -114,3 +114,18 @@ def test_notebooks_start_longest_first_after_a_previous_run(tmp_path: Path):
 
 def test_only_the_findings_notebook_reads_the_others_records():
     assert [nb.stem for nb in district_notebooks() if reads_previous(nb)] == ["06_findings"]
+
+
+def test_html_shows_the_markdown_of_the_report_language(tmp_path: Path):
+    book = new_notebook()
+    english = new_markdown_cell("## Findings per research question")
+    english.metadata["tags"] = ["lang-en"]
+    german = new_markdown_cell("## Befunde je Forschungsfrage")
+    german.metadata["tags"] = ["lang-de"]
+    book.cells = [english, german, new_markdown_cell("Landkreis Harz")]
+    executed = tmp_path / "book.ipynb"
+    nbformat.write(book, executed)
+    for lang, shown, hidden in (("de", "Befunde", "Findings"), ("en", "Findings", "Befunde")):
+        export_html(executed, tmp_path / f"{lang}.html", lang=lang)
+        html = (tmp_path / f"{lang}.html").read_text(encoding="utf-8")
+        assert shown in html and hidden not in html and "Landkreis Harz" in html
