@@ -99,3 +99,13 @@ def test_markdown_is_not_written_for_one_district(notebook):
 def test_notebooks_hold_little_code():
     total = sum(len(_code_lines(c)) for nb in NOTEBOOKS for c in _cells(nb, "code"))
     assert total <= MAX_CODE_LINES, f"{total} code lines in {len(NOTEBOOKS)} notebooks"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_markdown_in_both_report_languages(notebook):
+    """Each English cell (tag lang-en) is followed by its German version (tag lang-de)."""
+    cells = _cells(notebook, "markdown")
+    tags = [tuple(c.metadata.get("tags", [])) for c in cells]
+    english = [i for i, t in enumerate(tags) if "lang-en" in t]
+    assert english and all(i + 1 < len(cells) and "lang-de" in tags[i + 1] for i in english)
+    assert sum("lang-de" in t for t in tags) == len(english)

@@ -563,11 +563,6 @@ def _own(name: str, label: str, *, headline: bool = False) -> KeyFigure:
     )
 
 
-def _synthetic(name: str, label: str, decimals: int) -> KeyFigure:
-    """A figure computed on the synthetic demo project."""
-    return KeyFigure(name, label, decimals=decimals, kind=Kind.SYNTHETIC, source=DEMO_SOURCE)
-
-
 SECTION = Section(
     "interviews",
     "Coded interviews",
@@ -594,9 +589,6 @@ SECTION = Section(
             kind=Kind.DERIVED,
             source=f"{SATURATION_METHOD} applied to the coded interviews",
         ),
-        _synthetic("demo_segment_kappa", "Cohen's kappa, segment level (synthetic demo)", 3),
-        _synthetic("demo_segment_alpha", "Krippendorff's alpha, segment level (synthetic demo)", 3),
-        _synthetic("demo_suppressed_cells", "Cells hidden in the crosstab (synthetic demo)", 0),
     ),
     order=30,
     notebook="03_interviews",
@@ -1038,7 +1030,7 @@ def run(
     shown = demo_interviews(params)
     return InterviewsStudy(
         district=resolved,
-        key_figures=KeyFigures(SECTION, SECTION.figures_from(_key_values(own, shown))),
+        key_figures=KeyFigures(SECTION, SECTION.figures_from(_key_values(own))),
         notes=notes,
         parameters=params,
         interviews=own,
@@ -1732,15 +1724,15 @@ def _example_segments(project: CodedProject) -> pd.DataFrame:
 # --- key figures --------------------------------------------------------------------------
 
 
-def _key_values(own: DistrictInterviews | None, shown: DemoInterviews) -> dict[str, Any]:
-    """``{figure name: value or Reported}`` for :meth:`Section.figures_from`."""
-    overall = shown.overall
+def _key_values(own: DistrictInterviews | None) -> dict[str, Any]:
+    """``{figure name: value or Reported}`` for :meth:`Section.figures_from`.
+
+    The synthetic demo yields no key figure: its numbers describe nobody and stay in the
+    notebook's demo section.
+    """
     values: dict[str, Any] = {
         "has_interview_data": own is not None,
         "saturation_verdict": NO_DATA_VERDICT if own is None else own.saturation.verdict,
-        "demo_segment_kappa": float(overall["cohen_kappa"]),
-        "demo_segment_alpha": float(overall["krippendorff_alpha"]),
-        "demo_suppressed_cells": shown.n_hidden,
     }
     if own is not None:
         values.update(_own_counts(own))
