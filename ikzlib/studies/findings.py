@@ -43,7 +43,7 @@ from ikzlib import register as reg
 from ikzlib.bibliography import cite, references
 from ikzlib.catalog import INPUTS, District, resolve
 from ikzlib.errors import DataValidationError
-from ikzlib.i18n import DEFAULT_LANGUAGE, Joined, Message, Number, check_language, register
+from ikzlib.i18n import DEFAULT_LANGUAGE, Joined, Message, Number, check_language, register, tr
 from ikzlib.keyfigures import Figure, KeyFigure, KeyFigures, Kind, Section
 from ikzlib.studies.base import Study
 
@@ -295,6 +295,10 @@ class FindingsStudy(Study):
     references: tuple[str, ...]
     missing_parts: tuple[str, ...]
     lang: str = DEFAULT_LANGUAGE
+
+    def conclusion_markdown(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The conclusion as Markdown paragraphs in ``lang`` (prose, not program output)."""
+        return "\n\n".join(tr(sentence, lang) for sentence in self.conclusion)
 
     @property
     def references_markdown(self) -> str:
