@@ -42,8 +42,8 @@ lab: $(STAMP) ## JupyterLab with the project kernel "ikz" registered
 notebooks: $(STAMP) ## re-execute the committed notebooks in place, images dropped (nbval baselines)
 	$(BIN)/python -m ikzlib.notebooks $(NB)
 
-benchmark: $(STAMP) ## time the report and the models (prints figures and ratios)
-	$(BIN)/python benchmarks/run_benchmarks.py
+benchmark: $(STAMP) ## time the report, batch and models against the targets (QUICK=1: one run each)
+	$(BIN)/python benchmarks/run_benchmarks.py $(if $(QUICK),--quick)
 
 fuzz: $(STAMP) ## fuzz every loader with 10,000 mutated inputs each (N=..., LOADER=... for a slice)
 	$(BIN)/python -m ikzlib.fuzz --n $(or $(N),10000) $(if $(LOADER),--loader $(LOADER))
