@@ -295,6 +295,18 @@ def per_capita_figure(study: CostStudy, ax: Axes | None = None, lang: str = "en"
     return fig
 
 
+def figure_rules(allocation) -> list[str]:
+    """The rules worth a bar: defined ones, and the prenucleolus only where it differs from
+    the nucleolus (with a non-empty imputation set they often coincide); the table keeps all."""
+    table = allocation.table
+    rules = [r for r in allocation.rules if table[r].notna().any()]
+    if {"prenucleolus", "nucleolus"} <= set(rules) and np.allclose(
+        table["prenucleolus"], table["nucleolus"]
+    ):
+        rules.remove("prenucleolus")
+    return rules
+
+
 def allocation_figure(study: CostStudy, ax: Axes | None = None, lang: str = "en") -> Figure:
     """Saving of each partner (% of its stand-alone cost) under each division rule.
 
@@ -316,7 +328,7 @@ def allocation_figure(study: CostStudy, ax: Axes | None = None, lang: str = "en"
     allocation = study.allocation
     order = np.argsort(allocation.population, kind="stable")
     shown = allocation.table.iloc[order]
-    rules = list(allocation.rules)
+    rules = figure_rules(allocation)
     savings = shown[rules].rsub(shown["standalone"], axis=0).div(shown["standalone"], axis=0) * 100
     fig, ax = _member_figure(len(shown), 4.8, ax)
     x, bars = _member_axis(ax, shown["name"].tolist(), allocation.population[order], lang)
@@ -334,11 +346,12 @@ def allocation_figure(study: CostStudy, ax: Axes | None = None, lang: str = "en"
     ax.set_title(
         _title(
             study,
-            "who gains under which rule (optimal coalition, k = {k}), smallest left",
+            "who gains under which rule\n(optimal coalition, k = {k}, smallest partner left)",
             lang,
             k=allocation.size,
         ),
         fontsize=10,
+        loc="center",
     )
     ax.legend(fontsize=8.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), title=tr("rule", lang))
     return fig
@@ -560,8 +573,8 @@ register(
         "EUR per inhabitant and year": "EUR je Einwohner und Jahr",
         "cost per inhabitant when a unit goes alone": "Kosten je Einwohner bei Einzelerledigung",
         "saving, % of stand-alone cost": "Ersparnis, % der Kosten bei Einzelerledigung",
-        "who gains under which rule (optimal coalition, k = {k}), smallest left": (
-            "wer nach welcher Regel gewinnt (optimale Koalition, k = {k}), kleinste links"
+        "who gains under which rule\n(optimal coalition, k = {k}, smallest partner left)": (
+            "wer nach welcher Regel gewinnt\n(optimale Koalition, k = {k}, kleinster Partner links)"
         ),
         "rule": "Regel",
         "rule: {rule}": "Regel: {rule}",
