@@ -230,3 +230,10 @@ def test_findings_are_registered_after_the_other_studies():
     names = [s.name for s in studies.sections()]
     assert names[-1] == "findings" and studies.section("findings").notebook == "06_findings"
     assert resolve("harz").key == findings.run("harz", recorded=[]).district.key
+
+
+def test_missing_data_rows_are_german_in_a_german_report():
+    study = findings.run("09677", recorded=[])
+    rows = [tr(text, "de") for text in study.findings["finding"]]
+    assert any("liegt noch keine Eingabe" in row for row in rows)
+    assert not any(" has no " in row for row in rows)

@@ -1097,7 +1097,10 @@ def cited_keys() -> list[str]:
 
 
 def _text(text: str) -> Message:
-    """``text`` as a message, translated where a module registered its German."""
+    """``text`` as a message, translated where a module registered its German (a message
+    stays itself, with its values)."""
+    if isinstance(text, Message):
+        return text
     return Message(text.replace("{", "{{").replace("}", "}}"))
 
 
