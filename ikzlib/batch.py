@@ -62,6 +62,7 @@ import jinja2
 from ikzlib import compare, paths, summary
 from ikzlib.catalog import District, all_districts, load_catalog, resolve
 from ikzlib.errors import DataValidationError, ParameterError
+from ikzlib.i18n import Message, Number, register, tr
 from ikzlib.io import write_json, write_text
 from ikzlib.keyfigures import KIND_LABELS, Figure
 from ikzlib.report import (
@@ -314,7 +315,7 @@ def run_batch(
         jobs=workers,
         skipped=skipped,
     )
-    index = write_index(batch)
+    index = write_index(batch, lang=lang)
     batch.index = str(index.relative_to(paths.output_root()))
     return batch
 
@@ -798,14 +799,14 @@ def _failed_dir(key: str) -> Path:
     return paths.reports_root() / "_failed" / key / "reports" / key
 
 
-def _entry(key: str, title: str, this_run: ReportResult | None) -> dict[str, Any]:
+def _entry(key: str, title: str, this_run: ReportResult | None, lang: str) -> dict[str, Any]:
     """Everything the index shows for one district (or the cross-district report)."""
     published = _as_result(_read_json(paths.reports_dir(key) / "run.json"))
     if this_run is None:  # not part of this batch: show what is on disk
         latest = published or _as_result(_read_json(_failed_dir(key) / "run.json"))
-        origin = "earlier run" if latest else "no report yet"
+        origin = tr("earlier run" if latest else "no report yet", lang)
     else:
-        latest, origin = this_run, "this run"
+        latest, origin = this_run, tr("this run", lang)
     notebooks = []
     for nb in latest.notebooks if latest else []:
         folder = f"{key}" if latest.ok else f"_failed/{key}/reports/{key}"
@@ -821,22 +822,22 @@ def _entry(key: str, title: str, this_run: ReportResult | None) -> dict[str, Any
         "seconds": latest.seconds if latest else None,
         "notebooks": notebooks,
         "previous_good": good and latest is not None and not latest.ok,
-        **(_summary_view(key) if good else key_figure_view(None)),
+        **(_summary_view(key, lang) if good else key_figure_view(None)),
     }
 
 
-def _summary_view(key: str) -> dict[str, Any]:
+def _summary_view(key: str, lang: str) -> dict[str, Any]:
     """:func:`key_figure_view` of the published ``summary.json`` of ``key``."""
     try:
         document = summary.load_report_summary(key)
     except (OSError, ValueError, AttributeError) as exc:  # bad JSON, or not an object
         return {**key_figure_view(None), "problem": f"summary.json unreadable: {exc}"}
-    return key_figure_view(document)
+    return key_figure_view(document, lang)
 
 
-def write_index(batch: BatchResult) -> Path:
-    """Write ``reports/index.html``: the curated districts, every district of this batch and
-    every district with a published report, then the cross-district report."""
+def write_index(batch: BatchResult, lang: str = "en") -> Path:
+    """Write ``reports/index.html`` in ``lang``: the curated districts, every district of this
+    batch and every district with a published report, then the cross-district report."""
     this_run = {r.district: r for r in batch.reports}
     listed: list[District] = [
         d
@@ -844,16 +845,16 @@ def write_index(batch: BatchResult) -> Path:
         if d.curated or d.key in this_run or (paths.reports_dir(d.key) / "run.json").exists()
     ]
     entries = [
-        _entry(d.key, f"{d.name} ({d.land}, Kreis {d.kreis_key})", this_run.get(d.key))
+        _entry(d.key, f"{d.name} ({d.land}, Kreis {d.kreis_key})", this_run.get(d.key), lang)
         for d in listed
     ]
-    compare_entry = _entry(COMPARE_KEY, "Cross-district comparison", batch.compare)
+    compare_entry = _entry(COMPARE_KEY, tr("Cross-district comparison", lang), batch.compare, lang)
     target = paths.reports_root() / "index.html"
-    write_text(target, render_index(entries, compare_entry, batch))
+    write_text(target, render_index(entries, compare_entry, batch, lang))
     return target
 
 
-def key_figure_view(document: dict[str, Any] | None) -> dict[str, Any]:
+def key_figure_view(document: dict[str, Any] | None, lang: str = "en") -> dict[str, Any]:
     """What a card shows of a ``summary.json``: headline evidence, and apart, non-evidence.
 
     Returns
@@ -886,33 +887,87 @@ def key_figure_view(document: dict[str, Any] | None) -> dict[str, Any]:
             view["sections"].append(
                 {
                     "name": section.section.name,
-                    "title": section.section.title,
-                    "figures": [_figure_view(f) for f in headline],
+                    "title": tr(section.section.title, lang),
+                    "figures": [_figure_view(f, lang) for f in headline],
                     "more": len(evidence) - len(headline),
                 }
             )
         shown = [f for f in section.not_evidence() if f.spec.headline]
         view["not_evidence"] += [
-            {**_figure_view(f), "section": section.section.title} for f in shown
+            {**_figure_view(f, lang), "section": tr(section.section.title, lang)} for f in shown
         ]
         view["not_evidence_more"] += len(section.not_evidence()) - len(shown)
     return view
 
 
-def _figure_view(figure: Figure) -> dict[str, str]:
+def _figure_view(figure: Figure, lang: str) -> dict[str, str]:
     return {
         "name": figure.name,
-        "label": figure.spec.label,
-        "text": compare.figure_text(figure),
-        "kind": str(figure.kind),
-        "kind_label": KIND_LABELS[figure.kind],
+        "label": tr(figure.spec.label, lang),
+        "text": compare.figure_text(figure, lang=lang),
+        "kind": tr(str(figure.kind), lang),
+        "kind_label": tr(KIND_LABELS[figure.kind], lang),
     }
 
 
+register(
+    {
+        "no report": "kein Bericht",
+        "ok": "ok",
+        "failed": "fehlgeschlagen",
+        "earlier run": "früherer Lauf",
+        "no report yet": "noch kein Bericht",
+        "this run": "dieser Lauf",
+        "Cross-district comparison": "Vergleich der Kreise",
+        "This run failed; its partial outputs are in": (
+            "Dieser Lauf ist fehlgeschlagen; seine Teilergebnisse liegen in"
+        ),
+        "The previous good report is kept:": "Der letzte gute Bericht bleibt erhalten:",
+        "the key figures below are from it.": "die Kennzahlen unten stammen aus ihm.",
+        "Key figures not shown:": "Kennzahlen nicht angezeigt:",
+        "notebook": "Notebook",
+        "status": "Status",
+        "duration": "Dauer",
+        "cell": "Zelle",
+        "more in summary.json": "weitere in summary.json",
+        "Illustrative / synthetic — not evidence": "Illustrativ / synthetisch – kein Beleg",
+        "These figures rest on invented parameters or generated demo data. They show a "
+        "mechanism or a method and describe no district.": (
+            "Diese Zahlen beruhen auf erfundenen Parametern oder erzeugten Demodaten. Sie "
+            "zeigen einen Mechanismus oder eine Methode und beschreiben keinen Kreis."
+        ),
+        "IKZ reports": "IKZ-Berichte",
+        "Last batch: {n} district(s), {state}, {seconds} s with {jobs} parallel job(s).": (
+            "Letzter Lauf: {n} Kreis(e), {state}, {seconds} s mit {jobs} parallelen Aufträgen."
+        ),
+        "all reports built": "alle Berichte erstellt",
+        "some reports failed": "einige Berichte fehlgeschlagen",
+        "Key figures come from each district's summary.json, rounded as their studies declare "
+        "them: each card shows the headline figures that are evidence (official, derived, "
+        "published or model output); illustrative and synthetic figures are set apart.": (
+            "Die Kennzahlen stammen aus der summary.json jedes Kreises, gerundet wie ihre "
+            "Studien es festlegen: Jede Karte zeigt die Leitkennzahlen, die Belege sind "
+            "(amtlich, abgeleitet, veröffentlicht oder Modellergebnis); illustrative und "
+            "synthetische Zahlen stehen gesondert."
+        ),
+        "key": "Schlüssel",
+        "district": "Kreis",
+        "notebooks ok": "Notebooks ok",
+        "shown": "angezeigt",
+    }
+)
+
+
 def render_index(
-    entries: list[dict[str, Any]], compare_entry: dict[str, Any], batch: BatchResult
+    entries: list[dict[str, Any]],
+    compare_entry: dict[str, Any],
+    batch: BatchResult,
+    lang: str = "en",
 ) -> str:
-    """The index page (template ``templates/index.html.j2``): overview, then one card each."""
+    """The index page (template ``templates/index.html.j2``): overview, then one card each.
+
+    The template's words go through the filter ``t`` (:func:`ikzlib.i18n.tr` in ``lang``).
+    """
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("ikzlib", "templates"),
         autoescape=True,
@@ -920,6 +975,24 @@ def render_index(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+    )
+    environment.filters["t"] = lambda text: tr(text, lang)
+    template = environment.get_template("index.html.j2")
+    lead = Message(
+        "Last batch: {n} district(s), {state}, {seconds} s with {jobs} parallel job(s).",
+        n=len(batch.reports),
+        state=Message("all reports built" if batch.ok else "some reports failed"),
+        seconds=Number(batch.seconds, 0),
+        jobs=batch.jobs,
+    )
+    return template.render(
+        entries=entries,
+        compare_entry=compare_entry,
+        batch=batch,
+        ok=OK,
+        failed=FAILED,
+        lang=lang,
+        lead=tr(lead, lang),
     )
     template = environment.get_template("index.html.j2")
     return template.render(

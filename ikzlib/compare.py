@@ -72,7 +72,7 @@ class PanelChoice(NamedTuple):
 # --- reading the declarations back -------------------------------------------------------------
 
 
-def figure_text(figure: Figure, *, unit: bool = True) -> str:
+def figure_text(figure: Figure, *, unit: bool = True, lang: str = "en") -> str:
     """``figure``'s value formatted as declared (lists item by item, joined by commas).
 
     Parameters
@@ -82,9 +82,11 @@ def figure_text(figure: Figure, *, unit: bool = True) -> str:
     unit
         Append the unit (``False``: the number alone, e.g. for bar labels; a percent keeps
         its ``%``).
+    lang
+        Language of separators, words and units.
     """
     spec = figure.spec if unit else _without_unit(figure.spec)
-    return spec.format(figure.value)
+    return spec.format(figure.value, lang=lang)
 
 
 def _without_unit(spec: KeyFigure) -> KeyFigure:

@@ -307,6 +307,13 @@ def test_index_page_is_rendered_from_the_declarations(
     assert 'class="figures"' not in _card(page, "helmstedt")
     assert "cell 3: KeyError: &lt;tag&gt; &amp; more" in _card(page, "wolfenbuettel")
     assert 'badge none">no report</span>' in _card(page, "_compare")
+    german = batch.write_index(batch.BatchResult([run], None, 2.0), lang="de").read_text(
+        encoding="utf-8"
+    )
+    assert '<html lang="de">' in german and "<h1>IKZ-Berichte</h1>" in german
+    assert "Population</dt><dd>209.117</dd>" in _card(german, "harz")  # German separators
+    assert "Illustrativ / synthetisch – kein Beleg" in _card(german, "harz")
+    assert 'badge none">kein Bericht</span>' in _card(german, "_compare")
 
 
 # --- district selection, fingerprints, incremental re-runs, shared kernel ---------------------
