@@ -311,7 +311,7 @@ def test_index_page_is_rendered_from_the_declarations(
         encoding="utf-8"
     )
     assert '<html lang="de">' in german and "<h1>IKZ-Berichte</h1>" in german
-    assert "Population</dt><dd>209.117</dd>" in _card(german, "harz")  # German separators
+    assert "<dd>209.117</dd>" in _card(german, "harz")  # German separators
     assert "Illustrativ / synthetisch – kein Beleg" in _card(german, "harz")
     assert 'badge none">kein Bericht</span>' in _card(german, "_compare")
 
