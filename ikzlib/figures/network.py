@@ -169,6 +169,27 @@ def node_positions(projection: nx.Graph, crs=None) -> dict[str, tuple[float, flo
     return {n: (p.x, p.y) for n, p in zip(frame["node"], points, strict=True)}
 
 
+def _tie_handles(documented: str, inferred: str, untied: str) -> list[Line2D]:
+    """Legend entries shared by the network maps: documented tie, inferred-only tie and a
+    unit without a tie (hollow marker), in this order."""
+    return [
+        Line2D([], [], color="#1b6a8f", linewidth=2, label=documented),
+        Line2D(
+            [], [], color="#e07b39", linewidth=2, linestyle=LINESTYLES["inferred"], label=inferred
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor="white",
+            markeredgecolor="#7a5195",
+            color="white",
+            label=untied,
+        ),
+    ]
+
+
 def _draw_projection(
     ax: Axes, projection: nx.Graph, boundaries: gpd.GeoDataFrame | None = None, lang: str = "en"
 ) -> None:
@@ -237,37 +258,22 @@ def _draw_projection(
     else:
         ax.set_aspect("equal")
     ax.set_axis_off()
-    handles = [
-        Line2D([], [], color="#1b6a8f", linewidth=2, label=tr("at least one documented tie", lang)),
-        Line2D(
-            [],
-            [],
-            color="#e07b39",
-            linewidth=2,
-            linestyle=LINESTYLES["inferred"],
-            label=tr("inferred / unknown evidence only", lang),
-        ),
-        Line2D(
-            [],
-            [],
-            color="#7a5195",
-            marker="o",
-            linestyle="",
-            markersize=8,
-            label=tr("unit (area ~ population)", lang),
-        ),
-        Line2D(
-            [],
-            [],
-            markerfacecolor="white",
-            markeredgecolor="#7a5195",
-            color="white",
-            marker="o",
-            linestyle="",
-            markersize=8,
-            label=tr("unit without a tie in this layer", lang),
-        ),
-    ]
+    documented, inferred, untied = _tie_handles(
+        tr("at least one documented tie", lang),
+        tr("inferred / unknown evidence only", lang),
+        tr("unit without a tie in this layer", lang),
+    )
+    untied.set_markersize(8)
+    unit = Line2D(
+        [],
+        [],
+        color="#7a5195",
+        marker="o",
+        linestyle="",
+        markersize=8,
+        label=tr("unit (area ~ population)", lang),
+    )
+    handles = [documented, inferred, unit, untied]
     ax.legend(
         handles=handles,
         loc="lower left",
@@ -700,27 +706,11 @@ def layer_panels(study: NetworkStudy, lang: str = "en") -> Figure:
         ax.set_title(_panel_title(study, key, graph, lang), fontsize=8.5)
     for ax in list(axes.flat)[n:]:
         ax.set_axis_off()
-    handles = [
-        Line2D([], [], color="#1b6a8f", linewidth=2, label=tr("documented tie", lang)),
-        Line2D(
-            [],
-            [],
-            color="#e07b39",
-            linewidth=2,
-            linestyle=LINESTYLES["inferred"],
-            label=tr("inferred evidence only", lang),
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markerfacecolor="white",
-            markeredgecolor="#7a5195",
-            color="white",
-            label=tr("unit without a tie in this layer", lang),
-        ),
-    ]
+    handles = _tie_handles(
+        tr("documented tie", lang),
+        tr("inferred evidence only", lang),
+        tr("unit without a tie in this layer", lang),
+    )
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
     title = Message(
         "{district}: ties between administrative units, one panel per layer",
